@@ -1,0 +1,731 @@
+# lib.sh: shared shell functions for scripts/test, scripts/demo and tests/stack
+# shellcheck shell=bash
+#
+# Sourced, never executed. Callers run with `set -euo pipefail`.
+#
+# A "stack" is one directory ($STACK_DIR) holding everything a running charterd needs:
+#   pg/         private PostgreSQL cluster (data/, sock/, postgres.log; owned by postgres)
+#   s3/ dynamo/ mail/   peer data          publish/g/   guest pages (CHARTER_PUBLISH_DIR)
+#   nginx/      nginx prefix (nginx.conf, logs/, tmp/)
+#   log/        one log per process          run/<name>.pid   "pid starttime" per process
+#   serve.env sync.env   charterd's environment (mode 600)
+#   stack.env   everything a client needs (mode 600), see stack_write_env
+# stack_up / stack_down / stack_restart_charterd are shared by tests/stack and scripts/demo.
+
+CHARTER_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CHARTER_SRCDIR=${CHARTER_SRCDIR:-$(cd "$CHARTER_LIB_DIR/.." && pwd)}
+PG_BINDIR=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+NGINX_BIN=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
+
+# ------------------------------------------------------------------ messages
+info() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ packages
+BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config libfcgi-dev
+	libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev clang"
+RUNTIME_PACKAGES="postgresql curl jq tidy wrk chromium python3-botocore nodejs npm
+	ca-certificates util-linux procps"
+
+# pkg_missing PKG...: prints the packages that are not installed.
+pkg_missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
+			|| printf '%s\n' "$p"
+	done
+}
+
+# ensure_packages PKG...: apt-get install whatever is missing (root only).
+# nodejs/npm count as present when node >= 20 and npm are on PATH (e.g. NodeSource).
+ensure_packages() {
+	local want=() p missing
+	for p in "$@"; do
+		case $p in
+		nodejs) command -v node >/dev/null && continue ;;
+		npm) command -v npm >/dev/null && continue ;;
+		esac
+		want+=("$p")
+	done
+	# nginx: any of nginx-light / nginx / nginx-full provides the binary.
+	if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+		want+=(nginx-light)
+	fi
+	missing=$(pkg_missing "${want[@]}")
+	[ -z "$missing" ] && return 0
+	# shellcheck disable=SC2086
+	info "installing: $(echo $missing)"
+	[ "$(id -u)" -eq 0 ] || die "missing packages ($(echo $missing)); run as root or install them"
+	export DEBIAN_FRONTEND=noninteractive
+	if [ ! -f /var/lib/apt/periodic/charterd-updated ] ||
+	   [ -n "$(find /var/lib/apt/periodic/charterd-updated -mmin +720 2>/dev/null)" ]; then
+		apt-get update -q
+		mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/charterd-updated
+	fi
+	# shellcheck disable=SC2086
+	if ! apt-get install -y -q --no-install-recommends $missing; then
+		# nginx-light is gone in newer Debian; fall back to plain nginx.
+		missing=$(printf '%s\n' $missing | sed 's/^nginx-light$/nginx/')
+		apt-get install -y -q --no-install-recommends $missing
+	fi
+	NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+	# Debian's postgresql package starts a system cluster on 5432; we never use it.
+}
+
+# ensure_node_modules: `npm ci` unless node_modules matches package-lock.json.
+ensure_node_modules() {
+	local lock="$CHARTER_SRCDIR/package-lock.json" stamp="$CHARTER_SRCDIR/node_modules/.charterd-lock.sha256"
+	local want major
+	[ -f "$lock" ] || die "package-lock.json missing in $CHARTER_SRCDIR"
+	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+	[ "$major" -ge 20 ] || warn "node $(node --version 2>/dev/null) found; the pinned peers want node >= 20"
+	want=$( (cat "$lock" "$CHARTER_SRCDIR/package.json"; node --version) | sha256sum | cut -d' ' -f1)
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
+	   [ -x "$CHARTER_SRCDIR/node_modules/.bin/s3rver" ]; then
+		return 0
+	fi
+	info "npm ci"
+	(cd "$CHARTER_SRCDIR" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+	printf '%s\n' "$want" >"$stamp"
+}
+
+# ------------------------------------------------------------------ small tools
+# rand_hex N: 2N lowercase hex characters from /dev/urandom.
+rand_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+
+# sha256_hex STRING: SHA-256 of STRING (no newline), lowercase hex.
+sha256_hex() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+# free_ports N: N distinct free TCP ports on 127.0.0.1, one per line.
+free_ports() {
+	/usr/bin/python3 - "$1" <<-'EOF'
+	import socket, sys
+	socks = []
+	for _ in range(int(sys.argv[1])):
+	    s = socket.socket()
+	    s.bind(("127.0.0.1", 0))
+	    socks.append(s)
+	for s in socks:
+	    print(s.getsockname()[1])
+	EOF
+}
+
+# port_busy PORT: true when something listens on 127.0.0.1:PORT.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_port PORT SECONDS [PIDNAME]: wait until 127.0.0.1:PORT accepts; fail early
+# if the process recorded as PIDNAME died.
+wait_port() {
+	local port=$1 n=$(($2 * 10)) name=${3:-}
+	while [ "$n" -gt 0 ]; do
+		port_busy "$port" && return 0
+		if [ -n "$name" ] && ! pid_alive "$name"; then
+			warn "$name exited before listening on $port"
+			return 1
+		fi
+		sleep 0.1
+		n=$((n - 1))
+	done
+	warn "timed out waiting for port $port${name:+ ($name)}"
+	return 1
+}
+
+# wait_http URL SECONDS [EXPECTED_STATUS]: poll URL until it answers EXPECTED (200).
+wait_http() {
+	local url=$1 n=$(($2 * 5)) want=${3:-200} got=000
+	while [ "$n" -gt 0 ]; do
+		got=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" 2>/dev/null) || true
+		[ "$got" = "$want" ] && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	warn "timed out waiting for $url (last status $got, want $want)"
+	return 1
+}
+
+# wait_log FILE PATTERN SECONDS [PIDNAME]: wait until FILE has a line matching PATTERN.
+wait_log() {
+	local file=$1 pat=$2 n=$(($3 * 10)) name=${4:-}
+	while [ "$n" -gt 0 ]; do
+		grep -q -- "$pat" "$file" 2>/dev/null && return 0
+		if [ -n "$name" ] && ! pid_alive "$name"; then
+			warn "$name exited; see $file"
+			return 1
+		fi
+		sleep 0.1
+		n=$((n - 1))
+	done
+	warn "timed out waiting for '$pat' in $file"
+	return 1
+}
+
+# ------------------------------------------------------------------ processes
+# Every background process is started in its own session (setsid), so its pid is
+# also its process-group id and stopping the group takes its children with it.
+# run/<name>.pid holds "pid starttime" so a recycled pid is never signalled.
+
+proc_start_time() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+
+# pid_record NAME PID
+pid_record() {
+	printf '%s %s\n' "$2" "$(proc_start_time "$2")" >"$STACK_DIR/run/$1.pid"
+}
+
+# pid_of NAME: prints the recorded pid if that very process is still alive.
+pid_of() {
+	local f="$STACK_DIR/run/$1.pid" pid st
+	[ -f "$f" ] || return 1
+	read -r pid st <"$f" || return 1
+	[ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+	[ "$(proc_start_time "$pid")" = "$st" ] || return 1
+	# a zombie is not alive
+	[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+	printf '%s\n' "$pid"
+}
+
+pid_alive() { pid_of "$1" >/dev/null; }
+
+# start_bg NAME CMD...: start CMD in the background in a new session, stdin from
+# /dev/null, stdout+stderr appended to log/NAME.log; records run/NAME.pid.
+# File descriptors above 2 (e.g. the stack lock) are not inherited.
+start_bg() {
+	local name=$1 pid
+	shift
+	(
+		umask 022 # published pages and logs must be readable by nginx's user
+		exec </dev/null >>"$STACK_DIR/log/$name.log" 2>&1
+		for fd in /proc/self/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null || true
+		done
+		exec setsid "$@"
+	) &
+	pid=$!
+	pid_record "$name" "$pid"
+}
+
+# stop_proc NAME [SIGNAL] [SECONDS]: signal NAME's process group (default TERM),
+# wait, then KILL the group. Always removes run/NAME.pid.
+stop_proc() {
+	local name=$1 sig=${2:-TERM} secs=${3:-10} pid n
+	if pid=$(pid_of "$name"); then
+		kill -s "$sig" -- "-$pid" 2>/dev/null || kill -s "$sig" "$pid" 2>/dev/null || true
+		n=$((secs * 10))
+		while [ "$n" -gt 0 ] && pid_alive "$name"; do
+			sleep 0.1
+			n=$((n - 1))
+		done
+		if pid_alive "$name"; then
+			warn "$name ($pid) did not stop on $sig; killing"
+		fi
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -f "$STACK_DIR/run/$name.pid"
+}
+
+# ------------------------------------------------------------------ PostgreSQL
+# as_pg CMD...: run CMD as the cluster owner (postgres when we are root).
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# can_traverse USER DIR: true if USER can reach DIR.
+can_traverse() {
+	if [ "$(id -u)" -eq 0 ] && [ "$1" != root ]; then
+		runuser -u "$1" -- test -x "$2" -a -r "$2" 2>/dev/null
+	else
+		test -x "$2" -a -r "$2"
+	fi
+}
+
+# pg_setup: initdb a private cluster in $STACK_DIR/pg, start it on $PG_PORT and create
+# role charterd (LOGIN CREATEROLE, password $PG_PASSWORD) owning database charterd.
+# If postgres cannot reach $STACK_DIR (e.g. a checkout under /root), the cluster
+# lives in /var/tmp/charterd-pg.XXXXXX and $STACK_DIR/pg is a symlink to it.
+pg_setup() {
+	local pg="$STACK_DIR/pg" owner=postgres real sock
+	[ "$(id -u)" -eq 0 ] || owner=$(id -un)
+	id "$owner" >/dev/null 2>&1 || die "no '$owner' user (is the postgresql package installed?)"
+	[ -x "$PG_BINDIR/initdb" ] || die "PostgreSQL binaries not found (PG_BINDIR=$PG_BINDIR)"
+	if [ "$owner" = postgres ] && ! can_traverse postgres "$STACK_DIR"; then
+		real=$(mktemp -d /var/tmp/charterd-pg.XXXXXX)
+		warn "postgres cannot reach $STACK_DIR; cluster lives in $real"
+		ln -s "$real" "$pg"
+	else
+		mkdir -p "$pg"
+	fi
+	chmod 700 "$pg"
+	[ "$owner" = postgres ] && chown postgres:postgres "$pg"
+	# unix socket paths are limited to ~107 bytes
+	sock="$pg/sock"
+	if [ ${#sock} -gt 80 ]; then
+		sock=$(as_pg mktemp -d /tmp/charterd-pgsock.XXXXXX)
+	else
+		as_pg mkdir -p "$sock"
+	fi
+	PG_SOCKDIR=$sock
+	as_pg mkdir -p "$pg/data"
+	printf '%s\n' "$(rand_hex 16)" | as_pg tee "$pg/.superpw" >/dev/null
+	as_pg "$PG_BINDIR/initdb" -D "$pg/data" -U postgres --pwfile="$pg/.superpw" \
+		-E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=scram-sha-256 \
+		>>"$STACK_DIR/log/initdb.log" 2>&1 || { cat "$STACK_DIR/log/initdb.log" >&2; die "initdb failed"; }
+	as_pg rm -f "$pg/.superpw"
+	as_pg tee -a "$pg/data/postgresql.conf" >/dev/null <<-EOF
+	# charterd stack
+	listen_addresses = '127.0.0.1'
+	port = $PG_PORT
+	unix_socket_directories = '$PG_SOCKDIR'
+	max_connections = 100
+	shared_buffers = 64MB
+	password_encryption = scram-sha-256
+	timezone = 'UTC'
+	log_line_prefix = '%m [%p] %q%u@%d '
+	log_min_duration_statement = 1000
+	EOF
+	if [ "${STACK_MODE:-test}" = test ]; then
+		# throwaway cluster: durability traded for speed
+		as_pg tee -a "$pg/data/postgresql.conf" >/dev/null <<-EOF
+		fsync = off
+		synchronous_commit = off
+		full_page_writes = off
+		EOF
+	fi
+	as_pg tee "$pg/data/pg_hba.conf" >/dev/null <<-EOF
+	# TYPE  DATABASE USER      ADDRESS        METHOD
+	local   all      postgres                 peer
+	local   all      all                      scram-sha-256
+	host    all      all       127.0.0.1/32   scram-sha-256
+	EOF
+	pg_start
+	as_pg "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKDIR" -p "$PG_PORT" -U postgres -d postgres \
+		-v pw="$PG_PASSWORD" >>"$STACK_DIR/log/initdb.log" 2>&1 <<-'EOF' || die "creating role/database failed"
+	CREATE ROLE charterd LOGIN CREATEROLE PASSWORD :'pw';
+	CREATE DATABASE charterd OWNER charterd;
+	\c charterd
+	ALTER SCHEMA public OWNER TO charterd;
+	EOF
+}
+
+# pg_start: start the cluster (pg_ctl daemonizes; the postmaster leads its own session).
+pg_start() {
+	local pg="$STACK_DIR/pg" pid
+	as_pg "$PG_BINDIR/pg_ctl" -D "$pg/data" -l "$pg/postgres.log" -w -t 60 start \
+		</dev/null >>"$STACK_DIR/log/pg_ctl.log" 2>&1 9>&- ||
+		{ tail -n 30 "$pg/postgres.log" >&2 || true; die "PostgreSQL did not start"; }
+	pid=$(head -n 1 "$pg/data/postmaster.pid")
+	pid_record postgres "$pid"
+	ln -sf "$(cd "$pg" && pwd -P)/postgres.log" "$STACK_DIR/log/postgres.log"
+}
+
+pg_stop() {
+	local pg="$STACK_DIR/pg"
+	if pid_alive postgres && [ -f "$pg/data/postmaster.pid" ]; then
+		as_pg "$PG_BINDIR/pg_ctl" -D "$pg/data" -m fast -w -t 30 stop \
+			</dev/null >>"$STACK_DIR/log/pg_ctl.log" 2>&1 9>&- || true
+	fi
+	stop_proc postgres TERM 10
+}
+
+# ------------------------------------------------------------------ nginx
+# nginx_user DIR...: the unprivileged user nginx workers run as. It must be able to
+# read the given directories; if it cannot (checkout under /root), fall back to the
+# current user with a warning rather than loosening permissions on parent dirs.
+nginx_user() {
+	local u d
+	if [ "$(id -u)" -ne 0 ]; then
+		id -un
+		return
+	fi
+	for u in www-data nginx nobody; do
+		id "$u" >/dev/null 2>&1 || continue
+		for d in "$@"; do
+			can_traverse "$u" "$d" || { u=; break; }
+		done
+		[ -n "$u" ] && { echo "$u"; return; }
+	done
+	warn "no unprivileged user can read $*; nginx workers will run as root"
+	echo root
+}
+
+# render_template IN OUT KEY=VALUE...: replace @KEY@ with VALUE; fails if any
+# @PLACEHOLDER@ is left.
+render_template() {
+	local in=$1 out=$2 kv k v
+	shift 2
+	local args=()
+	for kv in "$@"; do
+		k=${kv%%=*}
+		v=${kv#*=}
+		args+=("$k" "$v")
+	done
+	/usr/bin/python3 - "$in" "$out" "${args[@]}" <<-'EOF'
+	import re, sys
+	src, dst, kv = sys.argv[1], sys.argv[2], sys.argv[3:]
+	text = open(src).read()
+	for k, v in zip(kv[0::2], kv[1::2]):
+	    text = text.replace("@%s@" % k, v)
+	left = sorted(set(re.findall(r"@[A-Z][A-Z0-9_]*@", text)))
+	if left:
+	    sys.exit("unrendered placeholders in %s: %s" % (src, " ".join(left)))
+	open(dst, "w").write(text)
+	EOF
+}
+
+# nginx_setup: render nginx/charterd.conf.in into $STACK_DIR/nginx/nginx.conf and test it.
+nginx_setup() {
+	local prefix="$STACK_DIR/nginx" user group
+	mkdir -p "$prefix/logs" "$prefix/tmp"
+	chmod 755 "$prefix" "$prefix/tmp"
+	user=$(nginx_user "$CHARTER_SRCDIR/static" "$STACK_DIR/publish/g")
+	group=$(id -gn "$user")
+	render_template "$CHARTER_SRCDIR/nginx/charterd.conf.in" "$prefix/nginx.conf" \
+		PREFIX="$prefix" NGINX_USER="$user" NGINX_GROUP="$group" \
+		PUBLIC_PORT="$PUBLIC_PORT" API_PORT="$API_PORT" FCGI="$FCGI_ADDR" \
+		PUBLISH_DIR="$STACK_DIR/publish" STATIC_DIR="$CHARTER_SRCDIR/static" \
+		S3_ORIGIN="$S3_ENDPOINT" FCGI_KEEP_CONN="${CHARTER_FCGI_KEEP_CONN:-off}" ||
+		die "rendering nginx.conf failed"
+	"$NGINX_BIN" -t -q -c "$prefix/nginx.conf" -p "$prefix/" -e "$prefix/logs/error.log" \
+		>>"$STACK_DIR/log/nginx.log" 2>&1 || { tail -n 20 "$STACK_DIR/log/nginx.log" >&2; die "nginx -t failed"; }
+}
+
+nginx_start() {
+	local prefix="$STACK_DIR/nginx"
+	start_bg nginx "$NGINX_BIN" -c "$prefix/nginx.conf" -p "$prefix/" \
+		-e "$prefix/logs/error.log" -g 'daemon off;'
+	wait_port "$PUBLIC_PORT" 15 nginx && wait_port "$API_PORT" 5 nginx ||
+		{ tail -n 20 "$prefix/logs/error.log" >&2 || true; die "nginx did not start"; }
+}
+
+# ------------------------------------------------------------------ peers
+peers_start() {
+	local bin="$CHARTER_SRCDIR/node_modules/.bin" cors="$CHARTER_SRCDIR/tests/peers/s3-cors.xml"
+	local proxy="$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" cfg=()
+	[ -x "$bin/s3rver" ] || die "node_modules missing; run npm ci in $CHARTER_SRCDIR"
+	[ -f "$cors" ] && cfg=("$cors")
+	mkdir -p "$STACK_DIR/s3"
+	# The verifying proxy checks SigV4 with our keys and forwards anonymously;
+	# without it charterd signs with s3rver's own S3RVER/S3RVER account.
+	start_bg s3rver "$bin/s3rver" --directory "$STACK_DIR/s3" --port "$S3RVER_PORT" \
+		--address 127.0.0.1 --allow-mismatched-signatures \
+		--configure-bucket "$PHOTO_BUCKET" "${cfg[@]}" --silent
+	if [ -f "$proxy" ]; then
+		start_bg s3proxy /usr/bin/python3 "$proxy" --listen "127.0.0.1:$S3PROXY_PORT" \
+			--upstream "http://127.0.0.1:$S3RVER_PORT" --access-key "$AWS_KEY_ID" \
+			--secret-key "$AWS_SECRET" --region "$AWS_REGION"
+	else
+		warn "tests/peers/s3-verify-proxy.py not found; charterd talks to s3rver directly"
+		S3PROXY_PORT=
+		S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
+	fi
+	mkdir -p "$STACK_DIR/dynamo" "$STACK_DIR/mail"
+	start_bg dynalite "$bin/dynalite" --host 127.0.0.1 --port "$DYNAMO_PORT" \
+		--path "$STACK_DIR/dynamo" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
+	start_bg maildev "$bin/maildev" --smtp "$SMTP_PORT" --web "$MAILWEB_PORT" \
+		--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$STACK_DIR/mail"
+
+	wait_port "$S3RVER_PORT" 30 s3rver || die "s3rver did not start (log/s3rver.log)"
+	if [ -n "$S3PROXY_PORT" ]; then
+		wait_log "$STACK_DIR/log/s3proxy.log" ready 30 s3proxy || die "s3 proxy did not start (log/s3proxy.log)"
+		wait_port "$S3PROXY_PORT" 10 s3proxy || die "s3 proxy not listening"
+	fi
+	wait_port "$DYNAMO_PORT" 30 dynalite || die "dynalite did not start (log/dynalite.log)"
+	wait_port "$SMTP_PORT" 30 maildev || die "maildev did not start (log/maildev.log)"
+	wait_port "$MAILWEB_PORT" 30 maildev || die "maildev web UI did not start"
+	dynamo_create_table || warn "could not create DynamoDB table $DYNAMO_TABLE (charterd sync may create it)"
+}
+
+# dynamo_create_table: create $DYNAMO_TABLE (pk, sk strings) in dynalite via botocore.
+dynamo_create_table() {
+	/usr/bin/python3 - >>"$STACK_DIR/log/dynalite.log" 2>&1 <<-EOF
+	import botocore.session
+	s = botocore.session.get_session()
+	c = s.create_client("dynamodb", region_name="$AWS_REGION",
+	    endpoint_url="http://127.0.0.1:$DYNAMO_PORT",
+	    aws_access_key_id="$AWS_KEY_ID", aws_secret_access_key="$AWS_SECRET")
+	if "$DYNAMO_TABLE" not in c.list_tables()["TableNames"]:
+	    c.create_table(TableName="$DYNAMO_TABLE", BillingMode="PAY_PER_REQUEST",
+	        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+	                              {"AttributeName": "sk", "AttributeType": "S"}],
+	        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+	                   {"AttributeName": "sk", "KeyType": "RANGE"}])
+	print("dynamo table $DYNAMO_TABLE ready")
+	EOF
+}
+
+# ------------------------------------------------------------------ charterd
+# write_envfile FILE KEY=VALUE...: mode-600 file of KEY=VALUE lines (shell-quoted when needed).
+write_envfile() {
+	local f=$1 kv
+	shift
+	(
+		umask 077
+		for kv in "$@"; do
+			printf '%s=%q\n' "${kv%%=*}" "${kv#*=}"
+		done >"$f.tmp"
+	)
+	mv -f "$f.tmp" "$f"
+}
+
+# envfile_args FILE: prints FILE's assignments one per line, values unquoted.
+envfile_args() {
+	( set -a; . "$1"; set +a
+	  sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$1" | while read -r k; do
+		printf '%s=%s\n' "$k" "${!k}"
+	  done )
+}
+
+# charterd_cmd ENVFILE: sets CHARTERD_CMD to the command line that runs charterd with
+# only ENVFILE's variables (plus PATH, HOME, LANG, TZ and any *SAN_OPTIONS).
+charterd_cmd() {
+	local envf=$1 line v
+	CHARTERD_CMD=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8 TZ=UTC)
+	while IFS= read -r line; do CHARTERD_CMD+=("$line"); done < <(envfile_args "$envf")
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS MSAN_OPTIONS TSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && CHARTERD_CMD+=("$v=${!v}")
+	done
+	CHARTERD_CMD+=("$CHARTERD")
+}
+
+# charterd_exec ENVFILE ARGS...: run charterd (foreground) with ENVFILE's environment.
+charterd_exec() {
+	charterd_cmd "$1"
+	shift
+	"${CHARTERD_CMD[@]}" "$@"
+}
+
+charterd_write_env() {
+	write_envfile "$STACK_DIR/serve.env" \
+		CHARTER_LISTEN="$CHARTER_LISTEN" \
+		CHARTER_WORKERS="$CHARTER_WORKERS" \
+		CHARTER_DATABASE_URL="$DATABASE_URL" \
+		CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
+		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
+		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
+		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
+		CHARTER_SERVICE_KEY_HASH="$(sha256_hex "$SERVICE_KEY")" \
+		CHARTER_DASHBOARD_TOKEN_HASH="$(sha256_hex "$DASHBOARD_TOKEN")" \
+		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
+		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
+		CHARTER_AWS_REGION="$AWS_REGION" \
+		CHARTER_S3_PATH_STYLE=1 \
+		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
+		AWS_SECRET_ACCESS_KEY="$AWS_SECRET"
+	# sync holds the outbound credentials; serve does not get them.
+	write_envfile "$STACK_DIR/sync.env" \
+		CHARTER_DATABASE_URL="$DATABASE_URL" \
+		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
+		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
+		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
+		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" \
+		CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
+		CHARTER_SMTP_URL="$SMTP_URL" \
+		CHARTER_MAIL_FROM="charterd <noreply@charterd.invalid>" \
+		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
+		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
+		CHARTER_AWS_REGION="$AWS_REGION" \
+		CHARTER_S3_PATH_STYLE=1 \
+		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
+		AWS_SECRET_ACCESS_KEY="$AWS_SECRET"
+	# migrate: database + sql dir, and the admin login to bootstrap (if it does that).
+	write_envfile "$STACK_DIR/migrate.env" \
+		CHARTER_DATABASE_URL="$DATABASE_URL" \
+		CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
+		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" \
+		CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD"
+}
+
+charterd_migrate() {
+	info "charterd migrate"
+	charterd_exec "$STACK_DIR/migrate.env" migrate </dev/null >>"$STACK_DIR/log/migrate.log" 2>&1 9>&- ||
+		{ tail -n 30 "$STACK_DIR/log/migrate.log" >&2; die "charterd migrate failed (log/migrate.log)"; }
+}
+
+# charterd_start: serve (after --check), and sync when this build has it.
+charterd_start() {
+	charterd_exec "$STACK_DIR/serve.env" serve --check </dev/null >>"$STACK_DIR/log/charterd.log" 2>&1 9>&- ||
+		{ tail -n 20 "$STACK_DIR/log/charterd.log" >&2; die "charterd serve --check failed"; }
+	charterd_cmd "$STACK_DIR/serve.env"
+	start_bg charterd "${CHARTERD_CMD[@]}" serve
+	wait_port "$FCGI_PORT" 30 charterd ||
+		{ tail -n 30 "$STACK_DIR/log/charterd.log" >&2; die "charterd serve did not start (log/charterd.log)"; }
+	if charterd_exec "$STACK_DIR/sync.env" sync --help </dev/null >/dev/null 2>&1 9>&-; then
+		charterd_cmd "$STACK_DIR/sync.env"
+		start_bg sync "${CHARTERD_CMD[@]}" sync
+		sleep 0.5
+		pid_alive sync || { tail -n 20 "$STACK_DIR/log/sync.log" >&2; die "charterd sync exited (log/sync.log)"; }
+	fi
+}
+
+charterd_stop() {
+	stop_proc sync TERM 15
+	stop_proc charterd TERM 15
+}
+
+# ------------------------------------------------------------------ the stack
+# Variables read by stack_up (all optional):
+#   STACK_DIR (required)   STACK_MODE test|demo   CHARTERD (binary)
+#   STACK_PUBLIC_PORT STACK_API_PORT (default: free ports)  CHARTER_WORKERS (default 2)
+#   CHARTER_FCGI_KEEP_CONN (off)
+
+# stack_generate: choose ports and secrets.
+stack_generate() {
+	local ports
+	mapfile -t ports < <(free_ports 9)
+	PG_PORT=${ports[0]} S3RVER_PORT=${ports[1]} S3PROXY_PORT=${ports[2]}
+	DYNAMO_PORT=${ports[3]} SMTP_PORT=${ports[4]} MAILWEB_PORT=${ports[5]} FCGI_PORT=${ports[6]}
+	PUBLIC_PORT=${STACK_PUBLIC_PORT:-${ports[7]}} API_PORT=${STACK_API_PORT:-${ports[8]}}
+	CHARTER_WORKERS=${CHARTER_WORKERS:-2}
+	PG_PASSWORD=$(rand_hex 24)
+	SERVICE_KEY=$(rand_hex 32)
+	DASHBOARD_TOKEN=$(rand_hex 32)
+	ADMIN_EMAIL=${ADMIN_EMAIL:-admin@charterd.test}
+	ADMIN_PASSWORD=$(rand_hex 12)
+	AWS_REGION=us-west-2
+	if [ -f "$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" ]; then
+		# the proxy verifies SigV4 with these and forwards anonymously to s3rver
+		AWS_KEY_ID=AKIA$(rand_hex 8 | tr a-f A-F) AWS_SECRET=$(rand_hex 20)
+	else
+		AWS_KEY_ID=S3RVER AWS_SECRET=S3RVER # s3rver's built-in account
+	fi
+	PHOTO_BUCKET=charterd-photos DYNAMO_TABLE=charterd
+	FCGI_ADDR="127.0.0.1:$FCGI_PORT" CHARTER_LISTEN="127.0.0.1:$FCGI_PORT"
+	PUBLIC_URL="http://127.0.0.1:$PUBLIC_PORT" API_URL="http://127.0.0.1:$API_PORT"
+	DATABASE_URL="postgresql://charterd:$PG_PASSWORD@127.0.0.1:$PG_PORT/charterd"
+	S3_ENDPOINT="http://127.0.0.1:$S3PROXY_PORT"
+	DYNAMO_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT"
+	SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" MAIL_UI="http://127.0.0.1:$MAILWEB_PORT/"
+}
+
+# stack_write_env: $STACK_DIR/stack.env, everything tests and scripts need.
+stack_write_env() {
+	local n pids=()
+	for n in postgres s3rver s3proxy dynalite maildev charterd sync nginx; do
+		pids+=("STACK_PID_$(echo "$n" | tr a-z A-Z)=$(pid_of "$n" || true)")
+	done
+	write_envfile "$STACK_DIR/stack.env" \
+		STACK_DIR="$STACK_DIR" STACK_LOG_DIR="$STACK_DIR/log" STACK_MODE="${STACK_MODE:-test}" \
+		CHARTERD="$CHARTERD" CHARTER_SRCDIR="$CHARTER_SRCDIR" \
+		CHARTER_PUBLIC_URL="$PUBLIC_URL" CHARTER_API_URL="$API_URL" \
+		CHARTER_PUBLIC_PORT="$PUBLIC_PORT" CHARTER_API_PORT="$API_PORT" \
+		CHARTER_FCGI="$FCGI_ADDR" CHARTER_FCGI_PORT="$FCGI_PORT" CHARTER_WORKERS="$CHARTER_WORKERS" \
+		CHARTER_SERVICE_KEY="$SERVICE_KEY" CHARTER_DASHBOARD_TOKEN="$DASHBOARD_TOKEN" \
+		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+		CHARTER_DATABASE_URL="$DATABASE_URL" \
+		PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=charterd PGPASSWORD="$PG_PASSWORD" PGDATABASE=charterd \
+		STACK_PG_SOCKDIR="$PG_SOCKDIR" STACK_PG_PORT="$PG_PORT" \
+		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
+		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
+		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" CHARTER_S3_RAW_ENDPOINT="http://127.0.0.1:$S3RVER_PORT" \
+		CHARTER_S3_PROXY_PORT="${S3PROXY_PORT:-}" CHARTER_S3RVER_PORT="$S3RVER_PORT" \
+		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" CHARTER_AWS_REGION="$AWS_REGION" \
+		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
+		CHARTER_SMTP_URL="$SMTP_URL" CHARTER_MAIL_UI="$MAIL_UI" \
+		CHARTER_CHROMIUM="${CHARTER_CHROMIUM:-$(command -v chromium || true)}" \
+		"${pids[@]}"
+}
+
+# stack_load: read $STACK_DIR/stack.env back into the short variable names.
+stack_load() {
+	# shellcheck disable=SC1091
+	set -a; . "$STACK_DIR/stack.env"; set +a
+	CHARTERD=${CHARTERD_OVERRIDE:-$CHARTERD}
+	PUBLIC_URL=$CHARTER_PUBLIC_URL API_URL=$CHARTER_API_URL
+	PUBLIC_PORT=$CHARTER_PUBLIC_PORT API_PORT=$CHARTER_API_PORT
+	FCGI_ADDR=$CHARTER_FCGI FCGI_PORT=$CHARTER_FCGI_PORT CHARTER_LISTEN=$CHARTER_FCGI
+	SERVICE_KEY=$CHARTER_SERVICE_KEY DASHBOARD_TOKEN=$CHARTER_DASHBOARD_TOKEN
+	ADMIN_EMAIL=$CHARTER_ADMIN_EMAIL ADMIN_PASSWORD=$CHARTER_ADMIN_PASSWORD
+	DATABASE_URL=$CHARTER_DATABASE_URL PG_PORT=$STACK_PG_PORT PG_SOCKDIR=$STACK_PG_SOCKDIR
+	PG_PASSWORD=$PGPASSWORD
+	S3_ENDPOINT=$CHARTER_S3_ENDPOINT S3RVER_PORT=$CHARTER_S3RVER_PORT S3PROXY_PORT=$CHARTER_S3_PROXY_PORT
+	PHOTO_BUCKET=$CHARTER_PHOTO_BUCKET AWS_REGION=$CHARTER_AWS_REGION
+	AWS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET=$AWS_SECRET_ACCESS_KEY
+	DYNAMO_ENDPOINT=$CHARTER_DYNAMO_ENDPOINT DYNAMO_TABLE=$CHARTER_DYNAMO_TABLE
+	SMTP_URL=$CHARTER_SMTP_URL MAIL_UI=$CHARTER_MAIL_UI
+}
+
+STACK_SERVICES="postgres s3rver s3proxy dynalite maildev charterd nginx"
+
+# stack_status: 0 all up; 1 nothing/partly up but charterd is the only casualty
+# (prints "charterd"); 2 otherwise.
+stack_status() {
+	local n dead=()
+	[ -f "$STACK_DIR/stack.env" ] || return 2
+	for n in $STACK_SERVICES; do
+		[ "$n" = s3proxy ] && [ ! -f "$STACK_DIR/run/s3proxy.pid" ] && continue
+		pid_alive "$n" || dead+=("$n")
+	done
+	if [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then dead+=(sync); fi
+	[ ${#dead[@]} -eq 0 ] && return 0
+	for n in "${dead[@]}"; do
+		case $n in charterd|sync) ;; *) return 2 ;; esac
+	done
+	echo charterd
+	return 1
+}
+
+# stack_up: bring the whole stack up in $STACK_DIR (caller holds the lock).
+stack_up() {
+	[ -x "$CHARTERD" ] || die "charterd binary not found: $CHARTERD (build first, or set CHARTERD)"
+	[ -f "$CHARTER_SRCDIR/nginx/charterd.conf.in" ] || die "nginx/charterd.conf.in missing"
+	mkdir -p "$STACK_DIR"/{log,run,publish/g}
+	chmod 755 "$STACK_DIR" "$STACK_DIR/publish" "$STACK_DIR/publish/g"
+	chmod 700 "$STACK_DIR/run" "$STACK_DIR/log"
+	stack_generate
+	info "PostgreSQL on 127.0.0.1:$PG_PORT"
+	pg_setup
+	charterd_write_env
+	stack_write_env # early, so a failed `up` can still be torn down
+	charterd_migrate
+	info "peers: s3rver :$S3RVER_PORT${S3PROXY_PORT:+ proxy :$S3PROXY_PORT} dynalite :$DYNAMO_PORT maildev :$SMTP_PORT/:$MAILWEB_PORT"
+	peers_start
+	charterd_write_env # S3 endpoint may have changed (no proxy)
+	info "charterd serve on $FCGI_ADDR ($CHARTER_WORKERS workers)"
+	charterd_start
+	info "nginx public :$PUBLIC_PORT internal :$API_PORT"
+	nginx_setup
+	nginx_start
+	wait_http "$PUBLIC_URL/healthz" 30 200 ||
+		{ tail -n 20 "$STACK_DIR/log/charterd.log" >&2 || true; die "$PUBLIC_URL/healthz is not 200"; }
+	stack_write_env
+}
+
+# stack_down: stop everything recorded under $STACK_DIR (in reverse order).
+stack_down() {
+	local f n real
+	[ -d "$STACK_DIR" ] || return 0
+	stop_proc nginx QUIT 10
+	charterd_stop
+	for n in maildev dynalite s3proxy s3rver; do stop_proc "$n" TERM 5; done
+	pg_stop
+	# anything else that was recorded (future services)
+	for f in "$STACK_DIR"/run/*.pid; do
+		[ -e "$f" ] || continue
+		n=${f##*/}
+		stop_proc "${n%.pid}" TERM 5
+	done
+	if [ -f "$STACK_DIR/stack.env" ]; then
+		real=$(sed -n 's/^STACK_PG_SOCKDIR=//p' "$STACK_DIR/stack.env")
+		case $real in /tmp/charterd-pgsock.*) rm -rf "$real" ;; esac
+	fi
+	if [ -L "$STACK_DIR/pg" ]; then
+		real=$(readlink "$STACK_DIR/pg")
+		case $real in /var/tmp/charterd-pg.*) rm -rf "$real" ;; esac
+	fi
+}
+
+# stack_restart_charterd: restart serve (and sync), same ports and secrets.
+stack_restart_charterd() {
+	stack_load
+	charterd_stop
+	charterd_start
+	wait_http "$PUBLIC_URL/healthz" 30 200 || die "charterd did not come back"
+	stack_write_env
+}

@@ -1,0 +1,44 @@
+/* limits.h: every size and count limit charterd enforces, in one place */
+#ifndef CHARTERD_LIMITS_H
+#define CHARTERD_LIMITS_H
+
+#define LIMIT_BODY		(1024 * 1024)	/* request body; past it: 413 */
+#define LIMIT_QUERY_PAIRS	64		/* query/form pairs; past it: 400 */
+#define LIMIT_QUERY_LEN		8192		/* raw query string; past it: 414 */
+#define LIMIT_COOKIE_LEN	8192		/* Cookie header; past it: 400 */
+#define LIMIT_COOKIE_PAIRS	32
+#define LIMIT_PATH_LEN		1024		/* request path; past it: 414 */
+#define LIMIT_JSON_DEPTH	8		/* nesting in request JSON */
+
+#define LIMIT_NAME_LEN		200		/* names, vessel, role */
+#define LIMIT_TEXT_LEN		4000		/* notes, meeting point */
+#define LIMIT_EMAIL_LEN		254
+#define LIMIT_PHONE_LEN		40
+#define LIMIT_CHECKLIST_ITEMS	50
+#define LIMIT_CHECKLIST_ITEM	300
+#define LIMIT_CREW_PER_BOOKING	50
+#define LIMIT_SLOTS_PER_BOOKING	20
+#define LIMIT_SLOT_COUNT	20		/* people per open slot */
+#define LIMIT_ROLES		10		/* roles per crew member */
+#define LIMIT_CENTS		100000000000LL	/* one billion dollars */
+#define LIMIT_HOURS_X100	(24 * 7 * 100)	/* hours in hundredths */
+
+#define LIMIT_SLUG_MIN		3
+#define LIMIT_SLUG_MAX		64
+
+#define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
+#define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
+#define LIMIT_TMPL_SIZE		(256 * 1024)	/* one template file */
+
+#define LIMIT_PHOTO_BYTES	(25 * 1024 * 1024)	/* default, configurable */
+#define LIMIT_PHOTO_QUOTA	500			/* default, per booking */
+#define LIMIT_FILENAME_LEN	255
+
+/* Input validation (src/valid.c, src/booking_input.c) */
+#define LIMIT_EMAIL_LOCAL	64		/* part before the @ */
+#define LIMIT_TZ_LEN		64		/* IANA time zone name */
+#define LIMIT_PARTY_SIZE	200		/* guests per booking */
+#define LIMIT_CHARTER_SECS	(7 * 24 * 3600)	/* ends_at - starts_at */
+#define LIMIT_FIELD_NAME	64		/* unknown key echoed in errors */
+
+#endif

@@ -1,0 +1,25 @@
+/* metrics.h: request counters shared by all workers, in Prometheus text form */
+#ifndef CHARTERD_METRICS_H
+#define CHARTERD_METRICS_H
+
+#include "buf.h"
+
+#define METRICS_ROUTES		32	/* route table rows, plus one for "none" */
+#define METRICS_CLASSES		6	/* status / 100: 0..5 */
+#define METRICS_BUCKETS		8	/* latency histogram buckets */
+
+struct metrics {
+	unsigned long long	requests[METRICS_ROUTES][METRICS_CLASSES];
+	unsigned long long	latency[METRICS_ROUTES][METRICS_BUCKETS];
+	unsigned long long	latency_sum_us[METRICS_ROUTES];
+	unsigned long long	worker_restarts;
+};
+
+/* Maps shared memory before the workers fork; NULL on failure. */
+struct metrics *metrics_new(void);
+/* Counts one request; route is the table index or -1 when none matched. */
+void	metrics_record(struct metrics *, int route, int status, long long us);
+/* Appends the counters in Prometheus text exposition format. */
+void	metrics_render(const struct metrics *, struct buf *);
+
+#endif

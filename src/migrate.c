@@ -1,0 +1,159 @@
+/* migrate.c: `charterd migrate`, applying sql/NNN_*.sql in order, once each */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+
+#define MIGRATE_MAX_FILES	512
+#define MIGRATE_MAX_BYTES	(1024 * 1024)
+
+/* Migration files are named NNN_words.sql. */
+static int
+migration_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 8 && len < 128 && name[0] >= '0' && name[0] <= '9' &&
+	    name[1] >= '0' && name[1] <= '9' && name[2] >= '0' &&
+	    name[2] <= '9' && name[3] == '_' &&
+	    strcmp(name + len - 4, ".sql") == 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	FILE	*f;
+	char	 chunk[8192];
+	size_t	 n;
+	int	 rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_err("cannot open %s", path);
+		return -1;
+	}
+	b->max = MIGRATE_MAX_BYTES;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n) == -1) {
+			log_err("%s is larger than %d bytes", path,
+			    MIGRATE_MAX_BYTES);
+			rc = -1;
+			break;
+		}
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
+/* Runs a fixed multi-statement script from the migrations folder. */
+static int
+run_script(struct db *db, const char *name, const char *sql)
+{
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = PQexec(db->conn, sql);
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		log_err("%s failed: %s", name, res ?
+		    PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Applies one file in its own transaction unless it is recorded already. */
+static int
+apply_one(struct db *db, const char *dir, const char *name, int *applied)
+{
+	const char	*params[1] = { name };
+	char		 path[4096];
+	struct buf	 sql = { 0 };
+	PGresult	*res;
+	int		 rc = -1;
+
+	if (db_begin(db, DB_ROLE_APP) == -1)
+		return -1;
+	res = db_exec(db, "SELECT 1 FROM schema_migrations WHERE name = $1",
+	    1, params);
+	if (res == NULL)
+		goto out;
+	if (PQntuples(res) > 0) {
+		PQclear(res);
+		rc = 0;
+		goto out;
+	}
+	PQclear(res);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path) || read_file(path, &sql) == -1)
+		goto out;
+	if (run_script(db, name, buf_str(&sql)) == -1)
+		goto out;
+	if (db_run(db, "INSERT INTO schema_migrations (name) VALUES ($1)",
+	    1, params) == -1)
+		goto out;
+	if (db_commit(db) == -1)
+		goto out;
+	log_info("applied %s", name);
+	(*applied)++;
+	rc = 0;
+out:
+	db_rollback(db);
+	buf_free(&sql);
+	return rc;
+}
+
+int
+migrate_run(const struct config *cfg)
+{
+	struct db	 db = { 0 };
+	DIR		*d = NULL;
+	struct dirent	*e;
+	char		*names[MIGRATE_MAX_FILES];
+	size_t		 n = 0, i;
+	int		 rc = -1, applied = 0;
+
+	if ((d = opendir(cfg->sql_dir)) == NULL) {
+		log_err("cannot open the migrations folder %s (set "
+		    "CHARTER_SQL_DIR)", cfg->sql_dir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL && n < MIGRATE_MAX_FILES)
+		if (migration_name(e->d_name) &&
+		    (names[n] = strdup(e->d_name)) != NULL)
+			n++;
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_names);
+
+	if (db_open(&db, cfg->database_url) == -1)
+		goto out;
+	/* One migrator at a time; the others wait, then find nothing to do. */
+	if (run_script(&db, "lock", "SELECT pg_advisory_lock(7245160731)") == -1 ||
+	    run_script(&db, "bootstrap", "CREATE TABLE IF NOT EXISTS "
+	    "schema_migrations (name text PRIMARY KEY, applied_at timestamptz "
+	    "NOT NULL DEFAULT now())") == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (apply_one(&db, cfg->sql_dir, names[i], &applied) == -1)
+			goto out;
+	log_info("%d migration(s) applied, %zu known", applied, n);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	db_close(&db);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* page_health.c: GET /healthz and GET /metrics */
+#include "app.h"
+#include "handlers.h"
+
+/* 200 when the database answers a trivial query, 503 otherwise. */
+void
+page_healthz(struct request *req)
+{
+	if (db_ready(&req->app->db) == 0 &&
+	    db_run(&req->app->db, "SELECT 1", 0, NULL) == 0)
+		resp_text(req, 200, "text/plain; charset=utf-8", "ok\n");
+	else
+		resp_text(req, 503, "text/plain; charset=utf-8",
+		    "database unavailable\n");
+	resp_header(req, "Cache-Control", "no-store");
+}
+
+/* Prometheus text: request counters, plus outbox rows by target and state. */
+void
+page_metrics(struct request *req)
+{
+	PGresult	*res;
+	int		 i;
+
+	buf_reset(&req->out);
+	metrics_render(req->app->metrics, &req->out);
+	res = db_exec(&req->app->db, "SELECT target, state, count(*) FROM "
+	    "outbox GROUP BY 1, 2 ORDER BY 1, 2", 0, NULL);
+	buf_puts(&req->out, "# HELP charterd_outbox_rows Outbox rows by target "
+	    "and state.\n# TYPE charterd_outbox_rows gauge\n");
+	for (i = 0; res != NULL && i < PQntuples(res); i++)
+		buf_printf(&req->out, "charterd_outbox_rows{target=\"%s\","
+		    "state=\"%s\"} %s\n", PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 2));
+	buf_printf(&req->out, "charterd_database_up %d\n", res != NULL);
+	PQclear(res);
+	req->status = 200;
+	req->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}

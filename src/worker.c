@@ -1,0 +1,122 @@
+/* worker.c: one FastCGI worker process: accept, handle, repeat */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "http.h"
+#include "log.h"
+#include "route.h"
+#include "worker.h"
+
+static volatile sig_atomic_t worker_stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+	/* Makes libfcgi's accept() give up instead of retrying on EINTR. */
+	FCGX_ShutdownPending();
+}
+
+static void
+worker_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked accept() must return so we can drain. */
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+static long long
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int
+route_index(const struct route *r)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < route_count(); i++)
+		if (route_at(i) == r)
+			return (int)i;
+	return -1;
+}
+
+/* One request, start to finish. Never logs the path: it may hold a token. */
+static void
+handle(struct request *req)
+{
+	long long	 start = mono_us(), took;
+
+	http_reset(req);
+	if (http_read_head(req) == 0) {
+		if (db_ready(&req->app->db) == -1 &&
+		    strcmp(req->path, "/healthz") != 0) {
+			req->html = req->side == SIDE_PUBLIC;
+			resp_error(req, 503, "unavailable", "The database is not "
+			    "answering; try again in a minute.");
+		} else
+			route_dispatch(req);
+	}
+	if (http_send(req) == -1)
+		log_debug("client went away");
+	took = mono_us() - start;
+	metrics_record(req->app->metrics, route_index(req->route),
+	    req->status, took);
+	log_info("%s %s %d %lldus", req->method_name,
+	    req->route ? req->route->pattern : "(no route)", req->status, took);
+}
+
+void
+worker_main(const struct config *cfg, int sock, struct tmpl_set *tmpl,
+    struct metrics *metrics)
+{
+	FCGX_Request	 fr;
+	struct app	 app;
+	struct request	 req;
+
+	worker_signals();
+	memset(&app, 0, sizeof(app));
+	memset(&req, 0, sizeof(req));
+	app.cfg = cfg;
+	app.tmpl = tmpl;
+	app.metrics = metrics;
+	app.db.url = cfg->database_url;
+	/* A database that is down now is retried on each request. */
+	db_open(&app.db, cfg->database_url);
+
+	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
+		log_err("cannot initialise a FastCGI request");
+		_exit(1);
+	}
+	req.app = &app;
+	req.fcgi = &fr;
+	while (!worker_stop && FCGX_Accept_r(&fr) >= 0) {
+		handle(&req);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+	http_free(&req);
+	db_close(&app.db);
+	_exit(0);
+}
