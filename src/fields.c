@@ -127,10 +127,11 @@ fields_hundredths(const json_t *v, long long *out)
 	if (!json_is_number(v))
 		return -1;
 	d = json_number_value(v) * 100.0;
-	/* Keep llround defined: 9e18 < LLONG_MAX, and far past any limit. */
+	/* Keep the conversion defined: 9e18 < LLONG_MAX, far past any limit. */
 	if (!isfinite(d) || d > 9.0e18 || d < -9.0e18)
 		return -1;
-	*out = llround(d);
+	/* Round half away from zero without libm's llround. */
+	*out = (long long)(d < 0 ? d - 0.5 : d + 0.5);
 	return 0;
 }
 

@@ -68,7 +68,7 @@ clean_text(const char *s, size_t len)
 int
 http_read_head(struct request *req)
 {
-	const char	*m, *path, *side, *cookie;
+	const char	*m, *path, *side;
 	struct timespec	 ts;
 	size_t		 i, len;
 
@@ -107,6 +107,15 @@ http_read_head(struct request *req)
 	}
 	req->path = path;
 
+	return 0;
+}
+
+int
+http_read_query(struct request *req)
+{
+	const char	*cookie;
+	size_t		 len;
+
 	req->query = http_param(req, "QUERY_STRING");
 	if (req->query == NULL)
 		req->query = "";
@@ -119,6 +128,9 @@ http_read_head(struct request *req)
 	switch (kv_parse_query(req->query, len, &req->args, LIMIT_QUERY_PAIRS)) {
 	case KV_OK:
 		break;
+	case KV_ENOMEM:
+		resp_error(req, 500, "internal", "Out of memory.");
+		return 500;
 	case KV_ETOOMANY:
 		resp_error(req, 400, "too_many_parameters",
 		    "At most %d query parameters are accepted.",
@@ -261,6 +273,9 @@ http_read_body(struct request *req, int want_json, int want_form)
 		    &req->form, LIMIT_QUERY_PAIRS)) {
 		case KV_OK:
 			break;
+		case KV_ENOMEM:
+			resp_error(req, 500, "internal", "Out of memory.");
+			return 500;
 		case KV_ETOOMANY:
 			resp_error(req, 400, "too_many_fields",
 			    "The form has too many fields.");
@@ -412,17 +427,20 @@ resp_redirect(struct request *req, const char *location)
 int
 http_send(struct request *req)
 {
-	FCGX_Stream *o = req->fcgi->out;
+	FCGX_Stream	*o = req->fcgi->out;
+	char		 head[512];
+	int		 n;
 
 	if (req->status == 0)
 		resp_error(req, 500, "internal", "No response was produced.");
-	if (FCGX_FPrintF(o, "Status: %d %s\r\n", req->status,
-	    http_reason(req->status)) < 0)
+	/* libfcgi's own printf lacks %zu and friends: format here. */
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n", req->status,
+	    http_reason(req->status), req->content_type ?
+	    req->content_type : "text/plain; charset=utf-8", req->out.len);
+	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
-	if (req->content_type != NULL &&
-	    FCGX_FPrintF(o, "Content-Type: %s\r\n", req->content_type) < 0)
-		return -1;
-	if (FCGX_FPrintF(o, "Content-Length: %zu\r\n", req->out.len) < 0)
+	if (FCGX_PutStr(head, n, o) < 0)
 		return -1;
 	if (req->headers.len > 0 &&
 	    FCGX_PutStr(req->headers.data, (int)req->headers.len, o) < 0)

@@ -52,9 +52,13 @@ struct request {
 	int			 html;		/* errors render as pages */
 };
 
-/* Reads method, path, query, side and cookies. Returns 0, or an HTTP status
- * (400, 414) with the response already prepared. */
+/* Reads method, path and side. Returns 0, or an HTTP status (400, 414)
+ * with the response already prepared. */
 int	 http_read_head(struct request *);
+/* Parses the query string and cookies; 0 or a status (400, 414, 500)
+ * with the response prepared. Called once the route is known, so errors
+ * take the route's form (HTML page or JSON). */
+int	 http_read_query(struct request *);
 /* Reads the body up to LIMIT_BODY and parses it as the route wants. Returns 0
  * or a status (400, 411, 413, 415) with the response prepared. */
 int	 http_read_body(struct request *, int want_json, int want_form);

@@ -1,21 +1,342 @@
-/* page_photos.c: guest photo uploads (placeholder until the S3 module lands) */
-#include "app.h"
-#include "handlers.h"
+/* page_photos.c: guest photo uploads: presign inside the window, verify, list */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
+#include "app.h"
+#include "api.h"
+#include "crypto.h"
+#include "db_errors.h"
+#include "db_photos.h"
+#include "handlers.h"
+#include "s3.h"
+#include "valid.h"
+
+#define PHOTO_PUT_SECONDS	900	/* a presigned PUT lives 15 minutes */
+#define PHOTO_GET_SECONDS	900	/* so do gallery links */
+
+static const char *const photo_types[] = {
+	"image/jpeg", "image/png", "image/webp", "image/heic", NULL
+};
+static const char *const photo_exts[] = { "jpg", "png", "webp", "heic" };
+
+/* The photo store, or 0 when none is configured (503 sent). */
+static int
+photo_store(struct request *req, struct s3_config *s3)
+{
+	const struct config *cfg = req->app->cfg;
+
+	memset(s3, 0, sizeof(*s3));
+	if (cfg->photo_bucket == NULL || cfg->aws_access_key == NULL ||
+	    cfg->aws_secret_key == NULL) {
+		resp_error(req, 503, "photos_unavailable", "Photo uploads are "
+		    "not set up on this server.");
+		return 0;
+	}
+	s3->endpoint = cfg->s3_endpoint;
+	s3->bucket = cfg->photo_bucket;
+	s3->region = cfg->aws_region;
+	s3->access_key = cfg->aws_access_key;
+	s3->secret_key = cfg->aws_secret_key;
+	s3->session_token = cfg->aws_session_token;
+	s3->path_style = cfg->s3_path_style;
+	return 1;
+}
+
+static void
+iso_utc(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * Finds the booking of the :slug parameter; answers 404 (unknown or
+ * malformed slug), 410 (cancelled) or 5xx itself and returns 0 then.
+ */
+static int
+photo_booking(struct request *req, int lock, struct photo_booking *pb)
+{
+	const char *slug = req->param[0];
+
+	if (!valid_slug(slug)) {
+		resp_error(req, 404, "not_found", "There is no charter at this "
+		    "address.");
+		return 0;
+	}
+	switch (db_photo_booking(&req->app->db, slug, lock, pb)) {
+	case DBP_OK:
+		break;
+	case DBP_NOT_FOUND:
+		resp_error(req, 404, "not_found", "There is no charter at this "
+		    "address.");
+		return 0;
+	default:
+		db_error_response(req, &req->app->db);
+		return 0;
+	}
+	if (pb->cancelled) {
+		resp_error(req, 410, "booking_cancelled", "This charter was "
+		    "cancelled, so photos can no longer be added.");
+		return 0;
+	}
+	return 1;
+}
+
+static json_t *
+window_json(const struct photo_booking *pb, time_t now)
+{
+	return json_pack("{s:b, s:s, s:s, s:s}",
+	    "open", now >= pb->opens_at && now < pb->closes_at,
+	    "state", now < pb->opens_at ? "not_yet_open" :
+	    now >= pb->closes_at ? "closed" : "open",
+	    "opens_at", pb->opens_iso, "closes_at", pb->closes_iso);
+}
+
+/* Adds a short-lived GET url to each photo of the list. */
+static int
+sign_gallery(const struct s3_config *s3, json_t *photos, time_t now)
+{
+	struct buf	 url = { 0 };
+	json_t		*p;
+	size_t		 i;
+
+	json_array_foreach(photos, i, p) {
+		buf_reset(&url);
+		if (s3_presign_get(s3, json_string_value(json_object_get(p,
+		    "key")), now, PHOTO_GET_SECONDS, &url) == -1) {
+			buf_free(&url);
+			return -1;
+		}
+		json_object_set_new(p, "url", json_string(buf_str(&url)));
+		json_object_del(p, "key");
+	}
+	buf_free(&url);
+	return 0;
+}
+
+/* GET /g/<slug>/photos: 200 {window, max_bytes, quota, used, photos}. */
 void
 api_photos_list(struct request *req)
 {
-	resp_error(req, 404, "not_found", "Photos are not available yet.");
+	struct photo_booking	 pb;
+	struct s3_config	 s3;
+	json_t			*photos = NULL;
+	time_t			 now = (time_t)(req->now_us / 1000000);
+	int			 ok;
+
+	if (!photo_store(req, &s3))
+		return;
+	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
+		db_error_response(req, &req->app->db);
+		return;
+	}
+	ok = photo_booking(req, 0, &pb) &&
+	    db_photo_list(&req->app->db, pb.id, &photos) == 1;
+	if (ok && db_commit(&req->app->db) == -1)
+		ok = 0;
+	db_rollback(&req->app->db);
+	if (!ok) {
+		if (req->status == 0)
+			db_error_response(req, &req->app->db);
+		json_decref(photos);
+		return;
+	}
+	if (sign_gallery(&s3, photos, now) == -1) {
+		json_decref(photos);
+		resp_error(req, 500, "internal", "Photo links could not be made.");
+		return;
+	}
+	resp_header(req, "Cache-Control", "no-store");
+	resp_json(req, 200, json_pack("{s:o, s:I, s:i, s:I, s:o}",
+	    "window", window_json(&pb, now),
+	    "max_bytes", (json_int_t)req->app->cfg->photo_max_bytes,
+	    "quota", req->app->cfg->photo_quota,
+	    "used", (json_int_t)pb.used, "photos", photos));
 }
 
+/* Validates {filename, content_type, size}; 0 with the type's index. */
+static int
+photo_input(struct request *req, size_t *type)
+{
+	struct field		 tbl[] = {
+		{ "filename", FT_STRING, 1, 1, LIMIT_FILENAME_LEN, 0, NULL, NULL, 0 },
+		{ "content_type", FT_ENUM, 1, 0, 0, 0, photo_types, NULL, 0 },
+		{ "size", FT_INT, 1, 1, req->app->cfg->photo_max_bytes, 0,
+		  NULL, NULL, 0 },
+	};
+	struct field_error	 ferr;
+	const char		*ct;
+
+	if (fields_check(req->json, tbl, sizeof(tbl) / sizeof(tbl[0]), 0,
+	    &ferr) == -1) {
+		if (strcmp(ferr.field, "size") == 0 &&
+		    strcmp(ferr.code, FIELD_ERANGE) == 0)
+			snprintf(ferr.message, sizeof(ferr.message), "A photo "
+			    "may be at most %lld MB.",
+			    req->app->cfg->photo_max_bytes / (1024 * 1024));
+		if (strcmp(ferr.field, "content_type") == 0)
+			snprintf(ferr.message, sizeof(ferr.message), "Photos "
+			    "must be JPEG, PNG, WebP or HEIC images.");
+		api_field_error(req, &ferr);
+		return -1;
+	}
+	ct = json_string_value(json_object_get(req->json, "content_type"));
+	for (*type = 0; photo_types[*type] != NULL; (*type)++)
+		if (strcmp(ct, photo_types[*type]) == 0)
+			break;
+	return 0;
+}
+
+/*
+ * POST /g/<slug>/photos: 201 {photo_id, key, upload, expires_at} inside the
+ * window; 400 {error, field}; 403 upload_window_closed; 404; 410; 429.
+ */
 void
 api_photos_create(struct request *req)
 {
-	resp_error(req, 404, "not_found", "Photos are not available yet.");
+	struct photo_booking	 pb;
+	struct photo_row	 row;
+	struct s3_config	 s3;
+	struct buf		 url = { 0 };
+	json_t			*headers = NULL;
+	time_t			 now = (time_t)(req->now_us / 1000000);
+	long long		 left;
+	size_t			 type;
+	char			 expires[32];
+	unsigned		 ttl;
+
+	if (!photo_store(req, &s3) || photo_input(req, &type) == -1)
+		return;
+	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
+		db_error_response(req, &req->app->db);
+		return;
+	}
+	if (!photo_booking(req, 1, &pb))
+		goto out;
+	/* The server alone decides; the page only reflects this. */
+	if (now < pb.opens_at || now >= pb.closes_at) {
+		resp_json(req, 403, json_pack("{s:s, s:s, s:s, s:s}", "error",
+		    "upload_window_closed", "message", now < pb.opens_at ?
+		    "Photo uploads are not open yet." :
+		    "Photo uploads for this charter have closed.",
+		    "opens_at", pb.opens_iso, "closes_at", pb.closes_iso));
+		goto out;
+	}
+	if (pb.used >= req->app->cfg->photo_quota) {
+		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
+		    "photo_quota_exceeded", "message", "This charter has "
+		    "reached its photo limit.", "quota",
+		    req->app->cfg->photo_quota));
+		goto out;
+	}
+
+	memset(&row, 0, sizeof(row));
+	if (random_hex(row.id, 16) == -1) {
+		resp_error(req, 503, "unavailable", "Try again in a moment.");
+		goto out;
+	}
+	/* The user's filename never becomes part of the key. */
+	snprintf(row.key, sizeof(row.key), "photos/%lld/%s.%s", pb.id, row.id,
+	    photo_exts[type]);
+	snprintf(row.content_type, sizeof(row.content_type), "%s",
+	    photo_types[type]);
+	row.size = json_integer_value(json_object_get(req->json, "size"));
+	left = pb.closes_at - now;
+	ttl = left < PHOTO_PUT_SECONDS ? (unsigned)left : PHOTO_PUT_SECONDS;
+	if (s3_presign_put(&s3, row.key, row.content_type, row.size, now, ttl,
+	    &url, &headers) == -1) {
+		resp_error(req, 500, "internal", "The upload could not be "
+		    "prepared.");
+		goto out;
+	}
+	if (db_photo_insert(&req->app->db, pb.id, &row, json_string_value(
+	    json_object_get(req->json, "filename"))) == -1 ||
+	    db_commit(&req->app->db) == -1) {
+		db_error_response(req, &req->app->db);
+		goto out;
+	}
+	iso_utc(now + (time_t)ttl, expires);
+	resp_header(req, "Cache-Control", "no-store");
+	resp_json(req, 201, json_pack("{s:s, s:s, s:{s:s, s:s, s:O}, s:s}",
+	    "photo_id", row.id, "key", row.key, "upload", "method", "PUT",
+	    "url", buf_str(&url), "headers", headers, "expires_at", expires));
+out:
+	db_rollback(&req->app->db);
+	json_decref(headers);
+	buf_free(&url);
 }
 
+/*
+ * POST /g/<slug>/photos/<photo_id>/complete: 200 once a HEAD on the store
+ * finds the object with the declared size and type; 404 for a photo of
+ * another booking; 409 when the object is not there or differs.
+ */
 void
 api_photos_complete(struct request *req)
 {
-	resp_error(req, 404, "not_found", "Photos are not available yet.");
+	struct photo_row	 row;
+	struct s3_config	 s3;
+	struct buf		 url = { 0 };
+	time_t			 now = (time_t)(req->now_us / 1000000);
+	long long		 size = -1;
+	char			 ctype[64] = "";
+	int			 found;
+
+	if (!photo_store(req, &s3))
+		return;
+	if (!valid_slug(req->param[0]) || strlen(req->param[1]) != 32) {
+		resp_error(req, 404, "not_found", "There is no such photo.");
+		return;
+	}
+	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
+		db_error_response(req, &req->app->db);
+		return;
+	}
+	found = db_photo_get(&req->app->db, req->param[0], req->param[1], &row);
+	db_rollback(&req->app->db);
+	if (found == DBP_NOT_FOUND) {
+		resp_error(req, 404, "not_found", "There is no such photo.");
+		return;
+	}
+	if (found != DBP_OK) {
+		db_error_response(req, &req->app->db);
+		return;
+	}
+	if (!row.uploaded) {
+		/* The store is asked outside any transaction. */
+		switch (s3_head(&s3, row.key, now, &size, ctype, sizeof(ctype))) {
+		case 0:
+			break;
+		case 1:
+			resp_error(req, 409, "not_uploaded", "The photo has not "
+			    "arrived in the store yet.");
+			return;
+		default:
+			resp_error(req, 502, "store_unavailable", "The photo "
+			    "store did not answer; try again.");
+			return;
+		}
+		if (size != row.size || strcmp(ctype, row.content_type) != 0) {
+			resp_error(req, 409, "upload_mismatch", "The stored "
+			    "photo is not the one that was announced.");
+			return;
+		}
+		if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1 ||
+		    db_photo_mark_uploaded(&req->app->db, row.id) == -1 ||
+		    db_commit(&req->app->db) == -1) {
+			db_rollback(&req->app->db);
+			db_error_response(req, &req->app->db);
+			return;
+		}
+	}
+	if (s3_presign_get(&s3, row.key, now, PHOTO_GET_SECONDS, &url) == -1) {
+		resp_error(req, 500, "internal", "Photo link could not be made.");
+		return;
+	}
+	resp_json(req, 200, json_pack("{s:s, s:s, s:s}", "photo_id", row.id,
+	    "status", "uploaded", "url", buf_str(&url)));
+	buf_free(&url);
 }

@@ -147,6 +147,8 @@ route_dispatch(struct request *req)
 	req->html = found->html;
 	memcpy(req->param, params, sizeof(params));
 	req->nparam = n;
+	if (http_read_query(req) != 0)
+		return;
 	if (!authorized(req, found->auth)) {
 		resp_error(req, 401, "unauthorized", "A valid X-Service-Key "
 		    "header is required.");

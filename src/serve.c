@@ -120,9 +120,11 @@ reap(struct slot *slots, int nslots, struct metrics *metrics)
 		if (WIFSIGNALED(status))
 			log_err("worker %d died of signal %d; replacing it",
 			    (int)pid, WTERMSIG(status));
-		else
+		else if (WEXITSTATUS(status) != 0)
 			log_err("worker %d exited with %d; replacing it",
 			    (int)pid, WEXITSTATUS(status));
+		else
+			log_info("worker %d stopped; replacing it", (int)pid);
 		__atomic_fetch_add(&metrics->worker_restarts, 1, __ATOMIC_RELAXED);
 		/* A worker that dies at once would otherwise spin the CPU. */
 		if (time(NULL) - slots[i].started < 1)
@@ -245,6 +247,9 @@ serve_run(const struct config *cfg)
 
 	while (!got_term) {
 		sigsuspend(&waitmask);
+		/* Workers of a process group get SIGTERM with us: not crashes. */
+		if (got_term)
+			break;
 		if (got_chld) {
 			got_chld = 0;
 			reap(slots, nslots, metrics);

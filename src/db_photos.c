@@ -1,0 +1,131 @@
+/* db_photos.c: statements about guest photos, all run as charterd_guest */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_photos.h"
+
+/* Pending presigns count against the quota while they can still be used. */
+#define PHOTO_PENDING_COUNTS	"interval '20 minutes'"
+
+/* Counts the photos against the quota, after locking the booking if asked. */
+static int
+photo_count(struct db *db, long long booking_id, int lock, long long *used)
+{
+	char		 idstr[24];
+	const char	*p[1] = { idstr };
+	PGresult	*res;
+
+	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
+	if (lock && db_run(db, "SELECT pg_advisory_xact_lock("
+	    "hashtext('charterd.photos'), ($1::bigint % 2147483647)::integer)",
+	    1, p) == -1)
+		return -1;
+	res = db_exec(db, "SELECT count(*) FROM photos WHERE booking_id = $1 "
+	    "AND (status = 'uploaded' OR created_at > now() - "
+	    PHOTO_PENDING_COUNTS ")", 1, p);
+	if (res == NULL)
+		return -1;
+	*used = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+enum db_photo_rc
+db_photo_booking(struct db *db, const char *slug, int lock,
+    struct photo_booking *pb)
+{
+	const char	*p[1] = { slug };
+	PGresult	*res;
+
+	memset(pb, 0, sizeof(*pb));
+	res = db_exec(db,
+	    "SELECT b.id, b.status = 'cancelled', "
+	    "  extract(epoch FROM w.opens_at)::bigint, "
+	    "  extract(epoch FROM w.closes_at)::bigint, "
+	    "  iso_local(w.opens_at, b.time_zone), "
+	    "  iso_local(w.closes_at, b.time_zone) "
+	    "FROM bookings b JOIN booking_windows w ON w.booking_id = b.id "
+	    "WHERE b.slug = $1", 1, p);
+	if (res == NULL)
+		return DBP_ERROR;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return DBP_NOT_FOUND;
+	}
+	pb->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	pb->cancelled = PQgetvalue(res, 0, 1)[0] == 't';
+	pb->opens_at = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	pb->closes_at = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	snprintf(pb->opens_iso, sizeof(pb->opens_iso), "%s", PQgetvalue(res, 0, 4));
+	snprintf(pb->closes_iso, sizeof(pb->closes_iso), "%s", PQgetvalue(res, 0, 5));
+	PQclear(res);
+	return photo_count(db, pb->id, lock, &pb->used) == 0 ? DBP_OK : DBP_ERROR;
+}
+
+int
+db_photo_insert(struct db *db, long long booking_id,
+    const struct photo_row *row, const char *filename)
+{
+	char		 idstr[24], size[24];
+	const char	*p[6] = { row->id, idstr, row->key, row->content_type,
+			    size, filename };
+
+	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
+	snprintf(size, sizeof(size), "%lld", row->size);
+	return db_run(db, "INSERT INTO photos (id, booking_id, object_key, "
+	    "content_type, size_bytes, filename) VALUES ($1, $2, $3, $4, $5, $6)",
+	    6, p);
+}
+
+int
+db_photo_list(struct db *db, long long booking_id, json_t **out)
+{
+	char		 idstr[24];
+	const char	*p[1] = { idstr };
+
+	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
+	return db_json(db, out,
+	    "SELECT coalesce(json_agg(json_build_object('photo_id', id, "
+	    "'key', object_key, 'content_type', content_type, 'size', size_bytes, "
+	    "'uploaded_at', uploaded_at) ORDER BY uploaded_at, id), '[]') "
+	    "FROM photos WHERE booking_id = $1 AND status = 'uploaded'", 1, p) == 1 ?
+	    1 : -1;
+}
+
+enum db_photo_rc
+db_photo_get(struct db *db, const char *slug, const char *photo_id,
+    struct photo_row *row)
+{
+	const char	*p[2] = { slug, photo_id };
+	PGresult	*res;
+
+	memset(row, 0, sizeof(*row));
+	res = db_exec(db, "SELECT p.id, p.object_key, p.content_type, "
+	    "p.size_bytes, p.status = 'uploaded' FROM photos p "
+	    "JOIN bookings b ON b.id = p.booking_id "
+	    "WHERE b.slug = $1 AND p.id = $2", 2, p);
+	if (res == NULL)
+		return DBP_ERROR;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return DBP_NOT_FOUND;
+	}
+	snprintf(row->id, sizeof(row->id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(row->key, sizeof(row->key), "%s", PQgetvalue(res, 0, 1));
+	snprintf(row->content_type, sizeof(row->content_type), "%s",
+	    PQgetvalue(res, 0, 2));
+	row->size = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	row->uploaded = PQgetvalue(res, 0, 4)[0] == 't';
+	PQclear(res);
+	return DBP_OK;
+}
+
+int
+db_photo_mark_uploaded(struct db *db, const char *photo_id)
+{
+	const char *p[1] = { photo_id };
+
+	return db_run(db, "UPDATE photos SET status = 'uploaded', "
+	    "uploaded_at = now() WHERE id = $1 AND status = 'pending'", 1, p);
+}

@@ -1,0 +1,53 @@
+/* db_photos.h: statements about guest photos, all run as charterd_guest */
+#ifndef CHARTERD_DB_PHOTOS_H
+#define CHARTERD_DB_PHOTOS_H
+
+#include <jansson.h>
+
+#include "db.h"
+
+enum db_photo_rc {
+	DBP_OK = 0,
+	DBP_ERROR = -1,
+	DBP_NOT_FOUND = 1,	/* no such booking, or photo not of it */
+};
+
+/* A booking as the photo endpoints see it. */
+struct photo_booking {
+	long long	id;
+	int		cancelled;
+	long long	opens_at;		/* effective window, epoch seconds */
+	long long	closes_at;
+	char		opens_iso[40];		/* in the booking's time zone */
+	char		closes_iso[40];
+	long long	used;			/* uploaded + recent pending */
+};
+
+struct photo_row {
+	char		id[33];
+	char		key[128];
+	char		content_type[32];
+	long long	size;
+	int		uploaded;
+};
+
+/*
+ * Looks the booking up by slug. With lock, takes a transaction-scoped lock
+ * on it so that quota checks and inserts of concurrent presigns serialise;
+ * the caller must then be inside db_begin(DB_ROLE_GUEST).
+ */
+enum db_photo_rc db_photo_booking(struct db *, const char *slug, int lock,
+	    struct photo_booking *);
+/* Records a pending photo. */
+int	db_photo_insert(struct db *, long long booking_id,
+	    const struct photo_row *, const char *filename);
+/* Uploaded photos of a booking, oldest first: [{photo_id, key,
+ * content_type, size, uploaded_at}]; 1 with *out, -1. */
+int	db_photo_list(struct db *, long long booking_id, json_t **out);
+/* A photo of the booking named by slug. */
+enum db_photo_rc db_photo_get(struct db *, const char *slug,
+	    const char *photo_id, struct photo_row *);
+/* Marks it uploaded (idempotent). */
+int	db_photo_mark_uploaded(struct db *, const char *photo_id);
+
+#endif
