@@ -23,8 +23,10 @@ warn() { printf 'warning: %s\n' "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ packages
+# shellcheck disable=SC2034 # used by scripts/test and scripts/demo
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config libfcgi-dev
 	libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev clang"
+# shellcheck disable=SC2034
 RUNTIME_PACKAGES="postgresql curl jq tidy wrk chromium python3-botocore nodejs npm
 	ca-certificates util-linux procps"
 
@@ -54,9 +56,8 @@ ensure_packages() {
 	fi
 	missing=$(pkg_missing "${want[@]}")
 	[ -z "$missing" ] && return 0
-	# shellcheck disable=SC2086
-	info "installing: $(echo $missing)"
-	[ "$(id -u)" -eq 0 ] || die "missing packages ($(echo $missing)); run as root or install them"
+	info "installing: $(printf '%s ' $missing)"
+	[ "$(id -u)" -eq 0 ] || die "missing packages ($(printf '%s ' $missing)); run as root or install them"
 	export DEBIAN_FRONTEND=noninteractive
 	if [ ! -f /var/lib/apt/periodic/charterd-updated ] ||
 	   [ -n "$(find /var/lib/apt/periodic/charterd-updated -mmin +720 2>/dev/null)" ]; then
@@ -131,6 +132,20 @@ wait_port() {
 	return 1
 }
 
+# wait_listen SECONDS NAME: wait until charterd listens (unix socket or TCP port).
+wait_listen() {
+	local n=$(($1 * 10))
+	[ -n "${FCGI_SOCK:-}" ] || { wait_port "$FCGI_PORT" "$1" "$2"; return; }
+	while [ "$n" -gt 0 ]; do
+		[ -S "$FCGI_SOCK" ] && return 0
+		pid_alive "$2" || { warn "$2 exited before listening on $FCGI_SOCK"; return 1; }
+		sleep 0.1
+		n=$((n - 1))
+	done
+	warn "timed out waiting for $FCGI_SOCK ($2)"
+	return 1
+}
+
 # wait_http URL SECONDS [EXPECTED_STATUS]: poll URL until it answers EXPECTED (200).
 wait_http() {
 	local url=$1 n=$(($2 * 5)) want=${3:-200} got=000
@@ -165,7 +180,18 @@ wait_log() {
 # also its process-group id and stopping the group takes its children with it.
 # run/<name>.pid holds "pid starttime" so a recycled pid is never signalled.
 
-proc_start_time() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+# proc_field PID N: field N (N >= 3) of /proc/PID/stat; comm may contain spaces, so
+# count from after its closing parenthesis.
+proc_field() {
+	local s n=$2 f
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	read -r -a f <<<"$s"
+	[ "$n" -ge 3 ] && [ -n "${f[n - 3]:-}" ] || return 1
+	printf '%s\n' "${f[n - 3]}"
+}
+
+proc_start_time() { proc_field "$1" 22; }
 
 # pid_record NAME PID
 pid_record() {
@@ -180,7 +206,7 @@ pid_of() {
 	[ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
 	[ "$(proc_start_time "$pid")" = "$st" ] || return 1
 	# a zombie is not alive
-	[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+	[ "$(proc_field "$pid" 3)" != Z ] || return 1
 	printf '%s\n' "$pid"
 }
 
@@ -205,10 +231,31 @@ start_bg() {
 	pid_record "$name" "$pid"
 }
 
+# group_members PGID: pids whose process group is PGID (orphans of a dead leader too).
+group_members() {
+	local d p
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$(proc_field "$p" 5 2>/dev/null)" = "$1" ] &&
+			[ "$(proc_field "$p" 3 2>/dev/null)" != Z ] && echo "$p"
+	done
+	return 0
+}
+
 # stop_proc NAME [SIGNAL] [SECONDS]: signal NAME's process group (default TERM),
 # wait, then KILL the group. Always removes run/NAME.pid.
 stop_proc() {
-	local name=$1 sig=${2:-TERM} secs=${3:-10} pid n
+	local name=$1 sig=${2:-TERM} secs=${3:-10} pid n st
+	# leader already gone: still sweep children left in its process group
+	if ! pid_alive "$name" && [ -f "$STACK_DIR/run/$name.pid" ]; then
+		read -r pid st <"$STACK_DIR/run/$name.pid" || pid=
+		if [ -n "$pid" ] && [ -n "$(group_members "$pid")" ]; then
+			warn "$name ($pid) is gone but left processes behind; stopping them"
+			kill -TERM -- "-$pid" 2>/dev/null || true
+			sleep 1
+			kill -KILL -- "-$pid" 2>/dev/null || true
+		fi
+	fi
 	if pid=$(pid_of "$name"); then
 		kill -s "$sig" -- "-$pid" 2>/dev/null || kill -s "$sig" "$pid" 2>/dev/null || true
 		n=$((secs * 10))
@@ -475,6 +522,7 @@ write_envfile() {
 
 # envfile_args FILE: prints FILE's assignments one per line, values unquoted.
 envfile_args() {
+	# shellcheck disable=SC1090
 	( set -a; . "$1"; set +a
 	  sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$1" | while read -r k; do
 		printf '%s=%s\n' "$k" "${!k}"
@@ -551,9 +599,18 @@ charterd_migrate() {
 charterd_start() {
 	charterd_exec "$STACK_DIR/serve.env" serve --check </dev/null >>"$STACK_DIR/log/charterd.log" 2>&1 9>&- ||
 		{ tail -n 20 "$STACK_DIR/log/charterd.log" >&2; die "charterd serve --check failed"; }
+	if [ -n "${FCGI_SOCK:-}" ]; then
+		# Group-owned by nginx's group and setgid, so the socket charterd
+		# creates (mode 0660) is reachable by nginx workers and nobody else.
+		local ngroup
+		ngroup=$(id -gn "$(nginx_user "$CHARTER_SRCDIR/static" "$STACK_DIR/publish/g")")
+		mkdir -p "$(dirname "$FCGI_SOCK")"
+		chgrp "$ngroup" "$(dirname "$FCGI_SOCK")"
+		chmod 2750 "$(dirname "$FCGI_SOCK")"
+	fi
 	charterd_cmd "$STACK_DIR/serve.env"
 	start_bg charterd "${CHARTERD_CMD[@]}" serve
-	wait_port "$FCGI_PORT" 30 charterd ||
+	wait_listen 30 charterd ||
 		{ tail -n 30 "$STACK_DIR/log/charterd.log" >&2; die "charterd serve did not start (log/charterd.log)"; }
 	if charterd_exec "$STACK_DIR/sync.env" sync --help </dev/null >/dev/null 2>&1 9>&-; then
 		charterd_cmd "$STACK_DIR/sync.env"
@@ -595,7 +652,14 @@ stack_generate() {
 		AWS_KEY_ID=S3RVER AWS_SECRET=S3RVER # s3rver's built-in account
 	fi
 	PHOTO_BUCKET=charterd-photos DYNAMO_TABLE=charterd
-	FCGI_ADDR="127.0.0.1:$FCGI_PORT" CHARTER_LISTEN="127.0.0.1:$FCGI_PORT"
+	# FastCGI over a unix socket: a TCP connect per request costs nginx and
+	# charterd more than rendering the page does (bench/guest-page).
+	FCGI_SOCK="$STACK_DIR/sock/fcgi.sock"
+	if [ ${#FCGI_SOCK} -le 100 ]; then
+		FCGI_ADDR="unix:$FCGI_SOCK" CHARTER_LISTEN="$FCGI_SOCK"
+	else
+		FCGI_SOCK= FCGI_ADDR="127.0.0.1:$FCGI_PORT" CHARTER_LISTEN="127.0.0.1:$FCGI_PORT"
+	fi
 	PUBLIC_URL="http://127.0.0.1:$PUBLIC_PORT" API_URL="http://127.0.0.1:$API_PORT"
 	DATABASE_URL="postgresql://charterd:$PG_PASSWORD@127.0.0.1:$PG_PORT/charterd"
 	S3_ENDPOINT="http://127.0.0.1:$S3PROXY_PORT"
@@ -639,7 +703,8 @@ stack_load() {
 	CHARTERD=${CHARTERD_OVERRIDE:-$CHARTERD}
 	PUBLIC_URL=$CHARTER_PUBLIC_URL API_URL=$CHARTER_API_URL
 	PUBLIC_PORT=$CHARTER_PUBLIC_PORT API_PORT=$CHARTER_API_PORT
-	FCGI_ADDR=$CHARTER_FCGI FCGI_PORT=$CHARTER_FCGI_PORT CHARTER_LISTEN=$CHARTER_FCGI
+	FCGI_ADDR=$CHARTER_FCGI FCGI_PORT=$CHARTER_FCGI_PORT CHARTER_LISTEN=${CHARTER_FCGI#unix:}
+	FCGI_SOCK=; case $CHARTER_FCGI in unix:*) FCGI_SOCK=${CHARTER_FCGI#unix:} ;; esac
 	SERVICE_KEY=$CHARTER_SERVICE_KEY DASHBOARD_TOKEN=$CHARTER_DASHBOARD_TOKEN
 	ADMIN_EMAIL=$CHARTER_ADMIN_EMAIL ADMIN_PASSWORD=$CHARTER_ADMIN_PASSWORD
 	DATABASE_URL=$CHARTER_DATABASE_URL PG_PORT=$STACK_PG_PORT PG_SOCKDIR=$STACK_PG_SOCKDIR
@@ -681,6 +746,8 @@ stack_up() {
 	stack_generate
 	info "PostgreSQL on 127.0.0.1:$PG_PORT"
 	pg_setup
+	# charterd reaches PostgreSQL over its unix socket too.
+	DATABASE_URL="postgresql://charterd:$PG_PASSWORD@/charterd?host=$PG_SOCKDIR&port=$PG_PORT"
 	charterd_write_env
 	stack_write_env # early, so a failed `up` can still be torn down
 	charterd_migrate

@@ -21,23 +21,22 @@ LANGUAGE sql STABLE AS $$
 	SELECT local_time(ts, tz, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')
 $$;
 
--- "4 hours", "2 hours 30 minutes", "3 days".
+-- "4 hours", "2 hours 30 minutes", "3 days". PL/pgSQL, not SQL: a SQL
+-- function that cannot be inlined is planned again on every call.
 CREATE FUNCTION duration_label(d interval) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE
-	WHEN d >= interval '1 day' AND extract(epoch FROM d)::bigint % 86400 = 0 THEN
-		(extract(epoch FROM d)::bigint / 86400) || CASE WHEN d = interval '1 day'
-		    THEN ' day' ELSE ' days' END
-	ELSE
-		concat_ws(' ',
-		    CASE WHEN extract(epoch FROM d)::bigint / 3600 = 1 THEN '1 hour'
-		         WHEN extract(epoch FROM d)::bigint / 3600 > 1 THEN
-		             (extract(epoch FROM d)::bigint / 3600) || ' hours' END,
-		    CASE WHEN extract(epoch FROM d)::bigint % 3600 / 60 = 1 THEN '1 minute'
-		         WHEN extract(epoch FROM d)::bigint % 3600 / 60 > 1 THEN
-		             (extract(epoch FROM d)::bigint % 3600 / 60) || ' minutes' END)
-	END
-$$;
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	secs bigint := extract(epoch FROM d)::bigint;
+	h bigint := secs / 3600;
+	m bigint := secs % 3600 / 60;
+BEGIN
+	IF secs >= 86400 AND secs % 86400 = 0 THEN
+		RETURN (secs / 86400) || CASE WHEN secs = 86400 THEN ' day' ELSE ' days' END;
+	END IF;
+	RETURN concat_ws(' ',
+	    CASE WHEN h = 1 THEN '1 hour' WHEN h > 1 THEN h || ' hours' END,
+	    CASE WHEN m = 1 THEN '1 minute' WHEN m > 1 THEN m || ' minutes' END);
+END $$;
 
 -- The effective photo upload window of every booking.
 CREATE VIEW booking_windows WITH (security_invoker = true) AS
@@ -47,9 +46,21 @@ SELECT id AS booking_id,
 FROM bookings;
 
 -- What a guest may see of a booking: no money, no guest contact details,
--- no crew. Used for the guest page and its published copy.
+-- no crew. Used for the guest page and its published copy. The zone is set
+-- once for the whole row (to_char's TZ then names it, e.g. PDT), local to
+-- the caller's transaction, which ends right after: this runs on every
+-- page view that misses the published file, and switching zones is dear.
 CREATE FUNCTION guest_view(b_slug text) RETURNS json
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	tz text;
+	result json;
+BEGIN
+	SELECT time_zone INTO tz FROM bookings WHERE slug = b_slug;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	PERFORM set_config('TimeZone', tz, true);
 	SELECT json_build_object(
 	    'id', b.id,
 	    'slug', b.slug,
@@ -60,28 +71,28 @@ LANGUAGE sql STABLE AS $$
 	    'meeting_point', b.meeting_point,
 	    'party_size', b.party_size,
 	    'time_zone', b.time_zone,
-	    'starts_at', iso_local(b.starts_at, b.time_zone),
-	    'ends_at', iso_local(b.ends_at, b.time_zone),
-	    'date_label', local_time(b.starts_at, b.time_zone, 'FMDay, FMMonth FMDD, YYYY'),
-	    'short_date_label', local_time(b.starts_at, b.time_zone, 'FMDay, FMMonth FMDD'),
-	    'start_label', local_time(b.starts_at, b.time_zone, 'FMHH12:MI AM'),
-	    'end_label', local_time(b.ends_at, b.time_zone, 'FMHH12:MI AM') ||
-	        CASE WHEN local_time(b.ends_at, b.time_zone, 'YYYY-MM-DD') <>
-	                  local_time(b.starts_at, b.time_zone, 'YYYY-MM-DD')
-	             THEN local_time(b.ends_at, b.time_zone, ' (FMDy, FMMon FMDD)')
-	             ELSE '' END,
-	    'tz_label', local_time(b.starts_at, b.time_zone, 'TZ'),
+	    'starts_at', to_char(b.starts_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	    'ends_at', to_char(b.ends_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	    'date_label', to_char(b.starts_at, 'FMDay, FMMonth FMDD, YYYY'),
+	    'short_date_label', to_char(b.starts_at, 'FMDay, FMMonth FMDD'),
+	    'start_label', to_char(b.starts_at, 'FMHH12:MI AM'),
+	    'end_label', to_char(b.ends_at, 'FMHH12:MI AM') ||
+	        CASE WHEN b.ends_at::date <> b.starts_at::date
+	             THEN to_char(b.ends_at, ' (FMDy, FMMon FMDD)') ELSE '' END,
+	    'tz_label', to_char(b.starts_at, 'TZ'),
 	    'duration_label', duration_label(b.ends_at - b.starts_at),
 	    'checklist', b.checklist,
 	    'guest_notes', b.guest_notes,
-	    'upload_opens_at', iso_local(w.opens_at, b.time_zone),
-	    'upload_closes_at', iso_local(w.closes_at, b.time_zone),
-	    'upload_opens_label', local_time(w.opens_at, b.time_zone, 'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
-	    'upload_closes_label', local_time(w.closes_at, b.time_zone, 'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
+	    'upload_opens_at', to_char(w.opens_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	    'upload_closes_at', to_char(w.closes_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	    'upload_opens_label', to_char(w.opens_at, 'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
+	    'upload_closes_label', to_char(w.closes_at, 'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
 	    'version', b.version)
+	INTO result
 	FROM bookings b JOIN booking_windows w ON w.booking_id = b.id
-	WHERE b.slug = b_slug
-$$;
+	WHERE b.slug = b_slug;
+	RETURN result;
+END $$;
 
 -- The crew projection: the one place that decides what crew, SCC and
 -- DynamoDB may see of a booking. Never revenue, port fee or captain fee.

@@ -144,21 +144,97 @@ db_json(struct db *db, json_t **out, const char *sql, int n,
 	return rc;
 }
 
+/* Fixed statements: no input reaches these strings. */
+static const char *const role_begin[] = {
+	[DB_ROLE_APP] = "BEGIN",
+	[DB_ROLE_GUEST] = "BEGIN; SET LOCAL ROLE charterd_guest",
+	[DB_ROLE_CREW] = "BEGIN; SET LOCAL ROLE charterd_crew",
+};
+static const char *const role_set[] = {
+	[DB_ROLE_APP] = "SELECT 1",
+	[DB_ROLE_GUEST] = "SET LOCAL ROLE charterd_guest",
+	[DB_ROLE_CREW] = "SET LOCAL ROLE charterd_crew",
+};
+
+/* Reads one pipelined statement's results; keeps the first failure. */
+static int
+pipeline_step(struct db *db, PGresult **keep, int *failed)
+{
+	PGresult	*res;
+	ExecStatusType	 st;
+	int		 got = 0;
+
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		got = 1;
+		st = PQresultStatus(res);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			if (!*failed && st != PGRES_PIPELINE_ABORTED)
+				db_record_error(db, res);
+			*failed = 1;
+		} else if (keep != NULL && *keep == NULL) {
+			*keep = res;
+			continue;
+		}
+		PQclear(res);
+	}
+	return got;
+}
+
+int
+db_json_as(struct db *db, enum db_role role, json_t **out, const char *sql,
+    int n, const char *const *params)
+{
+	PGresult	*res = NULL, *sync;
+	json_error_t	 err;
+	int		 failed = 0, rc = 0, i;
+
+	*out = NULL;
+	db_clear_error(db);
+	if (db->conn == NULL || PQenterPipelineMode(db->conn) != 1)
+		return -1;
+	if (PQsendQueryParams(db->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	    PQsendQueryParams(db->conn, role_set[role], 0, NULL, NULL, NULL,
+	    NULL, 0) != 1 ||
+	    PQsendQueryParams(db->conn, sql, n, NULL, params, NULL, NULL, 0) != 1 ||
+	    PQsendQueryParams(db->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	    PQpipelineSync(db->conn) != 1) {
+		log_err("cannot send to the database: %s", PQerrorMessage(db->conn));
+		failed = 1;
+	} else {
+		/* BEGIN, SET, the statement (kept), COMMIT, then the sync. */
+		for (i = 0; i < 4; i++)
+			pipeline_step(db, i == 2 ? &res : NULL, &failed);
+		if ((sync = PQgetResult(db->conn)) == NULL ||
+		    PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+			failed = 1;
+		PQclear(sync);
+	}
+	PQexitPipelineMode(db->conn);
+	/* An aborted pipeline leaves the transaction open: close it. */
+	db_rollback(db);
+	if (failed) {
+		PQclear(res);
+		return -1;
+	}
+	if (res != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		*out = json_loads(PQgetvalue(res, 0, 0), 0, &err);
+		rc = *out != NULL ? 1 : -1;
+		if (rc == -1)
+			log_err("database returned bad JSON: %s", err.text);
+	}
+	PQclear(res);
+	return rc;
+}
+
 int
 db_begin(struct db *db, enum db_role role)
 {
-	/* Fixed statements: no input reaches these strings. */
-	static const char *const begin[] = {
-		[DB_ROLE_APP] = "BEGIN",
-		[DB_ROLE_GUEST] = "BEGIN; SET LOCAL ROLE charterd_guest",
-		[DB_ROLE_CREW] = "BEGIN; SET LOCAL ROLE charterd_crew",
-	};
 	PGresult *res;
 
 	db_clear_error(db);
 	if (db->conn == NULL)
 		return -1;
-	res = PQexec(db->conn, begin[role]);
+	res = PQexec(db->conn, role_begin[role]);
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		db_record_error(db, res);
 		PQclear(res);

@@ -42,6 +42,14 @@ int	 db_run(struct db *, const char *sql, int n, const char *const *params);
 int	 db_json(struct db *, json_t **out, const char *sql, int n,
 	    const char *const *params);
 
+/*
+ * db_json run as role in a transaction of its own, sent as one pipeline
+ * (BEGIN, SET LOCAL ROLE, the statement, COMMIT): one round trip instead
+ * of three, for the reads on the guest and crew hot paths.
+ */
+int	 db_json_as(struct db *, enum db_role, json_t **out, const char *sql,
+	    int n, const char *const *params);
+
 /* Transactions: BEGIN (and SET LOCAL ROLE for guest/crew), COMMIT, ROLLBACK. */
 int	 db_begin(struct db *, enum db_role);
 int	 db_commit(struct db *);

@@ -302,25 +302,15 @@ db_booking_get(struct db *db, long long id, json_t **out)
 enum db_booking_rc
 db_booking_guest_view(struct db *db, const char *slug, json_t **out)
 {
-	const char		*p[1] = { slug };
-	enum db_booking_rc	 rc = DBB_ERROR;
+	const char *p[1] = { slug };
 
-	*out = NULL;
-	if (db_begin(db, DB_ROLE_GUEST) == -1)
-		return DBB_ERROR;
-	switch (db_json(db, out, "SELECT guest_view($1)", 1, p)) {
+	switch (db_json_as(db, DB_ROLE_GUEST, out, "SELECT guest_view($1)",
+	    1, p)) {
 	case 1:
-		rc = DBB_OK;
-		break;
+		return DBB_OK;
 	case 0:
-		rc = DBB_NOT_FOUND;
-		break;
+		return DBB_NOT_FOUND;
+	default:
+		return DBB_ERROR;
 	}
-	if (db_commit(db) == -1 && rc == DBB_OK) {
-		json_decref(*out);
-		*out = NULL;
-		rc = DBB_ERROR;
-	}
-	db_rollback(db);
-	return rc;
 }

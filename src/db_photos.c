@@ -102,7 +102,8 @@ db_photo_get(struct db *db, const char *slug, const char *photo_id,
 
 	memset(row, 0, sizeof(*row));
 	res = db_exec(db, "SELECT p.id, p.object_key, p.content_type, "
-	    "p.size_bytes, p.status = 'uploaded' FROM photos p "
+	    "p.size_bytes, p.status = 'uploaded', b.status = 'cancelled' "
+	    "FROM photos p "
 	    "JOIN bookings b ON b.id = p.booking_id "
 	    "WHERE b.slug = $1 AND p.id = $2", 2, p);
 	if (res == NULL)
@@ -117,6 +118,7 @@ db_photo_get(struct db *db, const char *slug, const char *photo_id,
 	    PQgetvalue(res, 0, 2));
 	row->size = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
 	row->uploaded = PQgetvalue(res, 0, 4)[0] == 't';
+	row->cancelled = PQgetvalue(res, 0, 5)[0] == 't';
 	PQclear(res);
 	return DBP_OK;
 }

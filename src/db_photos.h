@@ -29,6 +29,7 @@ struct photo_row {
 	char		content_type[32];
 	long long	size;
 	int		uploaded;
+	int		cancelled;	/* the booking's, for db_photo_get */
 };
 
 /*

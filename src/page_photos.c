@@ -208,13 +208,14 @@ api_photos_create(struct request *req)
 	char			 expires[32];
 	unsigned		 ttl;
 
-	if (!photo_store(req, &s3) || photo_input(req, &type) == -1)
+	if (!photo_store(req, &s3))
 		return;
 	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
 		db_error_response(req, &req->app->db);
 		return;
 	}
-	if (!photo_booking(req, 1, &pb))
+	/* 404 and 410 first: they say more than a complaint about the body. */
+	if (!photo_booking(req, 1, &pb) || photo_input(req, &type) == -1)
 		goto out;
 	/* The server alone decides; the page only reflects this. */
 	if (now < pb.opens_at || now >= pb.closes_at) {
@@ -303,6 +304,11 @@ api_photos_complete(struct request *req)
 	}
 	if (found != DBP_OK) {
 		db_error_response(req, &req->app->db);
+		return;
+	}
+	if (row.cancelled) {
+		resp_error(req, 410, "booking_cancelled", "This charter was "
+		    "cancelled, so photos can no longer be added.");
 		return;
 	}
 	if (!row.uploaded) {

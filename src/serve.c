@@ -1,4 +1,5 @@
 /* serve.c: `charterd serve`, the prefork supervisor of the FastCGI workers */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -189,6 +190,28 @@ drain(struct slot *slots, int nslots)
 		}
 }
 
+/*
+ * Opens the listening socket. A unix socket gets mode 0660 (its folder's
+ * group decides who may connect: give it nginx's group, setgid), and a
+ * stale socket left by a killed server is removed first.
+ */
+static int
+open_listener(const char *listen)
+{
+	struct stat	 st;
+	mode_t		 old;
+	int		 sock;
+
+	if (listen[0] != '/')
+		return FCGX_OpenSocket(listen, SERVE_BACKLOG);
+	if (lstat(listen, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(listen);
+	old = umask(0117);
+	sock = FCGX_OpenSocket(listen, SERVE_BACKLOG);
+	umask(old);
+	return sock;
+}
+
 int
 serve_check(const struct config *cfg)
 {
@@ -233,7 +256,7 @@ serve_run(const struct config *cfg)
 		tmpl_set_free(tmpl);
 		return -1;
 	}
-	if ((sock = FCGX_OpenSocket(cfg->listen, SERVE_BACKLOG)) < 0) {
+	if ((sock = open_listener(cfg->listen)) < 0) {
 		log_err("cannot listen on %s", cfg->listen);
 		tmpl_set_free(tmpl);
 		return -1;
@@ -275,5 +298,7 @@ serve_run(const struct config *cfg)
 	drain(slots, nslots);
 	tmpl_set_free(tmpl);
 	close(sock);
+	if (cfg->listen[0] == '/')
+		unlink(cfg->listen);
 	return 0;
 }

@@ -70,10 +70,9 @@ ok() {
 	fi
 	TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $desc"
-	local i=0
-	while caller $i >/dev/null 2>&1; do
-		set -- $(caller $i)
-		case ${3:-} in */tap.sh) ;; *) diag "  at ${3:-?} line ${1:-?}"; break ;; esac
+	local i=0 line file
+	while read -r line _ file < <(caller "$i"); do
+		case $file in */tap.sh) ;; *) diag "  at $file line $line"; break ;; esac
 		i=$((i + 1))
 	done
 	return 1
