@@ -9,6 +9,7 @@
 #include "db_errors.h"
 #include "handlers.h"
 #include "log.h"
+#include "page_cache.h"
 #include "publish.h"
 #include "slug.h"
 
@@ -56,6 +57,14 @@ change_failed(struct request *req, enum db_booking_rc rc, long long bad_crew)
 	return -1;
 }
 
+/* After a committed change: fresh pages everywhere, published and cached. */
+static void
+changed(struct request *req, const struct booking_ref *ref)
+{
+	page_cache_invalidate(req->app);
+	publish_booking(req->app, ref);
+}
+
 /*
  * POST /api/bookings: 201 {id, slug, guest_url, version}; 400 {error, field,
  * message}; 409 when the given slug is taken. Publishes the guest page.
@@ -94,7 +103,7 @@ api_bookings_create(struct request *req)
 	}
 	if (change_failed(req, rc, bad_crew))
 		return;
-	publish_booking(req->app, &ref);
+	changed(req, &ref);
 	resp_json(req, 201, ref_json(req, &ref));
 }
 
@@ -135,7 +144,7 @@ api_bookings_patch(struct request *req)
 	    req->app->cfg->default_time_zone, actor, &ref, &bad_crew),
 	    bad_crew))
 		return;
-	publish_booking(req->app, &ref);
+	changed(req, &ref);
 	resp_json(req, 200, ref_json(req, &ref));
 }
 
@@ -151,6 +160,6 @@ api_bookings_cancel(struct request *req)
 	if (change_failed(req, db_booking_cancel(&req->app->db, id, actor,
 	    &ref), 0))
 		return;
-	publish_booking(req->app, &ref);
+	changed(req, &ref);
 	resp_json(req, 200, ref_json(req, &ref));
 }

@@ -93,6 +93,10 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	    &n, err, errlen) == -1)
 		return -1;
 	cfg->photo_quota = (int)n;
+	if (env_int("CHARTER_PAGE_CACHE_MS", 1000, 0, 60000, &n, err,
+	    errlen) == -1)
+		return -1;
+	cfg->page_cache_ms = (int)n;
 	if (env_int("CHARTER_S3_PATH_STYLE", -1, 0, 1, &n, err, errlen) == -1)
 		return -1;
 
@@ -150,5 +154,8 @@ config_usage(void)
 "  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN\n"
 "                                credentials scoped to the photo bucket\n"
 "  CHARTER_PHOTO_MAX_BYTES       largest photo (26214400)\n"
-"  CHARTER_PHOTO_QUOTA           photos per booking (500)\n", stdout);
+"  CHARTER_PHOTO_QUOTA           photos per booking (500)\n"
+"  CHARTER_PAGE_CACHE_MS         how long a worker may reuse a rendered guest page\n"
+"                                (1000; 0 = never; changes on this host drop it at once)\n"
+"  CHARTER_LOG_LEVEL             error, warn, info (default) or debug\n", stdout);
 }

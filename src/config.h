@@ -33,6 +33,7 @@ struct config {
 	int		 s3_path_style;		/* CHARTER_S3_PATH_STYLE */
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
 	int		 photo_quota;		/* CHARTER_PHOTO_QUOTA */
+	int		 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
 };
 
 /*

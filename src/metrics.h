@@ -13,6 +13,10 @@ struct metrics {
 	unsigned long long	latency[METRICS_ROUTES][METRICS_BUCKETS];
 	unsigned long long	latency_sum_us[METRICS_ROUTES];
 	unsigned long long	worker_restarts;
+	/* Not a metric: bumped on every committed booking change so that
+	 * workers drop cached pages (page_cache.c). Lives here because this
+	 * is the memory all workers share. */
+	unsigned long long	content_generation;
 };
 
 /* Maps shared memory before the workers fork; NULL on failure. */

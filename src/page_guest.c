@@ -4,8 +4,17 @@
 #include "db_booking.h"
 #include "db_errors.h"
 #include "handlers.h"
+#include "page_cache.h"
 #include "valid.h"
 #include "view.h"
+
+static void
+not_found(struct request *req)
+{
+	resp_error(req, 404, "not_found", "There is no charter at this "
+	    "address. Check the link in your confirmation email.");
+	resp_header(req, "X-Robots-Tag", "noindex, nofollow");
+}
 
 /*
  * 200 guest page; 404 for a slug of the wrong shape or one that names no
@@ -14,36 +23,40 @@
 void
 page_guest(struct request *req)
 {
-	json_t	*view = NULL;
-	int	 status;
+	json_t			*view = NULL;
+	int			 status;
+	unsigned long long	 gen;
 
-	resp_header(req, "X-Robots-Tag", "noindex, nofollow");
 	if (!valid_slug(req->param[0])) {
-		resp_error(req, 404, "not_found", "There is no charter at "
-		    "this address. Check the link in your confirmation email.");
+		not_found(req);
 		return;
 	}
+	buf_reset(&req->out);
+	if ((status = page_cache_get(req->app, req->param[0], req->now_us,
+	    &req->out)) != 0)
+		goto done;
+	gen = page_cache_generation(req->app);
 	switch (db_booking_guest_view(&req->app->db, req->param[0], &view)) {
 	case DBB_OK:
 		break;
 	case DBB_NOT_FOUND:
-		resp_error(req, 404, "not_found", "There is no charter at "
-		    "this address. Check the link in your confirmation email.");
+		not_found(req);
 		return;
 	default:
 		db_error_response(req, &req->app->db);
 		return;
 	}
-	req->status = 0;
-	req->content_type = "text/html; charset=utf-8";
-	buf_reset(&req->out);
 	status = view_guest_page(req->app, view, &req->out);
 	json_decref(view);
 	if (status == -1) {
 		resp_error(req, 500, "internal", "The page could not be shown.");
 		return;
 	}
+	page_cache_put(req->app, req->param[0], status, &req->out, req->now_us,
+	    gen);
+done:
 	req->status = status;
+	req->content_type = "text/html; charset=utf-8";
 	resp_header(req, "X-Robots-Tag", "noindex, nofollow");
 	resp_header(req, "Cache-Control", "no-cache");
 }
