@@ -8,19 +8,15 @@
 /* Pending presigns count against the quota while they can still be used. */
 #define PHOTO_PENDING_COUNTS	"interval '20 minutes'"
 
-/* Counts the photos against the quota, after locking the booking if asked. */
+/* Counts the photos against the quota (as photo_reserve() does). */
 static int
-photo_count(struct db *db, long long booking_id, int lock, long long *used)
+photo_count(struct db *db, long long booking_id, long long *used)
 {
 	char		 idstr[24];
 	const char	*p[1] = { idstr };
 	PGresult	*res;
 
 	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
-	if (lock && db_run(db, "SELECT pg_advisory_xact_lock("
-	    "hashtext('charterd.photos'), ($1::bigint % 2147483647)::integer)",
-	    1, p) == -1)
-		return -1;
 	res = db_exec(db, "SELECT count(*) FROM photos WHERE booking_id = $1 "
 	    "AND (status = 'uploaded' OR created_at > now() - "
 	    PHOTO_PENDING_COUNTS ")", 1, p);
@@ -32,8 +28,7 @@ photo_count(struct db *db, long long booking_id, int lock, long long *used)
 }
 
 enum db_photo_rc
-db_photo_booking(struct db *db, const char *slug, int lock,
-    struct photo_booking *pb)
+db_photo_booking(struct db *db, const char *slug, struct photo_booking *pb)
 {
 	const char	*p[1] = { slug };
 	PGresult	*res;
@@ -60,22 +55,34 @@ db_photo_booking(struct db *db, const char *slug, int lock,
 	snprintf(pb->opens_iso, sizeof(pb->opens_iso), "%s", PQgetvalue(res, 0, 4));
 	snprintf(pb->closes_iso, sizeof(pb->closes_iso), "%s", PQgetvalue(res, 0, 5));
 	PQclear(res);
-	return photo_count(db, pb->id, lock, &pb->used) == 0 ? DBP_OK : DBP_ERROR;
+	return photo_count(db, pb->id, &pb->used) == 0 ? DBP_OK : DBP_ERROR;
 }
 
 int
-db_photo_insert(struct db *db, long long booking_id,
-    const struct photo_row *row, const char *filename)
+db_photo_reserve(struct db *db, const char *slug, struct photo_row *row,
+    const char *ext, const char *filename, int quota, long long now,
+    json_t **out, long long *closes_at)
 {
-	char		 idstr[24], size[24];
-	const char	*p[6] = { row->id, idstr, row->key, row->content_type,
-			    size, filename };
+	char		 size[24], q[24], ts[24];
+	const char	*p[8] = { slug, row->id, ext, row->content_type, size,
+			    filename, q, ts };
+	const char	*outcome, *key;
 
-	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
 	snprintf(size, sizeof(size), "%lld", row->size);
-	return db_run(db, "INSERT INTO photos (id, booking_id, object_key, "
-	    "content_type, size_bytes, filename) VALUES ($1, $2, $3, $4, $5, $6)",
-	    6, p);
+	snprintf(q, sizeof(q), "%d", quota);
+	snprintf(ts, sizeof(ts), "%lld", now);
+	if (db_json_as(db, DB_ROLE_GUEST, out, "SELECT photo_reserve($1, $2, "
+	    "$3, $4, $5, $6, $7, to_timestamp($8))", 8, p) != 1)
+		return -1;
+	outcome = json_string_value(json_object_get(*out, "outcome"));
+	key = json_string_value(json_object_get(*out, "key"));
+	if (outcome != NULL && strcmp(outcome, "ok") == 0) {
+		if (key == NULL || strlen(key) >= sizeof(row->key))
+			return -1;
+		memcpy(row->key, key, strlen(key) + 1);
+		*closes_at = json_integer_value(json_object_get(*out, "closes_at"));
+	}
+	return 1;
 }
 
 int

@@ -32,16 +32,17 @@ struct photo_row {
 	int		cancelled;	/* the booking's, for db_photo_get */
 };
 
-/*
- * Looks the booking up by slug. With lock, takes a transaction-scoped lock
- * on it so that quota checks and inserts of concurrent presigns serialise;
- * the caller must then be inside db_begin(DB_ROLE_GUEST).
- */
-enum db_photo_rc db_photo_booking(struct db *, const char *slug, int lock,
+/* Looks the booking up by slug (inside db_begin(DB_ROLE_GUEST)). */
+enum db_photo_rc db_photo_booking(struct db *, const char *slug,
 	    struct photo_booking *);
-/* Records a pending photo. */
-int	db_photo_insert(struct db *, long long booking_id,
-	    const struct photo_row *, const char *filename);
+/*
+ * Reserves an upload in one round trip (photo_reserve() in SQL): *out is
+ * {outcome: ok|not_found|cancelled|closed|quota, ...}; with ok, row->key is
+ * filled and *closes_at is the window's end. 1 on an answer, -1 on error.
+ */
+int	db_photo_reserve(struct db *, const char *slug, struct photo_row *row,
+	    const char *ext, const char *filename, int quota, long long now,
+	    json_t **out, long long *closes_at);
 /* Uploaded photos of a booking, oldest first: [{photo_id, key,
  * content_type, size, uploaded_at}]; 1 with *out, -1. */
 int	db_photo_list(struct db *, long long booking_id, json_t **out);

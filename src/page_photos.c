@@ -57,7 +57,7 @@ iso_utc(time_t t, char out[32])
  * malformed slug), 410 (cancelled) or 5xx itself and returns 0 then.
  */
 static int
-photo_booking(struct request *req, int lock, struct photo_booking *pb)
+photo_booking(struct request *req, struct photo_booking *pb)
 {
 	const char *slug = req->param[0];
 
@@ -66,7 +66,7 @@ photo_booking(struct request *req, int lock, struct photo_booking *pb)
 		    "address.");
 		return 0;
 	}
-	switch (db_photo_booking(&req->app->db, slug, lock, pb)) {
+	switch (db_photo_booking(&req->app->db, slug, pb)) {
 	case DBP_OK:
 		break;
 	case DBP_NOT_FOUND:
@@ -133,7 +133,7 @@ api_photos_list(struct request *req)
 		db_error_response(req, &req->app->db);
 		return;
 	}
-	ok = photo_booking(req, 0, &pb) &&
+	ok = photo_booking(req, &pb) &&
 	    db_photo_list(&req->app->db, pb.id, &photos) == 1;
 	if (ok && db_commit(&req->app->db) == -1)
 		ok = 0;
@@ -190,73 +190,90 @@ photo_input(struct request *req, size_t *type)
 	return 0;
 }
 
+/* Answers a reservation that did not succeed; 0 when it did. */
+static int
+reserve_refused(struct request *req, json_t *res)
+{
+	const char *outcome = json_string_value(json_object_get(res, "outcome"));
+
+	if (outcome != NULL && strcmp(outcome, "ok") == 0)
+		return 0;
+	if (outcome != NULL && strcmp(outcome, "not_found") == 0)
+		resp_error(req, 404, "not_found", "There is no charter at this "
+		    "address.");
+	else if (outcome != NULL && strcmp(outcome, "cancelled") == 0)
+		resp_error(req, 410, "booking_cancelled", "This charter was "
+		    "cancelled, so photos can no longer be added.");
+	else if (outcome != NULL && strcmp(outcome, "closed") == 0)
+		resp_json(req, 403, json_pack("{s:s, s:s, s:O, s:O}", "error",
+		    "upload_window_closed", "message", json_is_true(
+		    json_object_get(res, "not_yet_open")) ?
+		    "Photo uploads are not open yet." :
+		    "Photo uploads for this charter have closed.",
+		    "opens_at", json_object_get(res, "opens_at"),
+		    "closes_at", json_object_get(res, "closes_at")));
+	else if (outcome != NULL && strcmp(outcome, "quota") == 0)
+		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
+		    "photo_quota_exceeded", "message", "This charter has "
+		    "reached its photo limit.", "quota",
+		    req->app->cfg->photo_quota));
+	else
+		resp_error(req, 500, "internal", "The upload could not be "
+		    "prepared.");
+	return -1;
+}
+
 /*
  * POST /g/<slug>/photos: 201 {photo_id, key, upload, expires_at} inside the
  * window; 400 {error, field}; 403 upload_window_closed; 404; 410; 429.
+ * The database decides window and quota in one round trip, by our clock.
  */
 void
 api_photos_create(struct request *req)
 {
-	struct photo_booking	 pb;
 	struct photo_row	 row;
 	struct s3_config	 s3;
 	struct buf		 url = { 0 };
-	json_t			*headers = NULL;
+	json_t			*res = NULL, *headers = NULL;
 	time_t			 now = (time_t)(req->now_us / 1000000);
-	long long		 left;
+	long long		 closes_at = 0, left;
 	size_t			 type;
 	char			 expires[32];
 	unsigned		 ttl;
 
 	if (!photo_store(req, &s3))
 		return;
-	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
-		db_error_response(req, &req->app->db);
+	if (!valid_slug(req->param[0])) {
+		resp_error(req, 404, "not_found", "There is no charter at this "
+		    "address.");
 		return;
 	}
-	/* 404 and 410 first: they say more than a complaint about the body. */
-	if (!photo_booking(req, 1, &pb) || photo_input(req, &type) == -1)
-		goto out;
-	/* The server alone decides; the page only reflects this. */
-	if (now < pb.opens_at || now >= pb.closes_at) {
-		resp_json(req, 403, json_pack("{s:s, s:s, s:s, s:s}", "error",
-		    "upload_window_closed", "message", now < pb.opens_at ?
-		    "Photo uploads are not open yet." :
-		    "Photo uploads for this charter have closed.",
-		    "opens_at", pb.opens_iso, "closes_at", pb.closes_iso));
-		goto out;
-	}
-	if (pb.used >= req->app->cfg->photo_quota) {
-		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
-		    "photo_quota_exceeded", "message", "This charter has "
-		    "reached its photo limit.", "quota",
-		    req->app->cfg->photo_quota));
-		goto out;
-	}
-
+	if (photo_input(req, &type) == -1)
+		return;
 	memset(&row, 0, sizeof(row));
 	if (random_hex(row.id, 16) == -1) {
 		resp_error(req, 503, "unavailable", "Try again in a moment.");
-		goto out;
+		return;
 	}
-	/* The user's filename never becomes part of the key. */
-	snprintf(row.key, sizeof(row.key), "photos/%lld/%s.%s", pb.id, row.id,
-	    photo_exts[type]);
+	/* The user's filename is stored for display; it never becomes a key. */
 	snprintf(row.content_type, sizeof(row.content_type), "%s",
 	    photo_types[type]);
 	row.size = json_integer_value(json_object_get(req->json, "size"));
-	left = pb.closes_at - now;
+	if (db_photo_reserve(&req->app->db, req->param[0], &row, photo_exts[type],
+	    json_string_value(json_object_get(req->json, "filename")),
+	    req->app->cfg->photo_quota, (long long)now, &res, &closes_at) == -1) {
+		json_decref(res);
+		db_error_response(req, &req->app->db);
+		return;
+	}
+	if (reserve_refused(req, res))
+		goto out;
+	left = closes_at - now;
 	ttl = left < PHOTO_PUT_SECONDS ? (unsigned)left : PHOTO_PUT_SECONDS;
-	if (s3_presign_put(&s3, row.key, row.content_type, row.size, now, ttl,
-	    &url, &headers) == -1) {
+	if (ttl == 0 || s3_presign_put(&s3, row.key, row.content_type, row.size,
+	    now, ttl, &url, &headers) == -1) {
 		resp_error(req, 500, "internal", "The upload could not be "
 		    "prepared.");
-		goto out;
-	}
-	if (db_photo_insert(&req->app->db, pb.id, &row, json_string_value(
-	    json_object_get(req->json, "filename"))) == -1 ||
-	    db_commit(&req->app->db) == -1) {
-		db_error_response(req, &req->app->db);
 		goto out;
 	}
 	iso_utc(now + (time_t)ttl, expires);
@@ -265,7 +282,7 @@ api_photos_create(struct request *req)
 	    "photo_id", row.id, "key", row.key, "upload", "method", "PUT",
 	    "url", buf_str(&url), "headers", headers, "expires_at", expires));
 out:
-	db_rollback(&req->app->db);
+	json_decref(res);
 	json_decref(headers);
 	buf_free(&url);
 }
