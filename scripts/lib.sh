@@ -548,7 +548,17 @@ charterd_exec() {
 	"${CHARTERD_CMD[@]}" "$@"
 }
 
+# Settings passed on to charterd serve when set in the caller's environment.
+SERVE_OPTIONAL_VARS="CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHONE
+	CHARTER_DEFAULT_TIME_ZONE CHARTER_PHOTO_MAX_BYTES CHARTER_PHOTO_QUOTA
+	CHARTER_PAGE_CACHE_MS CHARTER_LOG_LEVEL"
+
 charterd_write_env() {
+	local v
+	SERVE_OPTIONAL=()
+	for v in $SERVE_OPTIONAL_VARS; do
+		[ -n "${!v:-}" ] && SERVE_OPTIONAL+=("$v=${!v}")
+	done
 	write_envfile "$STACK_DIR/serve.env" \
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
@@ -564,7 +574,8 @@ charterd_write_env() {
 		CHARTER_AWS_REGION="$AWS_REGION" \
 		CHARTER_S3_PATH_STYLE=1 \
 		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
-		AWS_SECRET_ACCESS_KEY="$AWS_SECRET"
+		AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
 	write_envfile "$STACK_DIR/sync.env" \
 		CHARTER_DATABASE_URL="$DATABASE_URL" \

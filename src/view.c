@@ -5,18 +5,36 @@
 #include "log.h"
 #include "view.h"
 
+/* "+1 619 555 0142" -> "+16195550142", for tel: links; "" when unusable. */
+static void
+tel_uri_digits(const char *phone, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *phone != '\0' && n + 1 < len; phone++)
+		if ((*phone >= '0' && *phone <= '9') || (*phone == '+' && n == 0))
+			out[n++] = *phone;
+	out[n] = '\0';
+	if (n < 4)
+		out[0] = '\0';
+}
+
 int
 view_render(const struct app *app, const char *name, json_t *ctx,
     struct buf *out)
 {
-	const struct config *cfg = app->cfg;
+	const struct config	*cfg = app->cfg;
+	char			 tel[48];
 
-	if (json_object_get(ctx, "site") == NULL)
+	if (json_object_get(ctx, "site") == NULL) {
+		tel_uri_digits(cfg->contact_phone, tel, sizeof(tel));
 		json_object_set_new(ctx, "site", json_pack(
-		    "{s:s, s:s, s:s, s:s}", "name", cfg->site_name,
+		    "{s:s, s:s, s:s, s:s, s:s}", "name", cfg->site_name,
 		    "public_url", cfg->public_url,
 		    "contact_email", cfg->contact_email,
-		    "contact_phone", cfg->contact_phone));
+		    "contact_phone", cfg->contact_phone,
+		    "contact_phone_tel", tel));
+	}
 	if (tmpl_render(app->tmpl, name, ctx, out) == -1) {
 		log_err("cannot render %s", name);
 		return -1;
