@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "crypto.h"
+#include "hex.h"
 #include "limits.h"
 
 #ifndef PKGDATADIR

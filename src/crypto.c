@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include "crypto.h"
+#include "hex.h"
 
 int
 random_bytes(void *p, size_t n)
@@ -53,44 +54,12 @@ sha256(const void *p, size_t n, unsigned char out[32])
 }
 
 void
-hex_encode(const unsigned char *p, size_t n, char *out)
+sha256_hex(const void *p, size_t n, char out[65])
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
+	unsigned char md[32];
 
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
-hex_decode(const char *s, unsigned char *out, size_t n)
-{
-	size_t	i;
-	int	hi, lo;
-
-	if (strlen(s) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((hi = hexval(s[2 * i])) < 0 || (lo = hexval(s[2 * i + 1])) < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	sha256(p, n, md);
+	hex_encode(md, sizeof(md), out);
 }
 
 int

@@ -12,10 +12,8 @@ int	random_base36(char *out, size_t n);
 int	random_hex(char *out, size_t n);
 /* SHA-256 of p into out (32 bytes). */
 void	sha256(const void *p, size_t n, unsigned char out[32]);
-/* Lowercase hex of n bytes into out (2n+1 bytes). */
-void	hex_encode(const unsigned char *p, size_t n, char *out);
-/* Decodes exactly 2n hex characters; -1 on length or character error. */
-int	hex_decode(const char *s, unsigned char *out, size_t n);
+/* SHA-256 of p as 64 lowercase hex characters plus a NUL. */
+void	sha256_hex(const void *p, size_t n, char out[65]);
 /* 1 when SHA-256(secret) equals want, compared in constant time. */
 int	secret_matches(const char *secret, const unsigned char want[32]);
 

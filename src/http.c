@@ -110,11 +110,34 @@ http_read_head(struct request *req)
 	return 0;
 }
 
+/* Parses urlencoded pairs (query or form); 0, or the status answered. */
+static int
+parse_pairs(struct request *req, const char *s, size_t len,
+    struct kvlist *out, const char *what)
+{
+	switch (kv_parse_query(s, len, out, LIMIT_QUERY_PAIRS)) {
+	case KV_OK:
+		return 0;
+	case KV_ENOMEM:
+		resp_error(req, 500, "internal", "Out of memory.");
+		return 500;
+	case KV_ETOOMANY:
+		resp_error(req, 400, "too_many_parameters", "The %s has more "
+		    "than %d fields.", what, LIMIT_QUERY_PAIRS);
+		return 400;
+	default:
+		resp_error(req, 400, "malformed", "The %s is not well-formed "
+		    "(a bad %%-escape, or text that is not UTF-8).", what);
+		return 400;
+	}
+}
+
 int
 http_read_query(struct request *req)
 {
 	const char	*cookie;
 	size_t		 len;
+	int		 status;
 
 	req->query = http_param(req, "QUERY_STRING");
 	if (req->query == NULL)
@@ -125,22 +148,9 @@ http_read_query(struct request *req)
 		    "The query string is longer than %d bytes.", LIMIT_QUERY_LEN);
 		return 414;
 	}
-	switch (kv_parse_query(req->query, len, &req->args, LIMIT_QUERY_PAIRS)) {
-	case KV_OK:
-		break;
-	case KV_ENOMEM:
-		resp_error(req, 500, "internal", "Out of memory.");
-		return 500;
-	case KV_ETOOMANY:
-		resp_error(req, 400, "too_many_parameters",
-		    "At most %d query parameters are accepted.",
-		    LIMIT_QUERY_PAIRS);
-		return 400;
-	default:
-		resp_error(req, 400, "bad_query",
-		    "The query string is not well-formed.");
-		return 400;
-	}
+	if ((status = parse_pairs(req, req->query, len, &req->args,
+	    "query string")) != 0)
+		return status;
 
 	if ((cookie = http_param(req, "HTTP_COOKIE")) != NULL) {
 		if (strlen(cookie) > LIMIT_COOKIE_LEN) {
@@ -269,22 +279,8 @@ http_read_body(struct request *req, int want_json, int want_form)
 			    "Send the form as application/x-www-form-urlencoded.");
 			return 415;
 		}
-		switch (kv_parse_query(req->body.data, req->body.len,
-		    &req->form, LIMIT_QUERY_PAIRS)) {
-		case KV_OK:
-			break;
-		case KV_ENOMEM:
-			resp_error(req, 500, "internal", "Out of memory.");
-			return 500;
-		case KV_ETOOMANY:
-			resp_error(req, 400, "too_many_fields",
-			    "The form has too many fields.");
-			return 400;
-		default:
-			resp_error(req, 400, "bad_form",
-			    "The form is not well-formed.");
-			return 400;
-		}
+		return parse_pairs(req, req->body.data, req->body.len,
+		    &req->form, "form");
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "kv.h"
 #include "limits.h"
 #include "utf8.h"
@@ -28,18 +29,6 @@ kv_strerror(enum kv_status st)
 	return "Unknown error.";
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* NUL inside, or not UTF-8: either way not text we hand to handlers. */
 static int
 is_clean_text(const char *s, size_t len)
@@ -61,8 +50,8 @@ kv_decode(const char *s, size_t len, int plus_space, char **out,
 		return KV_ENOMEM;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%') {
-			if (len - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0) {
+			if (len - i < 3 || (hi = hex_value(s[i + 1])) < 0 ||
+			    (lo = hex_value(s[i + 2])) < 0) {
 				free(d);
 				return KV_EMALFORMED;
 			}

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "log.h"
 #include "s3.h"
+#include "crypto.h"
 #include "sigv4.h"
 
 #define S3_EMPTY_SHA256 \

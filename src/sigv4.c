@@ -9,6 +9,8 @@
 #include <openssl/hmac.h>
 
 #include "buf.h"
+#include "crypto.h"
+#include "hex.h"
 #include "limits.h"
 #include "log.h"
 #include "sigv4.h"
@@ -54,43 +56,6 @@ sigv4_unreserved(unsigned char c)
 	    c == '~';
 }
 
-static void
-sigv4_hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-sigv4_sha256(const void *p, size_t len, unsigned char md[32])
-{
-	unsigned int	 mdlen = 0;
-
-	if (EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return -1;
-	return 0;
-}
-
-void
-sha256_hex(const void *p, size_t len, char out[65])
-{
-	unsigned char	 md[32];
-
-	if (sigv4_sha256(p, len, md) == -1) {
-		log_err("EVP_Digest failed");
-		out[0] = '\0';
-		return;
-	}
-	sigv4_hex(md, sizeof(md), out);
-}
-
 static int
 sigv4_hmac(const void *key, size_t keylen, const char *msg, size_t msglen,
     unsigned char out[32])
@@ -121,8 +86,7 @@ sigv4_signing_key(const struct sigv4_key *k, const char *date,
 	size_t		 i;
 	int		 rc = -1, cacheable;
 
-	if (sigv4_sha256(k->secret_key, strlen(k->secret_key), md) == -1)
-		goto out;
+	sha256(k->secret_key, strlen(k->secret_key), md);
 	cacheable = strlen(k->region) < SIGV4_NAME_MAX &&
 	    strlen(k->service) < SIGV4_NAME_MAX;
 	for (i = 0; cacheable && i < SIGV4_CACHE_SLOTS; i++) {
@@ -206,18 +170,6 @@ sigv4_amz_date(time_t now, char out[17])
 	return 0;
 }
 
-static int
-sigv4_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..len) then appends it strictly re-encoded.  A "%"
  * not followed by two hex digits is taken literally. */
 static int
@@ -231,8 +183,8 @@ sigv4_reencode(struct buf *out, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		c = s[i];
 		if (c == '%' && i + 2 < len &&
-		    (hi = sigv4_hexval(s[i + 1])) >= 0 &&
-		    (lo = sigv4_hexval(s[i + 2])) >= 0) {
+		    (hi = hex_value(s[i + 1])) >= 0 &&
+		    (lo = hex_value(s[i + 2])) >= 0) {
 			c = (char)(hi << 4 | lo);
 			i += 2;
 		}
@@ -606,7 +558,7 @@ sigv4_sign(const struct sigv4_key *k, const struct sigv4_request *r,
 	if (sigv4_signing_key(k, date, key) == -1 ||
 	    sigv4_hmac(key, sizeof(key), sts.data, sts.len, mac) == -1)
 		goto out;
-	sigv4_hex(mac, sizeof(mac), sig);
+	hex_encode(mac, sizeof(mac), sig);
 	if ((creq_out && buf_append(creq_out, buf_str(&creq), creq.len) == -1)
 	    || (sts_out && buf_append(sts_out, buf_str(&sts), sts.len) == -1))
 		goto out;

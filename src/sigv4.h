@@ -99,7 +99,6 @@ int	sigv4_uri_encode(struct buf *, const char *s, size_t len,
 int	sigv4_amz_date(time_t now, char out[17]);
 
 /* Writes the lower-case hex SHA-256 of p[0..len) and a NUL to out. */
-void	sha256_hex(const void *p, size_t len, char out[65]);
 
 /* Signing keys derived so far (not served from the cache); for tests. */
 unsigned long	sigv4_key_derivations(void);

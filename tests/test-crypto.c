@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "hex.h"
 #include "tap.h"
 
 int

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "crypto.h"
 #include "sigv4.h"
 #include "tap.h"
 
