@@ -294,9 +294,10 @@
 
   function updateSummary() {
     if (!summary) return;
-    summary.textContent = state.quota
-      ? state.used + ' of ' + state.quota + ' photos shared so far.'
-      : (state.used === 1 ? '1 photo shared so far.' : state.used + ' photos shared so far.');
+    /* Shared = in the gallery; the quota also counts uploads still under way. */
+    var shared = state.photos.length;
+    summary.textContent = (shared === 1 ? '1 photo' : shared + ' photos') + ' shared so far' +
+      (state.quota ? ' (up to ' + state.quota + ').' : '.');
   }
 
   /* ---------- one upload item ---------- */
@@ -578,6 +579,9 @@
         state.photos = Array.isArray(d.photos) ? d.photos : [];
         setWindow(d.window);
         updateSummary();
+        /* Gallery links are signed for 15 minutes: fetch fresh ones before then. */
+        clearTimeout(state.galleryTimer);
+        state.galleryTimer = setTimeout(loadPhotos, 14 * 60 * 1000);
       } else if (r.status === 404 || r.status === 410) {
         var msg = (r.data && r.data.message) ||
           (r.status === 410 ? 'This charter was cancelled, so photo uploads are off.' : 'This charter could not be found.');
