@@ -18,6 +18,9 @@ if nm -D "$CHARTERD" 2>/dev/null | grep -q __asan_init || nm "$CHARTERD" 2>/dev/
 fi
 
 bench_up() {
+	# Always a fresh stack: one kept from an earlier run (BENCH_KEEP) may
+	# carry that run's settings.
+	"$BENCH_SRCDIR/tests/stack" down >&2 || true
 	"$BENCH_SRCDIR/tests/stack" up >&2
 	set -a
 	# shellcheck disable=SC1091
