@@ -82,11 +82,24 @@ tidy_ok "$BODY" "fallback guest page is well-formed HTML"
 cmp -s "$BODY" "$TAP_TMP/published.html"
 ok $? "fallback renders the same bytes as the published file"
 
+# A change reaches the FastCGI fallback at once: workers drop cached pages.
+rm -f "$page"
+for i in $(seq 1 10); do http GET "$CHARTER_PUBLIC_URL/g/$slug"; done  # fill every worker's cache
+api PATCH "/api/bookings/$id" '{"guest_notes":"Moved to dock D."}'
+is "$STATUS" 200 "notes changed"
+rm -f "$page"
+fresh=0
+for i in $(seq 1 10); do
+	http GET "$CHARTER_PUBLIC_URL/g/$slug"
+	[[ $(body) == *'Moved to dock D'* ]] && fresh=$((fresh + 1))
+done
+is "$fresh" 10 "the fallback shows the change at once, from every worker"
+
 # PATCH: times, slug and crew.
 newstarts=$(day 11); newends=$(date -u -d "$newstarts + 3 hours" +%Y-%m-%dT%H:%M:%SZ)
 api PATCH "/api/bookings/$id" "{\"starts_at\":\"$newstarts\",\"ends_at\":\"$newends\",\"slug\":\"smith-sunset-$run\",\"crew\":[{\"crew_id\":$ben,\"role\":\"captain\",\"captain\":true}]}"
 is "$STATUS" 200 "patch accepted"
-is "$(jbody .version)" 2 "patch bumps the version"
+is "$(jbody .version)" 3 "patch bumps the version"
 is "$(jbody .slug)" "smith-sunset-$run" "slug changed"
 [ ! -f "$CHARTER_PUBLISH_DIR/g/$slug.html" ] && [ -f "$CHARTER_PUBLISH_DIR/g/smith-sunset-$run.html" ]
 ok $? "old page removed, new page published"
@@ -95,7 +108,7 @@ is "$STATUS" 404 "old slug is gone"
 api GET "/api/bookings/$id"
 is "$(jbody '[.crew[] | select(.status == "withdrawn")] | length')" 1 "unlisted crew withdrawn"
 is "$(jbody '[.crew[] | select(.captain)] | .[0].crew_id')" "$ben" "captain moved"
-is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND version = 2")" 3 "outbox rows for version 2"
+is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND version = 3")" 3 "outbox rows for version 3"
 api PATCH "/api/bookings/$id" "{\"ends_at\":\"$newstarts\"}"
 is "$STATUS/$(jbody .field)" "400/ends_at" "patch that would end before the start is 400 on ends_at"
 api PATCH "/api/bookings/$id" "{\"time_zone\":\"Mars/Olympus_Mons\"}"
@@ -105,7 +118,7 @@ is "$STATUS/$(jbody .field)" "400/guest_name" "clearing a required field is 400"
 api PATCH "/api/bookings/999999999" '{"vessel":"X"}'
 is "$STATUS" 404 "patch of an unknown booking is 404"
 api GET "/api/bookings/$id"
-is "$(jbody .version)" 2 "refused patches left the version alone"
+is "$(jbody .version)" 3 "refused patches left the version alone"
 
 # Slug rules on create.
 api POST /api/bookings "$(jq -c '.slug = "smith-sunset-'$run'" | del(.crew)' <<<"$booking")"
@@ -115,14 +128,14 @@ is "$STATUS/$(jbody .field)" "400/crew" "unknown crew_id is 400 on crew"
 
 # Cancel: 410 page, file gone, idempotent.
 api POST "/api/bookings/$id/cancel"
-is "$STATUS/$(jbody .status)/$(jbody .version)" "200/cancelled/3" "cancel"
+is "$STATUS/$(jbody .status)/$(jbody .version)" "200/cancelled/4" "cancel"
 [ ! -f "$CHARTER_PUBLISH_DIR/g/smith-sunset-$run.html" ]; ok $? "cancel removes the published page"
 http GET "$CHARTER_PUBLIC_URL/g/smith-sunset-$run"
 is "$STATUS" 410 "cancelled booking's page is 410"
 like "$(body)" '[Cc]ancel' "and says it was cancelled"
 tidy_ok "$BODY" "410 page is well-formed HTML"
 api POST "/api/bookings/$id/cancel"
-is "$STATUS/$(jbody .version)" "200/3" "cancelling twice is harmless"
+is "$STATUS/$(jbody .version)" "200/4" "cancelling twice is harmless"
 api PATCH "/api/bookings/$id" '{"vessel":"Other"}'
 is "$STATUS/$(jbody .error)" "409/booking_cancelled" "a cancelled booking cannot be changed"
 is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND kind = 'booking.cancel'")" 3 "cancel queued for every target"
