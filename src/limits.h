@@ -29,6 +29,12 @@
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
 #define LIMIT_TMPL_SIZE		(256 * 1024)	/* one template file */
+/* Nodes visited (plus section iterations) in one render: nested sections
+ * over arrays multiply, and a bad template/context pair must not spin a worker. */
+#define LIMIT_TMPL_STEPS	(10 * 1000 * 1000)
+
+#define LIMIT_OUT_CONNECT_MS	5000		/* outbound connect (S3, ...) */
+#define LIMIT_OUT_TOTAL_MS	30000		/* one whole outbound request */
 
 #define LIMIT_PHOTO_BYTES	(25 * 1024 * 1024)	/* default, configurable */
 #define LIMIT_PHOTO_QUOTA	500			/* default, per booking */

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "limits.h"
 #include "log.h"
 #include "s3.h"
 #include "crypto.h"
@@ -318,9 +319,9 @@ s3_perform(const struct s3_config *c, const char *method, const char *key,
 	    curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hl) != CURLE_OK ||
 	    curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)S3_CONNECT_TIMEOUT_MS) != CURLE_OK ||
+	    (long)LIMIT_OUT_CONNECT_MS) != CURLE_OK ||
 	    curl_easy_setopt(cu, CURLOPT_TIMEOUT_MS,
-	    (long)S3_TOTAL_TIMEOUT_MS) != CURLE_OK ||
+	    (long)LIMIT_OUT_TOTAL_MS) != CURLE_OK ||
 	    curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, s3_body_cb) !=
 	    CURLE_OK ||
 	    curl_easy_setopt(cu, CURLOPT_WRITEDATA, &resp) != CURLE_OK)

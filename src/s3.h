@@ -9,8 +9,6 @@
 
 struct buf;
 
-#define S3_CONNECT_TIMEOUT_MS	5000	/* outbound connect */
-#define S3_TOTAL_TIMEOUT_MS	30000	/* whole HEAD or PUT */
 #define S3_KEY_MAX		1024	/* S3's own ceiling, in bytes */
 
 struct s3_config {

@@ -17,15 +17,6 @@
 #include "log.h"
 #include "tmpl.h"
 
-/*
- * Nodes visited (plus section iterations) in one render.  Nested sections
- * over arrays multiply; this keeps a bad template/context pair from
- * spinning a worker.  Belongs in limits.h; kept here until it moves.
- */
-#ifndef LIMIT_TMPL_STEPS
-#define LIMIT_TMPL_STEPS	(10 * 1000 * 1000)
-#endif
-
 /* Root, plus LIMIT_TMPL_DEPTH sections in each template of a partial chain. */
 #define TMPL_CTX_MAX	(1 + LIMIT_TMPL_DEPTH * (LIMIT_TMPL_PARTIALS + 1))
 
