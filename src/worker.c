@@ -94,6 +94,7 @@ worker_main(const struct config *cfg, int sock, struct tmpl_set *tmpl,
 	FCGX_Request	 fr;
 	struct app	 app;
 	struct request	 req;
+	sigset_t	 term;
 
 	worker_signals();
 	memset(&app, 0, sizeof(app));
@@ -111,7 +112,19 @@ worker_main(const struct config *cfg, int sock, struct tmpl_set *tmpl,
 	}
 	req.app = &app;
 	req.fcgi = &fr;
-	while (!worker_stop && FCGX_Accept_r(&fr) >= 0) {
+	/*
+	 * SIGTERM may interrupt only the wait for a connection: delivered in
+	 * the middle of a request, it would break its reads (libfcgi takes
+	 * EINTR for a lost stream). Blocked while handling, it lands here.
+	 */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	for (;;) {
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
+		if (worker_stop || FCGX_Accept_r(&fr) < 0)
+			break;
+		sigprocmask(SIG_BLOCK, &term, NULL);
 		handle(&req);
 		FCGX_Finish_r(&fr);
 	}

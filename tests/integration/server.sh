@@ -74,9 +74,19 @@ sleep 0.2
 unlike "$(cat "$log")" "secret-slug-zzz9|hunter2secret|$CHARTER_SERVICE_KEY" "no slug, query or key in the log"
 like "$(cat "$log")" "GET /g/:slug 404" "the route pattern and status are logged"
 
-# SIGTERM drains and exits cleanly, workers included.
+# SIGTERM drains: a request in flight (its body half sent) still gets its
+# whole answer, then everything exits cleanly.
 workers=$(workers_of "$parent")
+body='{"name":"Drain Test","email":"drain@example.com","hourly_rate_cents":100,"favourite":1}'
+fcgi --pause 1.5 "127.0.0.1:$port" POST /api/crew CHARTER_SIDE=internal \
+	"HTTP_X_SERVICE_KEY=$CHARTER_SERVICE_KEY" CONTENT_TYPE=application/json \
+	<<<"$body" >"$TAP_TMP/inflight.out" 2>&1 &
+inflight=$!
+sleep 0.5
 kill -TERM "$parent"
+wait "$inflight"
+is "$(status_of <"$TAP_TMP/inflight.out")" 400 "the request in flight at SIGTERM is answered"
+like "$(cat "$TAP_TMP/inflight.out")" '"field":"favourite"' "with its whole body"
 wait_for 10 bash -c "! kill -0 $parent"
 ok $? "SIGTERM stops the server"
 wait "$parent"; is "$?" 0 "with exit status 0"

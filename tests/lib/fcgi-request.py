@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """fcgi-request.py: send one FastCGI request straight to charterd (no nginx).
 
-usage: fcgi-request.py HOST:PORT METHOD PATH [NAME=VALUE ...] < body
+usage: fcgi-request.py [--pause SECONDS] HOST:PORT METHOD PATH [NAME=VALUE ...] < body
 Prints the raw CGI response (headers, blank line, body) on stdout.
+--pause sends half the body, waits, then the rest: a request in flight.
 Used by tests that run a private `charterd serve` beside the shared stack.
 """
 import socket
 import struct
 import sys
+import time
 
 BEGIN, PARAMS, STDIN, STDOUT, STDERR, END = 1, 4, 5, 6, 7, 3
 
@@ -29,6 +31,10 @@ def pair(name, value):
 
 
 def main():
+    pause = 0.0
+    if sys.argv[1] == "--pause":
+        pause = float(sys.argv[2])
+        del sys.argv[1:3]
     addr, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
     host, port = addr.rsplit(":", 1)
     body = b"" if sys.stdin.isatty() else sys.stdin.buffer.read()
@@ -42,8 +48,12 @@ def main():
         params[k] = v
     payload = b"".join(pair(k.encode(), v.encode()) for k, v in params.items())
     s = socket.create_connection((host, int(port)), timeout=10)
+    half = len(body) // 2 if pause else len(body)
     s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, payload) +
-              record(PARAMS, b"") + record(STDIN, body) + record(STDIN, b""))
+              record(PARAMS, b"") + record(STDIN, body[:half]))
+    if pause:
+        time.sleep(pause)
+    s.sendall(record(STDIN, body[half:]) + record(STDIN, b""))
     data, out = b"", b""
     while True:
         chunk = s.recv(65536)
