@@ -88,6 +88,8 @@ http_read_head(struct request *req)
 	side = http_param(req, "CHARTER_SIDE");
 	req->side = side != NULL && strcmp(side, "internal") == 0 ?
 	    SIDE_INTERNAL : SIDE_PUBLIC;
+	/* Until a route says otherwise, the public side answers with pages. */
+	req->html = req->side == SIDE_PUBLIC;
 
 	/* DOCUMENT_URI is nginx's $uri: decoded, with dot segments resolved. */
 	if ((path = http_param(req, "DOCUMENT_URI")) == NULL &&
