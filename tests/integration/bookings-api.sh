@@ -140,6 +140,14 @@ api PATCH "/api/bookings/$id" '{"vessel":"Other"}'
 is "$STATUS/$(jbody .error)" "409/booking_cancelled" "a cancelled booking cannot be changed"
 is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND kind = 'booking.cancel'")" 3 "cancel queued for every target"
 
+# Metrics on the internal listener, for the service key or the dashboard token.
+http GET "$CHARTER_API_URL/metrics"
+is "$STATUS" 401 "/metrics without credentials is 401"
+http GET "$CHARTER_API_URL/metrics" -H "X-Dashboard-Token: $CHARTER_DASHBOARD_TOKEN"
+is "$STATUS" 200 "/metrics with the dashboard token"
+like "$(body)" 'charterd_requests_total\{route="/api/bookings",method="POST",code="2xx"\} [1-9]' "counts requests by route"
+like "$(body)" 'charterd_outbox_rows\{target="scc",state="pending"\} [1-9]' "reports the outbox by target and state"
+
 # Unknown pages.
 http GET "$CHARTER_PUBLIC_URL/g/no-such-booking-here"
 is "$STATUS" 404 "unknown slug is 404"
