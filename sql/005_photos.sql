@@ -1,6 +1,47 @@
--- 005_photos.sql: reserving a photo upload in one statement, so a presign
--- costs one round trip. The caller's clock decides the window (it also
--- signs the URL with it); quota checks of one booking are serialised.
+-- 005_photos.sql: the photo endpoints' statements, one round trip each. The
+-- caller's clock decides the window (it also signs URLs with it); quota
+-- checks of one booking are serialised.
+
+-- Photos counted against a booking's quota: uploaded ones, and pending
+-- presigns while they can still be used (15 minutes, plus slack).
+-- PL/pgSQL so its plan is cached: it runs on every presign.
+CREATE FUNCTION photo_quota_used(b_id bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT count(*) FROM photos
+	    WHERE booking_id = b_id AND (status = 'uploaded' OR
+	    created_at > now() - interval '20 minutes'));
+END $$;
+
+-- The gallery and window of a booking: {outcome: ok|not_found|cancelled,
+-- opens_at, closes_at (epoch), opens_iso, closes_iso, used, photos}.
+CREATE FUNCTION photo_list(b_slug text) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	b record;
+BEGIN
+	SELECT bk.id, bk.status, bk.time_zone, w.opens_at, w.closes_at INTO b
+	FROM bookings bk JOIN booking_windows w ON w.booking_id = bk.id
+	WHERE bk.slug = b_slug;
+	IF NOT FOUND THEN
+		RETURN json_build_object('outcome', 'not_found');
+	END IF;
+	IF b.status = 'cancelled' THEN
+		RETURN json_build_object('outcome', 'cancelled');
+	END IF;
+	RETURN json_build_object('outcome', 'ok',
+	    'opens_at', extract(epoch FROM b.opens_at)::bigint,
+	    'closes_at', extract(epoch FROM b.closes_at)::bigint,
+	    'opens_iso', iso_local(b.opens_at, b.time_zone),
+	    'closes_iso', iso_local(b.closes_at, b.time_zone),
+	    'used', photo_quota_used(b.id),
+	    'photos', coalesce((SELECT json_agg(json_build_object(
+	        'photo_id', p.id, 'key', p.object_key,
+	        'content_type', p.content_type, 'size', p.size_bytes,
+	        'uploaded_at', p.uploaded_at) ORDER BY p.uploaded_at, p.id)
+	        FROM photos p WHERE p.booking_id = b.id
+	        AND p.status = 'uploaded'), '[]'));
+END $$;
 
 CREATE FUNCTION photo_reserve(b_slug text, p_id text, p_ext text,
     p_type text, p_size bigint, p_filename text, p_quota integer,
@@ -28,10 +69,7 @@ BEGIN
 	END IF;
 	PERFORM pg_advisory_xact_lock(hashtext('charterd.photos'),
 	    (b.id % 2147483647)::integer);
-	-- Pending presigns count while they can still be used (15 min + slack).
-	SELECT count(*) INTO used FROM photos
-	WHERE booking_id = b.id AND (status = 'uploaded' OR
-	    created_at > now() - interval '20 minutes');
+	used := photo_quota_used(b.id);
 	IF used >= p_quota THEN
 		RETURN json_build_object('outcome', 'quota');
 	END IF;

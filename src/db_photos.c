@@ -5,59 +5,6 @@
 
 #include "db_photos.h"
 
-/* Pending presigns count against the quota while they can still be used. */
-#define PHOTO_PENDING_COUNTS	"interval '20 minutes'"
-
-/* Counts the photos against the quota (as photo_reserve() does). */
-static int
-photo_count(struct db *db, long long booking_id, long long *used)
-{
-	char		 idstr[24];
-	const char	*p[1] = { idstr };
-	PGresult	*res;
-
-	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
-	res = db_exec(db, "SELECT count(*) FROM photos WHERE booking_id = $1 "
-	    "AND (status = 'uploaded' OR created_at > now() - "
-	    PHOTO_PENDING_COUNTS ")", 1, p);
-	if (res == NULL)
-		return -1;
-	*used = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return 0;
-}
-
-enum db_photo_rc
-db_photo_booking(struct db *db, const char *slug, struct photo_booking *pb)
-{
-	const char	*p[1] = { slug };
-	PGresult	*res;
-
-	memset(pb, 0, sizeof(*pb));
-	res = db_exec(db,
-	    "SELECT b.id, b.status = 'cancelled', "
-	    "  extract(epoch FROM w.opens_at)::bigint, "
-	    "  extract(epoch FROM w.closes_at)::bigint, "
-	    "  iso_local(w.opens_at, b.time_zone), "
-	    "  iso_local(w.closes_at, b.time_zone) "
-	    "FROM bookings b JOIN booking_windows w ON w.booking_id = b.id "
-	    "WHERE b.slug = $1", 1, p);
-	if (res == NULL)
-		return DBP_ERROR;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return DBP_NOT_FOUND;
-	}
-	pb->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	pb->cancelled = PQgetvalue(res, 0, 1)[0] == 't';
-	pb->opens_at = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-	pb->closes_at = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-	snprintf(pb->opens_iso, sizeof(pb->opens_iso), "%s", PQgetvalue(res, 0, 4));
-	snprintf(pb->closes_iso, sizeof(pb->closes_iso), "%s", PQgetvalue(res, 0, 5));
-	PQclear(res);
-	return photo_count(db, pb->id, &pb->used) == 0 ? DBP_OK : DBP_ERROR;
-}
-
 int
 db_photo_reserve(struct db *db, const char *slug, struct photo_row *row,
     const char *ext, const char *filename, int quota, long long now,
@@ -86,18 +33,11 @@ db_photo_reserve(struct db *db, const char *slug, struct photo_row *row,
 }
 
 int
-db_photo_list(struct db *db, long long booking_id, json_t **out)
+db_photo_list(struct db *db, const char *slug, json_t **out)
 {
-	char		 idstr[24];
-	const char	*p[1] = { idstr };
+	const char *p[1] = { slug };
 
-	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
-	return db_json(db, out,
-	    "SELECT coalesce(json_agg(json_build_object('photo_id', id, "
-	    "'key', object_key, 'content_type', content_type, 'size', size_bytes, "
-	    "'uploaded_at', uploaded_at) ORDER BY uploaded_at, id), '[]') "
-	    "FROM photos WHERE booking_id = $1 AND status = 'uploaded'", 1, p) == 1 ?
-	    1 : -1;
+	return db_json_as(db, DB_ROLE_GUEST, out, "SELECT photo_list($1)", 1, p);
 }
 
 enum db_photo_rc

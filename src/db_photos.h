@@ -12,17 +12,6 @@ enum db_photo_rc {
 	DBP_NOT_FOUND = 1,	/* no such booking, or photo not of it */
 };
 
-/* A booking as the photo endpoints see it. */
-struct photo_booking {
-	long long	id;
-	int		cancelled;
-	long long	opens_at;		/* effective window, epoch seconds */
-	long long	closes_at;
-	char		opens_iso[40];		/* in the booking's time zone */
-	char		closes_iso[40];
-	long long	used;			/* uploaded + recent pending */
-};
-
 struct photo_row {
 	char		id[33];
 	char		key[128];
@@ -32,9 +21,6 @@ struct photo_row {
 	int		cancelled;	/* the booking's, for db_photo_get */
 };
 
-/* Looks the booking up by slug (inside db_begin(DB_ROLE_GUEST)). */
-enum db_photo_rc db_photo_booking(struct db *, const char *slug,
-	    struct photo_booking *);
 /*
  * Reserves an upload in one round trip (photo_reserve() in SQL): *out is
  * {outcome: ok|not_found|cancelled|closed|quota, ...}; with ok, row->key is
@@ -43,9 +29,13 @@ enum db_photo_rc db_photo_booking(struct db *, const char *slug,
 int	db_photo_reserve(struct db *, const char *slug, struct photo_row *row,
 	    const char *ext, const char *filename, int quota, long long now,
 	    json_t **out, long long *closes_at);
-/* Uploaded photos of a booking, oldest first: [{photo_id, key,
- * content_type, size, uploaded_at}]; 1 with *out, -1. */
-int	db_photo_list(struct db *, long long booking_id, json_t **out);
+/*
+ * The window and gallery in one round trip (photo_list() in SQL): *out is
+ * {outcome: ok|not_found|cancelled, opens_at, closes_at (epoch), opens_iso,
+ * closes_iso, used, photos: [{photo_id, key, content_type, size,
+ * uploaded_at}]}. 1 on an answer, -1 on error.
+ */
+int	db_photo_list(struct db *, const char *slug, json_t **out);
 /* A photo of the booking named by slug. */
 enum db_photo_rc db_photo_get(struct db *, const char *slug,
 	    const char *photo_id, struct photo_row *);

@@ -52,47 +52,65 @@ iso_utc(time_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/*
- * Finds the booking of the :slug parameter; answers 404 (unknown or
- * malformed slug), 410 (cancelled) or 5xx itself and returns 0 then.
- */
-static int
-photo_booking(struct request *req, struct photo_booking *pb)
+static void
+slug_not_found(struct request *req)
 {
-	const char *slug = req->param[0];
-
-	if (!valid_slug(slug)) {
-		resp_error(req, 404, "not_found", "There is no charter at this "
-		    "address.");
-		return 0;
-	}
-	switch (db_photo_booking(&req->app->db, slug, pb)) {
-	case DBP_OK:
-		break;
-	case DBP_NOT_FOUND:
-		resp_error(req, 404, "not_found", "There is no charter at this "
-		    "address.");
-		return 0;
-	default:
-		db_error_response(req, &req->app->db);
-		return 0;
-	}
-	if (pb->cancelled) {
-		resp_error(req, 410, "booking_cancelled", "This charter was "
-		    "cancelled, so photos can no longer be added.");
-		return 0;
-	}
-	return 1;
+	resp_error(req, 404, "not_found", "There is no charter at this address.");
 }
 
-static json_t *
-window_json(const struct photo_booking *pb, time_t now)
+static void
+booking_cancelled(struct request *req)
 {
-	return json_pack("{s:b, s:s, s:s, s:s}",
-	    "open", now >= pb->opens_at && now < pb->closes_at,
-	    "state", now < pb->opens_at ? "not_yet_open" :
-	    now >= pb->closes_at ? "closed" : "open",
-	    "opens_at", pb->opens_iso, "closes_at", pb->closes_iso);
+	resp_error(req, 410, "booking_cancelled", "This charter was cancelled, "
+	    "so photos can no longer be added.");
+}
+
+/*
+ * Answers an outcome of photo_list() or photo_reserve() other than "ok"
+ * (404, 410, 403 window closed, 429 quota, 500); 0 when it was ok.
+ */
+static int
+outcome_refused(struct request *req, json_t *res)
+{
+	const char *outcome = json_string_value(json_object_get(res, "outcome"));
+
+	if (outcome != NULL && strcmp(outcome, "ok") == 0)
+		return 0;
+	if (outcome != NULL && strcmp(outcome, "not_found") == 0)
+		slug_not_found(req);
+	else if (outcome != NULL && strcmp(outcome, "cancelled") == 0)
+		booking_cancelled(req);
+	else if (outcome != NULL && strcmp(outcome, "closed") == 0)
+		resp_json(req, 403, json_pack("{s:s, s:s, s:O, s:O}", "error",
+		    "upload_window_closed", "message", json_is_true(
+		    json_object_get(res, "not_yet_open")) ?
+		    "Photo uploads are not open yet." :
+		    "Photo uploads for this charter have closed.",
+		    "opens_at", json_object_get(res, "opens_at"),
+		    "closes_at", json_object_get(res, "closes_at")));
+	else if (outcome != NULL && strcmp(outcome, "quota") == 0)
+		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
+		    "photo_quota_exceeded", "message", "This charter has "
+		    "reached its photo limit.", "quota",
+		    req->app->cfg->photo_quota));
+	else
+		resp_error(req, 500, "internal", "The upload could not be "
+		    "prepared.");
+	return -1;
+}
+
+/* The window as the uploader reads it, decided by our clock. */
+static json_t *
+window_json(const json_t *list, time_t now)
+{
+	json_int_t opens = json_integer_value(json_object_get(list, "opens_at"));
+	json_int_t closes = json_integer_value(json_object_get(list, "closes_at"));
+
+	return json_pack("{s:b, s:s, s:O, s:O}",
+	    "open", now >= opens && now < closes,
+	    "state", now < opens ? "not_yet_open" : now >= closes ? "closed" :
+	    "open", "opens_at", json_object_get(list, "opens_iso"),
+	    "closes_at", json_object_get(list, "closes_iso"));
 }
 
 /* Adds a short-lived GET url to each photo of the list. */
@@ -121,40 +139,35 @@ sign_gallery(const struct s3_config *s3, json_t *photos, time_t now)
 void
 api_photos_list(struct request *req)
 {
-	struct photo_booking	 pb;
 	struct s3_config	 s3;
-	json_t			*photos = NULL;
+	json_t			*list = NULL, *photos;
 	time_t			 now = (time_t)(req->now_us / 1000000);
-	int			 ok;
 
 	if (!photo_store(req, &s3))
 		return;
-	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
+	if (!valid_slug(req->param[0])) {
+		slug_not_found(req);
+		return;
+	}
+	if (db_photo_list(&req->app->db, req->param[0], &list) != 1) {
 		db_error_response(req, &req->app->db);
-		return;
+		goto out;
 	}
-	ok = photo_booking(req, &pb) &&
-	    db_photo_list(&req->app->db, pb.id, &photos) == 1;
-	if (ok && db_commit(&req->app->db) == -1)
-		ok = 0;
-	db_rollback(&req->app->db);
-	if (!ok) {
-		if (req->status == 0)
-			db_error_response(req, &req->app->db);
-		json_decref(photos);
-		return;
-	}
+	if (outcome_refused(req, list))
+		goto out;
+	photos = json_object_get(list, "photos");
 	if (sign_gallery(&s3, photos, now) == -1) {
-		json_decref(photos);
 		resp_error(req, 500, "internal", "Photo links could not be made.");
-		return;
+		goto out;
 	}
 	resp_header(req, "Cache-Control", "no-store");
-	resp_json(req, 200, json_pack("{s:o, s:I, s:i, s:I, s:o}",
-	    "window", window_json(&pb, now),
+	resp_json(req, 200, json_pack("{s:o, s:I, s:i, s:O, s:O}",
+	    "window", window_json(list, now),
 	    "max_bytes", (json_int_t)req->app->cfg->photo_max_bytes,
 	    "quota", req->app->cfg->photo_quota,
-	    "used", (json_int_t)pb.used, "photos", photos));
+	    "used", json_object_get(list, "used"), "photos", photos));
+out:
+	json_decref(list);
 }
 
 /* Validates {filename, content_type, size}; 0 with the type's index. */
@@ -190,39 +203,6 @@ photo_input(struct request *req, size_t *type)
 	return 0;
 }
 
-/* Answers a reservation that did not succeed; 0 when it did. */
-static int
-reserve_refused(struct request *req, json_t *res)
-{
-	const char *outcome = json_string_value(json_object_get(res, "outcome"));
-
-	if (outcome != NULL && strcmp(outcome, "ok") == 0)
-		return 0;
-	if (outcome != NULL && strcmp(outcome, "not_found") == 0)
-		resp_error(req, 404, "not_found", "There is no charter at this "
-		    "address.");
-	else if (outcome != NULL && strcmp(outcome, "cancelled") == 0)
-		resp_error(req, 410, "booking_cancelled", "This charter was "
-		    "cancelled, so photos can no longer be added.");
-	else if (outcome != NULL && strcmp(outcome, "closed") == 0)
-		resp_json(req, 403, json_pack("{s:s, s:s, s:O, s:O}", "error",
-		    "upload_window_closed", "message", json_is_true(
-		    json_object_get(res, "not_yet_open")) ?
-		    "Photo uploads are not open yet." :
-		    "Photo uploads for this charter have closed.",
-		    "opens_at", json_object_get(res, "opens_at"),
-		    "closes_at", json_object_get(res, "closes_at")));
-	else if (outcome != NULL && strcmp(outcome, "quota") == 0)
-		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
-		    "photo_quota_exceeded", "message", "This charter has "
-		    "reached its photo limit.", "quota",
-		    req->app->cfg->photo_quota));
-	else
-		resp_error(req, 500, "internal", "The upload could not be "
-		    "prepared.");
-	return -1;
-}
-
 /*
  * POST /g/<slug>/photos: 201 {photo_id, key, upload, expires_at} inside the
  * window; 400 {error, field}; 403 upload_window_closed; 404; 410; 429.
@@ -244,8 +224,7 @@ api_photos_create(struct request *req)
 	if (!photo_store(req, &s3))
 		return;
 	if (!valid_slug(req->param[0])) {
-		resp_error(req, 404, "not_found", "There is no charter at this "
-		    "address.");
+		slug_not_found(req);
 		return;
 	}
 	if (photo_input(req, &type) == -1)
@@ -266,7 +245,7 @@ api_photos_create(struct request *req)
 		db_error_response(req, &req->app->db);
 		return;
 	}
-	if (reserve_refused(req, res))
+	if (outcome_refused(req, res))
 		goto out;
 	left = closes_at - now;
 	ttl = left < PHOTO_PUT_SECONDS ? (unsigned)left : PHOTO_PUT_SECONDS;
@@ -324,8 +303,7 @@ api_photos_complete(struct request *req)
 		return;
 	}
 	if (row.cancelled) {
-		resp_error(req, 410, "booking_cancelled", "This charter was "
-		    "cancelled, so photos can no longer be added.");
+		booking_cancelled(req);
 		return;
 	}
 	if (!row.uploaded) {
