@@ -42,23 +42,47 @@ is "$STATUS" 201 "booking with an open upload window"
 [ -f "$CHARTER_PUBLISH_DIR/g/$slug.html" ]
 ok $? "its guest page is published (nginx serves it)"
 
+# flood_start ADDR PORT PATH N: slow-body-flood.py in the background; waits for
+# its "ready" line and sets READY to its counts. Closing fd 3 stops it.
+flood_start() {
+	: >"$TAP_TMP/flood.out"
+	rm -f "$TAP_TMP/flood.ctl"
+	mkfifo "$TAP_TMP/flood.ctl"
+	/usr/bin/python3 "$CHARTER_SRCDIR/tests/lib/slow-body-flood.py" --source "$1" \
+		--port "$2" --path "$3" --count "$4" --max-seconds 40 \
+		<"$TAP_TMP/flood.ctl" >"$TAP_TMP/flood.out" 2>"$TAP_TMP/flood.err" &
+	flood_pid=$!
+	exec 3>"$TAP_TMP/flood.ctl"
+	flood_line ready
+	READY=$LINE
+}
+
+# flood_line WORD: waits (10 s at most) for the flood's "WORD {json}" line; sets LINE.
+flood_line() {
+	for _ in $(seq 1 100); do
+		grep -q "^$1 " "$TAP_TMP/flood.out" && break
+		kill -0 "$flood_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	LINE=$(sed -n "s/^$1 //p" "$TAP_TMP/flood.out" | tail -n 1)
+	[ -n "$LINE" ] || { diag "no '$1' from the flood: $(cat "$TAP_TMP/flood.err")"; LINE=null; }
+}
+
+# flood_stop: tells the flood to stop; sets DONE to its last counts.
+flood_stop() {
+	exec 3>&-
+	wait "$flood_pid" 2>/dev/null
+	flood_pid=
+	flood_line done
+	DONE=$LINE
+}
+
 # -- the flood --------------------------------------------------------------------
 # POST /healthz: the one path that reaches charterd with no rate limit (monitors
 # poll it), so what refuses the flood here is limit_conn alone.
 err_before=$(stat -c %s "$errlog" 2>/dev/null || echo 0)
-mkfifo "$TAP_TMP/flood.ctl"
-/usr/bin/python3 "$CHARTER_SRCDIR/tests/lib/slow-body-flood.py" --source "$FLOOD_ADDR" \
-	--port "$CHARTER_PUBLIC_PORT" --count "$FLOOD_N" --path /healthz \
-	--max-seconds 40 <"$TAP_TMP/flood.ctl" >"$TAP_TMP/flood.out" 2>"$TAP_TMP/flood.err" &
-flood_pid=$!
-exec 3>"$TAP_TMP/flood.ctl"     # closing it tells the flood to report and stop
-for _ in $(seq 1 300); do
-	grep -q '^ready ' "$TAP_TMP/flood.out" && break
-	kill -0 "$flood_pid" 2>/dev/null || break
-	sleep 0.1
-done
-ready=$(sed -n 's/^ready //p' "$TAP_TMP/flood.out")
-[ -n "$ready" ] || { diag "flood did not start: $(cat "$TAP_TMP/flood.err")"; ready='{}'; }
+flood_start "$FLOOD_ADDR" "$CHARTER_PUBLIC_PORT" /healthz "$FLOOD_N"
+ready=$READY
 note "flood at its height: $ready"
 r() { jq -r "$1 // 0" <<<"$ready"; }
 
@@ -87,20 +111,17 @@ ok "$([ "$refused" -ge $((FLOOD_N * 9 / 10)) ]; echo $?)" \
 # lingering_time (10 s), then closed; the admitted share stays, body unfinished.
 sleep 12
 echo report >&3
-for _ in $(seq 1 50); do grep -q '^now ' "$TAP_TMP/flood.out" && break; sleep 0.1; done
-later=$(sed -n 's/^now //p' "$TAP_TMP/flood.out")
-note "flood 12 s on: ${later:-no report}"
-closed=$(jq -r '.closed // 0' <<<"${later:-null}")
+flood_line now
+later=$LINE
+note "flood 12 s on: $later"
+closed=$(jq -r '.closed // 0' <<<"$later")
 ok "$([ "$closed" -ge $((FLOOD_N - CONN_LIMIT - FLOOD_N / 100)) ]; echo $?)" \
 	"nginx closed the refused connections although they kept sending ($closed closed)"
-is "$(jq -r '.held // 0' <<<"${later:-null}")" "$CONN_LIMIT" "the admitted $CONN_LIMIT are still held (body timeout restarts with every byte)"
+is "$(jq -r '.held // 0' <<<"$later")" "$CONN_LIMIT" "the admitted $CONN_LIMIT are still held (body timeout restarts with every byte)"
 
-exec 3>&-
-wait "$flood_pid" 2>/dev/null
-flood_pid=
-done_line=$(sed -n 's/^done //p' "$TAP_TMP/flood.out")
-note "flood at its end: $done_line"
-is "$(jq -r .timed_out <<<"${done_line:-null}")" false "the flood stopped when told to, and closed its sockets"
+flood_stop
+note "flood at its end: $DONE"
+is "$(jq -r .timed_out <<<"$DONE")" false "the flood stopped when told to, and closed its sockets"
 
 got=000
 for _ in $(seq 1 50); do
@@ -114,6 +135,34 @@ is "$(grep -c 'worker_connections are not enough' "$TAP_TMP/err.new")" 0 \
 	"nginx never ran short of worker connections"
 like "$(grep -m1 'limiting connections' "$TAP_TMP/err.new")" "client: $FLOOD_ADDR" \
 	"nginx logged the refusals against the flooding address"
+
+# -- the internal listener: its own bound per caller, its own errors in JSON ---------
+flood_start "$net.10" "$CHARTER_API_PORT" /api/bookings 100
+note "100 slow bodies at the internal listener: $READY"
+is "$(jq -r '.held' <<<"$READY")/$(jq -r '.answered["429"] // 0' <<<"$READY")" "64/36" \
+	"internal listener: one caller holds at most 64, the rest are refused"
+http GET "$CHARTER_API_URL/api/crew" --interface "$net.10" -H "X-Service-Key: $CHARTER_SERVICE_KEY"
+is "$STATUS/$(jbody .error)" "429/rate_limited" "that caller's next request: 429 {\"error\":\"rate_limited\"}"
+api GET /api/crew
+is "$STATUS" 200 "another caller is served meanwhile"
+flood_stop
+
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' x >"$TAP_TMP/big.json"
+long=$(printf 'a%.0s' $(seq 1 9000))
+# Table: what | status | error | curl arguments (word-split)
+while IFS='|' read -r what want_st want_err args; do
+	# shellcheck disable=SC2086
+	http POST "$CHARTER_API_URL/api/bookings" -H "X-Service-Key: $CHARTER_SERVICE_KEY" $args
+	is "$STATUS/$(jbody .error)/$(jbody '.message | type')" "$want_st/$want_err/string" \
+		"internal $what: $want_st {\"error\":\"$want_err\",\"message\":...}"
+	like "$(header content-type)" '^application/json' "internal $what: as JSON"
+done <<EOF
+body over client_max_body_size|413|body_too_large|-H Content-Type:application/json --data-binary @$TAP_TMP/big.json
+unreadable request (Host a/b)|400|bad_request|-H Host:a/b
+address over 8k|414|uri_too_long|--url-query x=$long
+EOF
+http GET "$CHARTER_API_URL/not-an-api-path"
+is "$STATUS/$(jbody .error)" "404/not_found" "internal listener outside /api/ and /metrics: 404 JSON"
 
 # -- rate limits: one address past its burst, another unaffected -------------------
 # burst ADDR METHOD PATH N: N requests from ADDR, 20 at a time, as fast as curl
@@ -175,6 +224,7 @@ while IFS='|' read -r addr method path n min kind; do
 	isnt "$STATUS" 429 "$method $path: another address at the same moment is not refused ($STATUS)"
 done <<-EOF
 $net.5|POST|/g/SLUG/photos|100|60|json
+$net.11|GET|/g/SLUG/photos|200|120|json
 $net.6|GET|/g/SLUG|200|120|html
 $net.7|GET|/c/no-such-token-$run|80|40|html
 $net.8|GET|/admin/login|40|20|html

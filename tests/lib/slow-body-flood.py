@@ -7,7 +7,7 @@ usage: slow-body-flood.py --source ADDR --port PORT [--count N] [--path PATH]
 Opens N connections from ADDR (bind() before connect; on Linux all of 127/8 is
 loopback) to 127.0.0.1:PORT, sends each a complete POST header announcing
 Content-Length BYTES, then dribbles one body byte per connection every
---dribble seconds and never finishes the body. Prints "ready {json}" on stdout
+--dribble seconds (also after an answer) and never finishes the body. Prints "ready {json}" on stdout
 once every connection was attempted and a short settle passed, then keeps the
 connections until its stdin closes (or --max-seconds pass), prints
 "done {json}" and closes every socket. A line "report" on stdin prints
@@ -107,8 +107,10 @@ def counts(conns):
 
 
 def dribble(conns):
+    """One more body byte on every open connection, answered or not: a flood
+    ignores the 429 and keeps the refused connections busy too."""
     for c in conns:
-        if c.state == "open" and c.status is None:
+        if c.state == "open":
             try:
                 c.sock.send(b"x")
             except OSError:
