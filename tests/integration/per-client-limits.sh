@@ -73,7 +73,7 @@ flood_stop() {
 	exec 3>&-
 	wait "$flood_pid" 2>/dev/null
 	flood_pid=
-	flood_line done
+	flood_line 'done'
 	DONE=$LINE
 }
 
@@ -109,11 +109,11 @@ ok "$([ "$refused" -ge $((FLOOD_N * 9 / 10)) ]; echo $?)" \
 
 # Refused sockets that keep dribbling are read (and discarded) only until
 # lingering_time (10 s), then closed; the admitted share stays, body unfinished.
-sleep 12
+sleep 13
 echo report >&3
 flood_line now
 later=$LINE
-note "flood 12 s on: $later"
+note "flood 13 s on: $later"
 closed=$(jq -r '.closed // 0' <<<"$later")
 ok "$([ "$closed" -ge $((FLOOD_N - CONN_LIMIT - FLOOD_N / 100)) ]; echo $?)" \
 	"nginx closed the refused connections although they kept sending ($closed closed)"
@@ -135,6 +135,13 @@ is "$(grep -c 'worker_connections are not enough' "$TAP_TMP/err.new")" 0 \
 	"nginx never ran short of worker connections"
 like "$(grep -m1 'limiting connections' "$TAP_TMP/err.new")" "client: $FLOOD_ADDR" \
 	"nginx logged the refusals against the flooding address"
+
+low=
+for w in $(pgrep -P "$STACK_PID_NGINX"); do
+	n=$(awk '/^Max open files/ { print $4 }' "/proc/$w/limits" 2>/dev/null)
+	[ "${n:-0}" != unlimited ] && [ "${n:-0}" -lt 16384 ] && low="$low $w:$n"
+done
+is "${low:-none}" none "every nginx worker may open 16384 descriptors (2 x worker_connections)"
 
 # -- the internal listener: its own bound per caller, its own errors in JSON ---------
 flood_start "$net.10" "$CHARTER_API_PORT" /api/bookings 100
@@ -163,6 +170,8 @@ address over 8k|414|uri_too_long|--url-query x=$long
 EOF
 http GET "$CHARTER_API_URL/not-an-api-path"
 is "$STATUS/$(jbody .error)" "404/not_found" "internal listener outside /api/ and /metrics: 404 JSON"
+http POST "$pub/g/$slug/photos" -H 'Content-Type: application/json' --data-binary "@$TAP_TMP/big.json"
+is "$STATUS/$(jbody .error)" "413/body_too_large" "public JSON endpoint: a body over 1 MiB is 413 JSON too"
 
 # -- rate limits: one address past its burst, another unaffected -------------------
 # burst ADDR METHOD PATH N: N requests from ADDR, 20 at a time, as fast as curl
@@ -183,6 +192,7 @@ burst() {
 }
 
 # count CODE COUNTS: how many CODE in "201:62 429:38".
+# shellcheck disable=SC2086 # the counts are meant to split
 count() { printf '%s\n' $2 | awk -F: -v c="$1" '$1 == c { n = $2 } END { print n + 0 }'; }
 
 # refused_body: file and content type of one 429 answer of the last burst.
