@@ -177,4 +177,14 @@ internal|GET|/api/crew|[["svc-secret"],["dash-secret"],null,["internal"]]
 internal|GET|/metrics|[["svc-secret"],["dash-secret"],null,["internal"]]
 EOF
 
+# With the peer gone, nginx answers 502 itself: JSON where JSON is spoken.
+kill "$echo_pid" 2>/dev/null
+wait "$echo_pid" 2>/dev/null
+echo_pid=
+http GET "$eapi/api/crew" "${creds[@]}"
+is "$STATUS/$(jbody .error)/$(header content-type)" "502/bad_gateway/application/json; charset=utf-8" \
+	"internal listener, FastCGI peer down: 502 {\"error\":\"bad_gateway\"}"
+http POST "$epub/g/some-booking/photos" -H 'Content-Type: application/json' --data-binary '{}'
+is "$STATUS/$(jbody .error)" "502/bad_gateway" "public /g/<slug>/photos, peer down: 502 JSON too"
+
 done_testing
