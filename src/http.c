@@ -299,8 +299,10 @@ http_reset(struct request *req)
 	if (req->json != NULL)
 		json_decref(req->json);
 	req->json = NULL;
-	req->nparam = 0;
+	memset(&req->p, 0, sizeof(req->p));
 	req->route = NULL;
+	req->route_id = -1;
+	req->db = NULL;
 	req->path = "/";
 	req->query = "";
 	req->status = 0;
@@ -403,6 +405,8 @@ resp_error(struct request *req, int status, const char *code,
 		    "status", status, "heading", error_heading(status),
 		    "message", msg, "noindex", 1));
 		req->status = status;
+		/* An error page is never worth indexing. */
+		resp_header(req, "X-Robots-Tag", "noindex, nofollow");
 		return;
 	}
 	resp_json(req, status, json_pack("{s:s, s:s}", "error", code,

@@ -1,4 +1,5 @@
-/* migrate.c: `charterd migrate`, applying sql/NNN_*.sql in order, once each */
+/* migrate.c: `charterd migrate`, applying sql/NNN_*.sql in order, once each,
+ * then sql/roles.sql (every role and grant) on every run */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +8,12 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "db_roles.h"
 #include "log.h"
 #include "migrate.h"
 
 #define MIGRATE_MAX_FILES	512
+#define MIGRATE_ROLES_FILE	"roles.sql"	/* applied on every run */
 #define MIGRATE_MAX_BYTES	(1024 * 1024)
 
 /* Migration files are named NNN_words.sql. */
@@ -85,7 +88,7 @@ apply_one(struct db *db, const char *dir, const char *name, int *applied)
 	PGresult	*res;
 	int		 rc = -1;
 
-	if (db_begin(db, DB_ROLE_APP) == -1)
+	if (db_begin(db) == DB_ERROR)
 		return -1;
 	res = db_exec(db, "SELECT 1 FROM schema_migrations WHERE name = $1",
 	    1, params);
@@ -116,6 +119,28 @@ out:
 	return rc;
 }
 
+/* Applies the roles and grants file in a transaction of its own. */
+static int
+apply_roles(struct db *db, const char *dir)
+{
+	char		 path[4096];
+	struct buf	 sql = { 0 };
+	int		 rc = -1;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+	    MIGRATE_ROLES_FILE) >= sizeof(path) || read_file(path, &sql) == -1)
+		goto out;
+	if (db_begin(db) == DB_ERROR ||
+	    run_script(db, MIGRATE_ROLES_FILE, buf_str(&sql)) == -1 ||
+	    db_commit(db) == DB_ERROR)
+		goto out;
+	rc = 0;
+out:
+	db_rollback(db);
+	buf_free(&sql);
+	return rc;
+}
+
 int
 migrate_run(const struct config *cfg)
 {
@@ -138,7 +163,7 @@ migrate_run(const struct config *cfg)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_names);
 
-	if (db_open(&db, cfg->database_url) == -1)
+	if (db_open(&db, cfg->database_url, NULL) == -1)
 		goto out;
 	/* One migrator at a time; the others wait, then find nothing to do. */
 	if (run_script(&db, "lock", "SELECT pg_advisory_lock(7245160731)") == -1 ||
@@ -150,6 +175,10 @@ migrate_run(const struct config *cfg)
 		if (apply_one(&db, cfg->sql_dir, names[i], &applied) == -1)
 			goto out;
 	log_info("%d migration(s) applied, %zu known", applied, n);
+	if (apply_roles(&db, cfg->sql_dir) == -1 ||
+	    db_roles_set_passwords(&db) != DB_OK)
+		goto out;
+	log_info("roles and grants set from %s", MIGRATE_ROLES_FILE);
 	rc = 0;
 out:
 	for (i = 0; i < n; i++)

@@ -1,13 +1,14 @@
 /* page_health.c: GET /healthz and GET /metrics */
 #include "app.h"
+#include "db_outbox.h"
 #include "handlers.h"
 
-/* 200 when the database answers a trivial query, 503 otherwise. */
+/* 200 when the database answers a trivial query, 503 otherwise (the
+ * route table answers 503 itself when it cannot connect at all). */
 void
 page_healthz(struct request *req)
 {
-	if (db_ready(&req->app->db) == 0 &&
-	    db_run(&req->app->db, "SELECT 1", 0, NULL) == 0)
+	if (db_ping(req->db) == DB_OK)
 		resp_text(req, 200, "text/plain; charset=utf-8", "ok\n");
 	else
 		resp_text(req, 503, "text/plain; charset=utf-8",
@@ -24,8 +25,7 @@ page_metrics(struct request *req)
 
 	buf_reset(&req->out);
 	metrics_render(req->app->metrics, &req->out);
-	res = db_exec(&req->app->db, "SELECT target, state, count(*) FROM "
-	    "outbox GROUP BY 1, 2 ORDER BY 1, 2", 0, NULL);
+	res = db_outbox_counts(req->db);
 	buf_puts(&req->out, "# HELP charterd_outbox_rows Outbox rows by target "
 	    "and state.\n# TYPE charterd_outbox_rows gauge\n");
 	for (i = 0; res != NULL && i < PQntuples(res); i++)
