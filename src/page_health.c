@@ -20,12 +20,14 @@ page_healthz(struct request *req)
 void
 page_metrics(struct request *req)
 {
-	PGresult	*res;
+	struct db	*db = app_db(req->app, AUD_INTERNAL);
+	PGresult	*res = NULL;
 	int		 i;
 
 	buf_reset(&req->out);
 	metrics_render(req->app->metrics, &req->out);
-	res = db_outbox_counts(req->db);
+	if (db_ready(db) == 0)
+		res = db_outbox_counts(db);
 	buf_puts(&req->out, "# HELP charterd_outbox_rows Outbox rows by target "
 	    "and state.\n# TYPE charterd_outbox_rows gauge\n");
 	for (i = 0; res != NULL && i < PQntuples(res); i++)
