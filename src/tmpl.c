@@ -702,10 +702,10 @@ node_name(const struct tmpl *t, const struct node *n, char *name, size_t len)
 }
 
 /*
- * A header render holds every byte to one rule, buf_header_bad: a value
- * or (for an .html or .txt template rendered with tmpl_render_as) the
- * template's own text.  Returns 1, logged, when s breaks it.  The log
- * names the variable, not the value: that may be a guest's name.
+ * A value a header may not carry (buf_header_bad) fails the render here,
+ * so the log can name the variable; not the value, which may be a guest's
+ * name.  render_tmpl checks the whole output once more.  Returns 1, logged,
+ * when s is refused.
  */
 static int
 header_refuses(const struct tmpl *t, const struct node *n, const char *s,
@@ -716,13 +716,10 @@ header_refuses(const struct tmpl *t, const struct node *n, const char *s,
 
 	if ((bad = buf_header_bad(s, len)) == len)
 		return 0;
-	if (n->type == NODE_TEXT)
-		snprintf(name, sizeof(name), "template text");
-	else
-		node_name(t, n, name, sizeof(name));
-	log_warnx("line %u: %s holds byte 0x%02x at %zu, a control character "
-	    "or line break that a header may not carry", n->line, name,
-	    (unsigned char)s[bad], bad);
+	node_name(t, n, name, sizeof(name));
+	log_warnx("line %u: {{%s}} holds byte 0x%02x at %zu, a control "
+	    "character or line break that a header may not carry", n->line,
+	    name, (unsigned char)s[bad], bad);
 	return 1;
 }
 
@@ -821,9 +818,6 @@ render_range(struct render *r, const struct tmpl *t, size_t from, size_t to)
 		}
 		switch (n->type) {
 		case NODE_TEXT:
-			if (r->esc == TMPL_ESC_HEADER &&
-			    header_refuses(t, n, t->pool + n->off, n->len))
-				return -1;
 			if (buf_append(r->out, t->pool + n->off, n->len) == -1)
 				goto nomem;
 			break;
@@ -891,13 +885,18 @@ nomem:
 	return -1;
 }
 
-/* Renders t in esc, appending to out; on -1 out is as it was. */
+/*
+ * Renders t in esc, appending to out; on -1 out is as it was.  A header
+ * render is checked whole at the end: the template's own text (an .html
+ * or .txt one rendered as a header, or bytes of broken UTF-8 on both sides
+ * of a tag, "\xc2{{x}}\x85") may hold what no single value does.
+ */
 static int
 render_tmpl(const struct tmpl_set *set, const struct tmpl *t,
     enum tmpl_escape esc, const json_t *ctx, struct buf *out)
 {
 	struct render	 r;
-	size_t		 len0 = out->len;
+	size_t		 len0 = out->len, bad;
 
 	r.set = set;
 	r.esc = esc;
@@ -907,13 +906,22 @@ render_tmpl(const struct tmpl_set *set, const struct tmpl *t,
 	r.steps = 0;
 	if (ctx != NULL)
 		r.stack[r.depth++] = ctx;
-	if (render_range(&r, t, 0, t->nnodes) == -1) {
-		out->len = len0;
-		if (out->data != NULL)
-			out->data[len0] = '\0';
-		return -1;
+	if (render_range(&r, t, 0, t->nnodes) == -1)
+		goto fail;
+	if (esc == TMPL_ESC_HEADER && out->len > len0 &&
+	    (bad = buf_header_bad(out->data + len0, out->len - len0)) <
+	    out->len - len0) {
+		log_warnx("header output holds byte 0x%02x at %zu, a control "
+		    "character or line break", (unsigned char)out->data[len0 +
+		    bad], bad);
+		goto fail;
 	}
 	return 0;
+fail:
+	out->len = len0;
+	if (out->data != NULL)
+		out->data[len0] = '\0';
+	return -1;
 }
 
 static const struct tmpl *

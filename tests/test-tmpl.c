@@ -584,6 +584,12 @@ static const struct {
 	    NULL },
 	{ TMPL_ESC_HEADER, "{{#o}}{{s}}{{/o}}", "{\"o\":{\"s\":\"\\r\"}}",
 	    NULL },
+	/* header: broken UTF-8 around a tag joins into a C1 control */
+	{ TMPL_ESC_HEADER, "a\xc2{{s}}\x85" "b", "{\"s\":\"\"}", NULL },
+	{ TMPL_ESC_HEADER, "a\xc2{{! c }}\x85" "b", "{}", NULL },
+	/* text: the template's text is trusted as is, even that */
+	{ TMPL_ESC_TEXT, "a\xc2{{s}}\x85" "b", "{\"s\":\"\"}",
+	    "a\xc2\x85" "b" },
 	/* header: the refusal is for the value, so a clean one passes */
 	{ TMPL_ESC_HEADER, "Hi {{s}}", "{\"s\":\"x\\u00a0y\"}",
 	    "Hi x\xc2\xa0y" },
@@ -765,7 +771,9 @@ test_render_as(void)
 	    ADD(set, "raw.html", "{{{s}}}") == 0 &&
 	    ADD(set, "lines.txt", "Hi\n{{s}}") == 0 &&
 	    ADD(set, "t.txt", "{{s}}") == 0 &&
-	    ADD(set, "s.hdr", "Re: {{s}}") == 0, "render_as set: %s", err);
+	    ADD(set, "s.hdr", "Re: {{s}}") == 0 &&
+	    ADD(set, "split.html", "\xc2{{x}}\x85") == 0,
+	    "render_as set: %s", err);
 
 	for (e = 0; e < TMPL_ESC__MAX; e++) {
 		buf_reset(&out);
@@ -799,6 +807,8 @@ test_render_as(void)
 	    "tmpl_render_header refuses CR LF");
 	is_int(tmpl_render_header(set, "p.html", bad, &out), -1,
 	    "header render refuses CR LF from a partial");
+	is_int(tmpl_render_header(set, "split.html", ctx, &out), -1,
+	    "header render of broken UTF-8 text making a C1 control");
 	ok(out.len == 4 && strcmp(out.data, "keep") == 0,
 	    "refused header renders leave out untouched");
 	buf_reset(&out);
