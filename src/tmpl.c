@@ -1127,7 +1127,10 @@ struct loader {
 
 static int	load_dir(struct loader *, int, const char *);
 
-/* Reads regular file fd (named rel) of at most LIMIT_TMPL_SIZE bytes. */
+/*
+ * Reads fd (named rel) into l->data: a regular file (a symlink may lead
+ * to a folder) of at most LIMIT_TMPL_SIZE bytes.
+ */
 static int
 read_fd(struct loader *l, int fd, const char *rel, size_t *len)
 {
@@ -1137,6 +1140,10 @@ read_fd(struct loader *l, int fd, const char *rel, size_t *len)
 
 	if (fstat(fd, &st) == -1) {
 		seterr(l->err, l->errlen, "%s: %s", rel, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		seterr(l->err, l->errlen, "%s: not a regular file", rel);
 		return -1;
 	}
 	if (st.st_size > LIMIT_TMPL_SIZE) {

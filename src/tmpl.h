@@ -65,7 +65,7 @@ enum tmpl_escape tmpl_escape_of(const struct tmpl *t);
  * symlink must resolve inside dir.  Then checks every {{> partial}}.
  * Returns NULL with "file: ..." in err on a parse error, a file over
  * LIMIT_TMPL_SIZE, a name over LIMIT_TMPL_NAME, a symlink leading out of
- * dir, a failed tmpl_set_check or an I/O error.
+ * dir or to anything but a file, a failed tmpl_set_check or an I/O error.
  */
 struct tmpl_set	*tmpl_set_load(const char *dir, char *err, size_t errlen);
 

@@ -955,6 +955,7 @@ static const struct {
 	{ "email/root.html", NULL, "/",
 	    "email/root.html: symlink leads outside" },
 	{ "gone.txt", NULL, "nowhere.txt", "gone.txt: No such file" },
+	{ "folder.html", NULL, "email", "folder.html: not a regular file" },
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.txt",
 	  "x", NULL, "name longer than 128 bytes" },
