@@ -31,6 +31,7 @@
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
 #define LIMIT_TMPL_SIZE		(256 * 1024)	/* one template file */
+#define LIMIT_TMPL_NAME		128		/* name: "email/x.txt" */
 /* Nodes visited (plus section iterations) in one render: nested sections
  * over arrays multiply, and a bad template/context pair must not spin a worker. */
 #define LIMIT_TMPL_STEPS	(10 * 1000 * 1000)
