@@ -376,8 +376,8 @@ sigv4_tchar(unsigned char c)
 	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-static int
-sigv4_token(const char *s)
+int
+sigv4_http_token(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -483,7 +483,7 @@ sigv4_valid(const struct sigv4_key *k, const struct sigv4_request *r)
 		log_warnx("invalid signing input");
 		return -1;
 	}
-	if (!sigv4_token(r->method)) {
+	if (!sigv4_http_token(r->method)) {
 		log_warnx("method is not an HTTP token");
 		return -1;
 	}

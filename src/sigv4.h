@@ -113,6 +113,10 @@ int	sigv4_amz_date(time_t now, char out[17]);
 int	sigv4_host(struct buf *, const char *scheme, const char *authority,
 	    size_t len);
 
+/* 1 when s is a non-empty RFC 9110 token (a method or a header name),
+ * else 0. */
+int	sigv4_http_token(const char *s);
+
 /* Signing keys derived so far (not served from the cache); for tests. */
 unsigned long	sigv4_key_derivations(void);
 
