@@ -1,8 +1,6 @@
 /* s3.c: S3 object URLs, presigned PUT/GET, and signed HEAD/PUT/DELETE */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
