@@ -36,8 +36,14 @@
  * over arrays multiply, and a bad template/context pair must not spin a worker. */
 #define LIMIT_TMPL_STEPS	(10 * 1000 * 1000)
 
-#define LIMIT_OUT_CONNECT_MS	5000		/* outbound connect (S3, ...) */
-#define LIMIT_OUT_TOTAL_MS	30000		/* one whole outbound request */
+/* Outbound HTTP (src/outbound.c), per context.  A web worker's call
+ * (a HEAD on the photo store) must give up well before nginx's 30 s
+ * fastcgi_read_timeout, and holds one of a few workers while it waits;
+ * the sync process can wait longer for a slow peer. */
+#define LIMIT_OUT_WEB_CONNECT_MS	2000
+#define LIMIT_OUT_WEB_TOTAL_MS		5000
+#define LIMIT_OUT_SYNC_CONNECT_MS	5000
+#define LIMIT_OUT_SYNC_TOTAL_MS		30000
 
 #define LIMIT_PHOTO_BYTES	(25 * 1024 * 1024)	/* default, configurable */
 #define LIMIT_PHOTO_QUOTA	500			/* default, per booking */
