@@ -42,6 +42,7 @@ cp -a "$CHARTER_SRCDIR/tests/peers" "$src/tests/peers"
 ln -s "$CHARTER_SRCDIR/node_modules" "$src/node_modules"
 
 # denv VAR: VAR from the demo's settings file; dstack VAR: from its stack.env.
+# shellcheck disable=SC1090,SC1091
 denv() { (set -a; . "$demo.env"; printf '%s' "${!1}"); }
 dstack() { (set -a; . "$demo/stack.env"; printf '%s' "${!1}"); }
 dsql() { (set -a; . "$demo/stack.env"; psql -qAtX -v ON_ERROR_STOP=1 -c "$1" 2>&1); }
