@@ -211,7 +211,7 @@ tidy_ok() {
 # a code or word after or before them (1850.00 USD, USD 1,850.00, 20 dollars), thousands
 # with cents (1,850.00) and plain cents (1850.00). Dates (2026-12-12, Dec 12, 2026),
 # times (10:00 AM), phone numbers (+1 619 555 0142) and addresses do not match: see
-# tests/lib/test-harness. ERE for [[ =~ ]] and grep -E.
+# tests/test-harness. ERE for [[ =~ ]] and grep -E.
 MONEY_RE='(\$|€|£|¥)[[:space:]]*[0-9]'
 MONEY_RE+='|[0-9][[:space:]]*(USD|EUR|GBP|CAD|AUD|MXN|dollars?)([^[:alpha:]]|$)'
 MONEY_RE+='|(USD|EUR|GBP|CAD|AUD|MXN)[[:space:]]*[0-9]'
