@@ -13,7 +13,7 @@
 
 #include <fcgiapp.h>
 
-#include "db.h"
+#include "app.h"
 #include "log.h"
 #include "metrics.h"
 #include "serve.h"
@@ -216,15 +216,13 @@ int
 serve_check(const struct config *cfg)
 {
 	struct tmpl_set	*tmpl;
-	struct db	 db = { 0 };
 	int		 rc = 0;
 
 	if ((tmpl = load_templates(cfg)) == NULL)
 		rc = -1;
 	tmpl_set_free(tmpl);
-	if (db_open(&db, cfg->database_url) == -1)
+	if (app_check_roles(cfg) != 0)
 		rc = -1;
-	db_close(&db);
 	if (!cfg->have_service_key)
 		log_warnx("CHARTER_SERVICE_KEY_HASH is unset: /api/ will "
 		    "refuse every request");
@@ -238,7 +236,7 @@ serve_run(const struct config *cfg)
 	struct tmpl_set	*tmpl, *fresh;
 	struct metrics	*metrics;
 	sigset_t	 blocked, waitmask, orig;
-	int		 sock, i, n = cfg->workers, nslots;
+	int		 sock, i, n = (int)cfg->workers, nslots;
 
 	if (n > SERVE_MAX_WORKERS)
 		n = SERVE_MAX_WORKERS;
@@ -246,6 +244,11 @@ serve_run(const struct config *cfg)
 	memset(slots, 0, sizeof(slots));
 	if ((tmpl = load_templates(cfg)) == NULL)
 		return -1;
+	/* A role that could do more than its grants is never served with. */
+	if (app_check_roles(cfg) == -1) {
+		tmpl_set_free(tmpl);
+		return -1;
+	}
 	if ((metrics = metrics_new()) == NULL) {
 		log_err("cannot map shared memory for metrics");
 		tmpl_set_free(tmpl);

@@ -141,7 +141,8 @@ chmod 755 "$echo_dir" "$echo_dir/publish" "$echo_dir/publish/g"
 (
 	# shellcheck disable=SC2034 # read by nginx_setup and nginx_start
 	STACK_DIR=$echo_dir PUBLIC_PORT=${ports[1]} API_PORT=${ports[2]} \
-		FCGI_ADDR=127.0.0.1:${ports[0]} S3_ENDPOINT=$S3
+		FCGI_ADDR=127.0.0.1:${ports[0]} S3_ENDPOINT=$S3 \
+		STACK_STATIC_DIR=${CHARTER_STATIC_DIR:-$CHARTER_SRCDIR/static}
 	nginx_setup && nginx_start
 ) >"$TAP_TMP/echo-nginx.log" 2>&1
 ok $? "a second nginx from the same template, in front of a FastCGI echo peer" ||
