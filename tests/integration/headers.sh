@@ -100,7 +100,7 @@ crew|content-security-policy|=$CSP
 crew|referrer-policy|=no-referrer
 crew|x-content-type-options|=nosniff
 crew|x-frame-options|=DENY
-crew|x-robots-tag|=noindex
+crew|x-robots-tag|~noindex
 static|content-security-policy|=$CSP
 static|referrer-policy|=strict-origin-when-cross-origin
 static|x-content-type-options|=nosniff
@@ -153,7 +153,9 @@ seen='[.HTTP_X_SERVICE_KEY, .HTTP_X_DASHBOARD_TOKEN, .HTTP_PROXY, .CHARTER_SIDE]
 
 # Table: listener | method | path | the credentials, Proxy and CHARTER_SIDE the peer got
 # (null: not passed at all; nginx drops a param set to "" and the client's header with it)
-while IFS='|' read -r side method path want; do
+# | the X-Robots-Tag nginx itself adds there (the peer sends none; charterd adds its own
+# on its HTML pages, so the answers above cannot tell whose it is)
+while IFS='|' read -r side method path want robots; do
 	base=$epub
 	[ "$side" = internal ] && base=$eapi
 	body=()
@@ -163,17 +165,18 @@ while IFS='|' read -r side method path want; do
 	if [ "$side" = public ]; then
 		is "$(header_count x-powered-by)/$(header_count x-frame-options)$(header x-frame-options)/$(header_count x-content-type-options)$(header x-content-type-options)/$(header_count referrer-policy)" \
 			"0/1DENY/1nosniff/1" "$side $path: upstream X-Powered-By hidden, nginx's headers only once"
+		is "$(header x-robots-tag)" "$robots" "$side $path: nginx adds X-Robots-Tag '$robots'"
 	else
 		is "$(header_count x-powered-by)" 0 "$side $path: upstream X-Powered-By hidden"
 	fi
 done <<'EOF'
-public|GET|/g/no-such-booking|[null,null,null,["public"]]
-public|GET|/g/some-booking/photos|[null,null,null,["public"]]
-public|POST|/g/some-booking/photos|[null,null,null,["public"]]
-public|GET|/c/some-token|[null,null,null,["public"]]
-public|GET|/healthz|[null,null,null,["public"]]
-public|GET|/admin/login|[null,null,null,["public"]]
-public|GET|/elsewhere|[null,null,null,["public"]]
+public|GET|/g/no-such-booking|[null,null,null,["public"]]|
+public|GET|/g/some-booking/photos|[null,null,null,["public"]]|noindex
+public|POST|/g/some-booking/photos|[null,null,null,["public"]]|noindex
+public|GET|/c/some-token|[null,null,null,["public"]]|noindex
+public|GET|/healthz|[null,null,null,["public"]]|
+public|GET|/admin/login|[null,null,null,["public"]]|
+public|GET|/elsewhere|[null,null,null,["public"]]|
 internal|GET|/api/crew|[["svc-secret"],["dash-secret"],null,["internal"]]
 internal|GET|/metrics|[["svc-secret"],["dash-secret"],null,["internal"]]
 EOF
