@@ -73,6 +73,8 @@ config_load(struct config *cfg, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->database_url = env_or("CHARTER_DATABASE_URL", "dbname=charterd");
 	cfg->listen = env_or("CHARTER_LISTEN", "127.0.0.1:9000");
+	cfg->user = env_or("CHARTER_USER", "charterd");
+	cfg->pid_file = env_or("CHARTER_PID_FILE", NULL);
 	cfg->template_dir = env_or("CHARTER_TEMPLATE_DIR", PKGDATADIR "/templates");
 	cfg->sql_dir = env_or("CHARTER_SQL_DIR", PKGDATADIR "/sql");
 	cfg->publish_dir = env_or("CHARTER_PUBLISH_DIR", "/var/lib/charterd/publish");
@@ -139,6 +141,8 @@ config_usage(void)
 "  CHARTER_DATABASE_URL          libpq connection string (dbname=charterd)\n"
 "  CHARTER_LISTEN                FastCGI socket: host:port or /path (127.0.0.1:9000)\n"
 "  CHARTER_WORKERS               FastCGI worker processes (4)\n"
+"  CHARTER_USER                  workers' user when started as root (charterd)\n"
+"  CHARTER_PID_FILE              the serving supervisor's pid, kept across restarts\n"
 "  CHARTER_TEMPLATE_DIR          templates (" PKGDATADIR "/templates)\n"
 "  CHARTER_SQL_DIR               migrations (" PKGDATADIR "/sql)\n"
 "  CHARTER_PUBLISH_DIR           published guest pages (/var/lib/charterd/publish)\n"
