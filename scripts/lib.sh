@@ -562,7 +562,6 @@ charterd_write_env() {
 	write_envfile "$STACK_DIR/serve.env" \
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
-		CHARTER_PID_FILE="$(charterd_pidfile)" \
 		CHARTER_DATABASE_URL="$DATABASE_URL" \
 		CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
 		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
@@ -656,7 +655,10 @@ charterd_start() {
 	fi
 	rm -f "$(charterd_pidfile)"
 	charterd_cmd "$STACK_DIR/serve.env"
-	start_bg charterd "${CHARTERD_CMD[@]}" serve
+	# The pid file on the command line, not in serve.env: tests start private servers
+	# from serve.env, and those must not claim the stack's pid file.
+	start_bg charterd "${CHARTERD_CMD[@]:0:${#CHARTERD_CMD[@]}-1}" \
+		CHARTER_PID_FILE="$(charterd_pidfile)" "$CHARTERD" serve
 	# a restart in place keeps the environment; remember which one this is
 	sha256sum <"$STACK_DIR/serve.env" >"$STACK_DIR/run/serve.env.sum"
 	wait_listen 30 charterd ||
