@@ -229,13 +229,17 @@ PIDS+=("$d")
 wait_for 10 healthy "$TAP_TMP/own.sock"
 ok $? "LISTEN_PID of another process: fd 3 is left alone, CHARTER_LISTEN is opened"
 kill -TERM "$d"; wait "$d"
-out=$( (
+(
 	set -a; . "$STACK_DIR/serve.env"; set +a
 	export CHARTER_WORKERS=1 CHARTER_LISTEN=$TAP_TMP/own2.sock
-	launch "$TAP_TMP/plain-file" file /usr/bin/timeout 15 "$CHARTERD" serve
-) 2>&1 )
+	launch "$TAP_TMP/plain-file" file "$CHARTERD" serve
+) >"$TAP_TMP/inh3.log" 2>&1 &
+d=$!
+PIDS+=("$d")
+wait_for 15 gone "$d" || kill -TERM "$d"
+wait "$d"
 is "$?" 1 "LISTEN_FDS naming something that is not a listening socket: refused"
-like "$out" "not a listening socket" "with the reason"
+like "$(cat "$TAP_TMP/inh3.log")" "not a listening socket" "with the reason"
 
 # ---------------------------------------------------------------- a path no longer ours
 # The old server drains a request in flight while a new one takes the path over; the
