@@ -553,17 +553,45 @@ SERVE_OPTIONAL_VARS="CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHO
 	CHARTER_DEFAULT_TIME_ZONE CHARTER_PHOTO_MAX_BYTES CHARTER_PHOTO_QUOTA
 	CHARTER_PAGE_CACHE_MS CHARTER_LOG_LEVEL CHARTER_USER"
 
+# The login roles charterd's processes use (sql/006_least_privilege.sql and later);
+# `charterd migrate` sets their passwords from the passfile.
+RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_sync"
+
+# pgpass_write: $STACK_DIR/pgpass (mode 600): the owner's password and a fresh one per
+# runtime role, in libpq's passfile format. Kept when it exists (the roles have them).
+pgpass_write() {
+	local f="$STACK_DIR/pgpass" r
+	if [ ! -s "$f" ]; then
+		(
+			umask 077
+			printf '*:*:*:charterd:%s\n' "$PG_PASSWORD"
+			for r in $RUNTIME_DB_ROLES; do printf '*:*:*:%s:%s\n' "$r" "$(rand_hex 24)"; done
+		) >"$f.tmp"
+		mv -f "$f.tmp" "$f"
+	fi
+	chmod 600 "$f"
+}
+
+# charterd_urls: OWNER_DB_URL (migrate) and RUNTIME_DB_URL (serve, sync: no user and no
+# password; each process logs in as its roles with passwords from the passfile).
+charterd_urls() {
+	local where="host=$PG_SOCKDIR&port=$PG_PORT&passfile=$STACK_DIR/pgpass"
+	OWNER_DB_URL="postgresql://charterd@/charterd?$where"
+	RUNTIME_DB_URL="postgresql:///charterd?$where"
+}
+
 charterd_write_env() {
 	local v
+	charterd_urls
 	SERVE_OPTIONAL=()
 	for v in $SERVE_OPTIONAL_VARS; do
 		[ -n "${!v:-}" ] && SERVE_OPTIONAL+=("$v=${!v}")
 	done
+	# serve's workers run as CHARTER_USER and read serve.pgpass (serve_pgpass_write).
 	write_envfile "$STACK_DIR/serve.env" \
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
-		CHARTER_DATABASE_URL="$DATABASE_URL" \
-		CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
+		CHARTER_DATABASE_URL="${RUNTIME_DB_URL%/pgpass}/serve.pgpass" \
 		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
@@ -573,12 +601,12 @@ charterd_write_env() {
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
 		CHARTER_AWS_REGION="$AWS_REGION" \
 		CHARTER_S3_PATH_STYLE=1 \
-		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
-		AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_PHOTO_ACCESS_KEY_ID="$AWS_KEY_ID" \
+		CHARTER_PHOTO_SECRET_ACCESS_KEY="$AWS_SECRET" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
 	write_envfile "$STACK_DIR/sync.env" \
-		CHARTER_DATABASE_URL="$DATABASE_URL" \
+		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
 		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
@@ -594,7 +622,7 @@ charterd_write_env() {
 		AWS_SECRET_ACCESS_KEY="$AWS_SECRET"
 	# migrate: database + sql dir, and the admin login to bootstrap (if it does that).
 	write_envfile "$STACK_DIR/migrate.env" \
-		CHARTER_DATABASE_URL="$DATABASE_URL" \
+		CHARTER_DATABASE_URL="$OWNER_DB_URL" \
 		CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
 		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" \
 		CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD"
@@ -620,10 +648,26 @@ ensure_service_user() {
 # restart in place rewrites it. Not *.pid: run/*.pid are this library's own records.
 charterd_pidfile() { echo "$STACK_DIR/run/serve.pidfile"; }
 
+# serve_pgpass_write USER: $STACK_DIR/serve.pgpass, mode 600, owned by USER: the passfile
+# lines of the roles serve logs in as, never the owner's (nor sync's). libpq reads the
+# passfile at each connect, in the worker, after the drop to USER; it refuses a passfile
+# that others may read, so USER must own it.
+serve_pgpass_write() {
+	local f="$STACK_DIR/serve.pgpass"
+	[ -f "$STACK_DIR/pgpass" ] || return 0
+	(
+		umask 077
+		grep -v -E '^([^:]*:){3}(charterd|charterd_sync):' "$STACK_DIR/pgpass" >"$f.tmp" || true
+	)
+	[ "$(id -u)" -ne 0 ] || chown "$1" "$f.tmp"
+	mv -f "$f.tmp" "$f"
+}
+
 # charterd_grant_access USER: what the workers open after dropping to USER must be reachable
-# by USER: the guest pages they publish, and PostgreSQL's socket folder.
+# by USER: their passfile, the guest pages they publish, and PostgreSQL's socket folder.
 charterd_grant_access() {
 	local user=$1
+	serve_pgpass_write "$user"
 	[ "$(id -u)" -eq 0 ] || return 0
 	# Publishing moves to charterd sync; until then the workers write guest pages.
 	chown "$user" "$STACK_DIR/publish/g"
@@ -879,7 +923,7 @@ stack_write_env() {
 		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
 		CHARTER_DATABASE_URL="$DATABASE_URL" \
 		PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=charterd PGPASSWORD="$PG_PASSWORD" PGDATABASE=charterd \
-		STACK_PG_SOCKDIR="$PG_SOCKDIR" STACK_PG_PORT="$PG_PORT" \
+		STACK_PG_SOCKDIR="$PG_SOCKDIR" STACK_PG_PORT="$PG_PORT" STACK_PGPASSFILE="$STACK_DIR/pgpass" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" CHARTER_S3_RAW_ENDPOINT="http://127.0.0.1:$S3RVER_PORT" \
@@ -944,6 +988,7 @@ stack_up() {
 	pg_setup
 	# charterd reaches PostgreSQL over its unix socket too.
 	DATABASE_URL="postgresql://charterd:$PG_PASSWORD@/charterd?host=$PG_SOCKDIR&port=$PG_PORT"
+	pgpass_write
 	charterd_write_env
 	stack_write_env # early, so a failed `up` can still be torn down
 	charterd_migrate

@@ -7,7 +7,5 @@
 
 /* 400 {error, field, message} from a validation failure. */
 void	api_field_error(struct request *, const struct field_error *);
-/* Parses the :id path parameter (1..2^53); 0 when it is not one (404 sent). */
-long long api_id_param(struct request *, size_t idx);
 
 #endif

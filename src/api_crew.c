@@ -17,8 +17,8 @@ api_crew_create(struct request *req)
 		api_field_error(req, &ferr);
 		return;
 	}
-	if (db_crew_create(&req->app->db, req->json, &row) != 1) {
-		db_error_response(req, &req->app->db);
+	if (db_crew_create(req->db, req->json, &row) != DB_OK) {
+		db_error_response(req, req->db);
 		return;
 	}
 	resp_json(req, 201, row);
@@ -30,8 +30,8 @@ api_crew_list(struct request *req)
 {
 	json_t *list = NULL;
 
-	if (db_crew_list(&req->app->db, &list) != 1) {
-		db_error_response(req, &req->app->db);
+	if (db_crew_list(req->db, &list) != DB_OK) {
+		db_error_response(req, req->db);
 		return;
 	}
 	resp_json(req, 200, list);

@@ -1,166 +1,273 @@
-/* config.c: charterd's settings, read once from the environment */
+/* config.c: charterd's settings, read once from the environment, per command */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
-#include "crypto.h"
 #include "hex.h"
 #include "limits.h"
+#include "log.h"
 
 #ifndef PKGDATADIR
 #define PKGDATADIR "/usr/local/share/charterd"
 #endif
 
+#define CMD_DB		(CMD_SERVE | CMD_SYNC | CMD_MIGRATE | CMD_PUBLISH | \
+			    CMD_GC | CMD_USER)
+#define CMD_PAGES	(CMD_SERVE | CMD_SYNC | CMD_PUBLISH)
+#define CMD_PHOTOS	(CMD_SERVE | CMD_GC)
+
+enum kind {
+	K_STR,			/* a string; "" counts as unset */
+	K_INT,			/* a whole number in min..max */
+	K_SHA256,		/* 64 hex digits, into 32 bytes + a have flag */
+};
+
+struct setting {
+	const char	*name;
+	unsigned	 cmds;		/* the commands that read it */
+	enum kind	 kind;
+	size_t		 off;		/* where it goes in struct config */
+	size_t		 have;		/* K_SHA256: its have_* flag */
+	const char	*dflt;		/* K_STR default (NULL: unset) */
+	long long	 idflt, min, max;
+	const char	*fallback;	/* another variable read when unset */
+	const char	*help;
+};
+
+#define STR(n, c, f, d, h) \
+	{ n, c, K_STR, offsetof(struct config, f), 0, d, 0, 0, 0, NULL, h }
+#define INT(n, c, f, d, lo, hi, h) \
+	{ n, c, K_INT, offsetof(struct config, f), 0, NULL, d, lo, hi, NULL, h }
+
+static const struct setting settings[] = {
+	STR("CHARTER_DATABASE_URL", CMD_DB, database_url, "dbname=charterd",
+	    "libpq connection string; migrate logs in as the owner it\n"
+	    "names, other commands as their own roles (passwords from the\n"
+	    "passfile) (dbname=charterd)"),
+	STR("CHARTER_LISTEN", CMD_SERVE, listen, "127.0.0.1:9000",
+	    "FastCGI socket: host:port or /path (127.0.0.1:9000)"),
+	INT("CHARTER_WORKERS", CMD_SERVE, workers, 4, 1, 256,
+	    "FastCGI worker processes (4)"),
+	STR("CHARTER_USER", CMD_SERVE, user, "charterd",
+	    "the workers' user when started as root (charterd)"),
+	STR("CHARTER_PID_FILE", CMD_SERVE, pid_file, NULL,
+	    "the serving supervisor's pid, rewritten by a restart in place"),
+	STR("CHARTER_TEMPLATE_DIR", CMD_PAGES, template_dir,
+	    PKGDATADIR "/templates", "templates (" PKGDATADIR "/templates)"),
+	STR("CHARTER_SQL_DIR", CMD_MIGRATE, sql_dir, PKGDATADIR "/sql",
+	    "migrations and roles.sql (" PKGDATADIR "/sql)"),
+	STR("CHARTER_PUBLISH_DIR", CMD_PAGES, publish_dir,
+	    "/var/lib/charterd/publish",
+	    "published guest pages (/var/lib/charterd/publish)"),
+	STR("CHARTER_PUBLIC_URL", CMD_PAGES, public_url,
+	    "http://127.0.0.1:8080",
+	    "public origin for links (http://127.0.0.1:8080)"),
+	STR("CHARTER_SITE_NAME", CMD_PAGES, site_name, "Charter",
+	    "operator name shown to guests and crew (Charter)"),
+	STR("CHARTER_CONTACT_EMAIL", CMD_PAGES, contact_email, "",
+	    "operator contact shown to guests and crew"),
+	STR("CHARTER_CONTACT_PHONE", CMD_PAGES, contact_phone, "",
+	    "operator phone shown to guests and crew"),
+	STR("CHARTER_DEFAULT_TIME_ZONE", CMD_SERVE, default_time_zone,
+	    "America/Los_Angeles",
+	    "zone for bookings that name none (America/Los_Angeles)"),
+	{ "CHARTER_SERVICE_KEY_HASH", CMD_SERVE, K_SHA256,
+	  offsetof(struct config, service_key_sha),
+	  offsetof(struct config, have_service_key), NULL, 0, 0, 0, NULL,
+	  "SHA-256 hex of the X-Service-Key for /api/" },
+	{ "CHARTER_DASHBOARD_TOKEN_HASH", CMD_SERVE, K_SHA256,
+	  offsetof(struct config, dashboard_token_sha),
+	  offsetof(struct config, have_dashboard_token), NULL, 0, 0, 0, NULL,
+	  "SHA-256 hex of the X-Dashboard-Token" },
+	STR("CHARTER_S3_ENDPOINT", CMD_PHOTOS, s3_endpoint, NULL,
+	    "photo store endpoint, http(s)://host[:port] (AWS when unset)"),
+	INT("CHARTER_S3_PATH_STYLE", CMD_PHOTOS, s3_path_style, -1, 0, 1,
+	    "1 for path-style addressing (default: 1 with an endpoint)"),
+	STR("CHARTER_PHOTO_BUCKET", CMD_PHOTOS, photo_bucket, NULL,
+	    "photo bucket"),
+	{ "CHARTER_AWS_REGION", CMD_PHOTOS, K_STR,
+	  offsetof(struct config, aws_region), 0, "us-east-1", 0, 0, 0,
+	  "AWS_REGION", "AWS region (AWS_REGION, else us-east-1)" },
+	STR("CHARTER_PHOTO_ACCESS_KEY_ID", CMD_PHOTOS, photo_access_key, NULL,
+	    "credentials scoped to the photo bucket"),
+	STR("CHARTER_PHOTO_SECRET_ACCESS_KEY", CMD_PHOTOS, photo_secret_key,
+	    NULL, "(and its secret)"),
+	STR("CHARTER_PHOTO_SESSION_TOKEN", CMD_PHOTOS, photo_session_token,
+	    NULL, "(and a session token, for temporary credentials)"),
+	INT("CHARTER_PHOTO_MAX_BYTES", CMD_SERVE, photo_max_bytes,
+	    LIMIT_PHOTO_BYTES, 1, 5LL * 1024 * 1024 * 1024,
+	    "largest photo in bytes (26214400)"),
+	INT("CHARTER_PHOTO_QUOTA", CMD_SERVE, photo_quota, LIMIT_PHOTO_QUOTA,
+	    0, 100000, "photos per booking (500)"),
+	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
+	    "how long a worker may reuse a rendered guest page\n"
+	    "(1000; 0 = never; changes on this host drop it at once)"),
+	STR("CHARTER_LOG_LEVEL", CMD_ALL, log_level, "info",
+	    "error, warn, info or debug (info)"),
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+/*
+ * Secrets that belong to one command only. A command that does not read
+ * one wipes it from its environment (and /proc/<pid>/environ) at start.
+ */
+static const struct {
+	const char	*name;
+	unsigned	 cmds;
+} secrets[] = {
+	{ "PGPASSWORD", 0 },	/* would be offered for every runtime role */
+	{ "CHARTER_PHOTO_SECRET_ACCESS_KEY", CMD_PHOTOS },
+	{ "CHARTER_PHOTO_SESSION_TOKEN", CMD_PHOTOS },
+	{ "AWS_SECRET_ACCESS_KEY", CMD_SYNC | CMD_DYNAMO },
+	{ "AWS_SESSION_TOKEN", CMD_SYNC | CMD_DYNAMO },
+	{ "CHARTER_SCC_SERVICE_KEY", CMD_SYNC },
+	{ "CHARTER_CALENDAR_TOKEN", CMD_SYNC },
+	{ "CHARTER_SMTP_URL", CMD_SYNC },
+	{ "CHARTER_ADMIN_PASSWORD", 0 },
+};
+
 static const char *
-env_or(const char *name, const char *dflt)
+env_value(const char *name)
 {
 	const char *v = getenv(name);
 
-	return (v != NULL && *v != '\0') ? v : dflt;
+	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* Reads an integer variable within [min, max]; -1 when set but bad. */
 static int
-env_int(const char *name, long long dflt, long long min, long long max,
-    long long *out, char *err, size_t errlen)
+load_int(const struct setting *s, const char *v, long long *out, char *err,
+    size_t errlen)
 {
-	const char	*v = getenv(name);
 	char		*end;
 	long long	 n;
 
-	*out = dflt;
-	if (v == NULL || *v == '\0')
+	*out = s->idflt;
+	if (v == NULL)
 		return 0;
 	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max) {
+	if (errno != 0 || end == v || *end != '\0' || n < s->min || n > s->max) {
 		snprintf(err, errlen, "%s must be a whole number from %lld "
-		    "to %lld", name, min, max);
+		    "to %lld", s->name, s->min, s->max);
 		return -1;
 	}
 	*out = n;
 	return 0;
 }
 
-/* Reads a SHA-256 hex variable into 32 bytes; -1 when set but malformed. */
 static int
-env_sha256(const char *name, unsigned char out[32], int *have,
-    char *err, size_t errlen)
+load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 {
-	const char *v = getenv(name);
+	char		*base = (char *)cfg;
+	const char	*v = env_value(s->name);
 
-	*have = 0;
-	if (v == NULL || *v == '\0')
+	if (v == NULL && s->fallback != NULL)
+		v = env_value(s->fallback);
+	switch (s->kind) {
+	case K_STR:
+		*(const char **)(base + s->off) = v != NULL ? v : s->dflt;
 		return 0;
-	if (hex_decode(v, out, 32) == -1) {
-		snprintf(err, errlen, "%s must be 64 hexadecimal characters "
-		    "(the SHA-256 of the secret, not the secret)", name);
-		return -1;
+	case K_INT:
+		return load_int(s, v, (long long *)(base + s->off), err, errlen);
+	case K_SHA256:
+		*(int *)(base + s->have) = 0;
+		if (v == NULL)
+			return 0;
+		if (hex_decode(v, (unsigned char *)(base + s->off), 32) == -1) {
+			snprintf(err, errlen, "%s must be 64 hexadecimal "
+			    "characters (the SHA-256 of the secret, not the "
+			    "secret)", s->name);
+			return -1;
+		}
+		*(int *)(base + s->have) = 1;
+		return 0;
 	}
-	*have = 1;
-	return 0;
+	return -1;
 }
 
-int
-config_load(struct config *cfg, char *err, size_t errlen)
+/* Overwrites the value in place (environ's own memory), then unsets it. */
+static void
+wipe_env(const char *name)
 {
-	long long	 n;
-	size_t		 len;
+	char *v = getenv(name);
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->database_url = env_or("CHARTER_DATABASE_URL", "dbname=charterd");
-	cfg->listen = env_or("CHARTER_LISTEN", "127.0.0.1:9000");
-	cfg->user = env_or("CHARTER_USER", "charterd");
-	cfg->pid_file = env_or("CHARTER_PID_FILE", NULL);
-	cfg->template_dir = env_or("CHARTER_TEMPLATE_DIR", PKGDATADIR "/templates");
-	cfg->sql_dir = env_or("CHARTER_SQL_DIR", PKGDATADIR "/sql");
-	cfg->publish_dir = env_or("CHARTER_PUBLISH_DIR", "/var/lib/charterd/publish");
-	cfg->public_url = env_or("CHARTER_PUBLIC_URL", "http://127.0.0.1:8080");
-	cfg->site_name = env_or("CHARTER_SITE_NAME", "Charter");
-	cfg->contact_email = env_or("CHARTER_CONTACT_EMAIL", "");
-	cfg->contact_phone = env_or("CHARTER_CONTACT_PHONE", "");
-	cfg->default_time_zone = env_or("CHARTER_DEFAULT_TIME_ZONE",
-	    "America/Los_Angeles");
+	if (v == NULL)
+		return;
+	memset(v, 0, strlen(v));
+	unsetenv(name);
+}
 
-	if (env_int("CHARTER_WORKERS", 4, 1, 256, &n, err, errlen) == -1)
-		return -1;
-	cfg->workers = (int)n;
-	if (env_int("CHARTER_PHOTO_MAX_BYTES", LIMIT_PHOTO_BYTES, 1,
-	    5LL * 1024 * 1024 * 1024, &n, err, errlen) == -1)
-		return -1;
-	cfg->photo_max_bytes = n;
-	if (env_int("CHARTER_PHOTO_QUOTA", LIMIT_PHOTO_QUOTA, 0, 100000,
-	    &n, err, errlen) == -1)
-		return -1;
-	cfg->photo_quota = (int)n;
-	if (env_int("CHARTER_PAGE_CACHE_MS", 1000, 0, 60000, &n, err,
-	    errlen) == -1)
-		return -1;
-	cfg->page_cache_ms = (int)n;
-	if (env_int("CHARTER_S3_PATH_STYLE", -1, 0, 1, &n, err, errlen) == -1)
-		return -1;
+static void
+wipe_foreign_secrets(unsigned cmd)
+{
+	size_t i;
 
-	cfg->s3_endpoint = env_or("CHARTER_S3_ENDPOINT", NULL);
-	/* Local peers want path style; AWS wants virtual hosts for new buckets. */
-	cfg->s3_path_style = n == -1 ? cfg->s3_endpoint != NULL : (int)n;
-	cfg->photo_bucket = env_or("CHARTER_PHOTO_BUCKET", NULL);
-	cfg->aws_region = env_or("CHARTER_AWS_REGION", env_or("AWS_REGION", "us-east-1"));
-	cfg->aws_access_key = env_or("AWS_ACCESS_KEY_ID", NULL);
-	cfg->aws_secret_key = env_or("AWS_SECRET_ACCESS_KEY", NULL);
-	cfg->aws_session_token = env_or("AWS_SESSION_TOKEN", NULL);
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		if ((secrets[i].cmds & cmd) || getenv(secrets[i].name) == NULL)
+			continue;
+		log_warnx("%s is not this command's to hold; ignored and "
+		    "removed from its environment", secrets[i].name);
+		wipe_env(secrets[i].name);
+	}
+}
 
-	if (env_sha256("CHARTER_SERVICE_KEY_HASH", cfg->service_key_sha,
-	    &cfg->have_service_key, err, errlen) == -1)
-		return -1;
-	if (env_sha256("CHARTER_DASHBOARD_TOKEN_HASH", cfg->dashboard_token_sha,
-	    &cfg->have_dashboard_token, err, errlen) == -1)
-		return -1;
+static int
+check_public_url(const char *url, char *err, size_t errlen)
+{
+	size_t len = strlen(url);
 
-	len = strlen(cfg->public_url);
-	if (strncmp(cfg->public_url, "http://", 7) != 0 &&
-	    strncmp(cfg->public_url, "https://", 8) != 0) {
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
 		snprintf(err, errlen, "CHARTER_PUBLIC_URL must start with "
 		    "http:// or https://");
 		return -1;
 	}
-	if (cfg->public_url[len - 1] == '/') {
+	if (url[len - 1] == '/') {
 		snprintf(err, errlen, "CHARTER_PUBLIC_URL must not end with /");
 		return -1;
 	}
 	return 0;
 }
 
-void
-config_usage(void)
+int
+config_load(struct config *cfg, unsigned cmd, char *err, size_t errlen)
 {
-	fputs(
-"Environment:\n"
-"  CHARTER_DATABASE_URL          libpq connection string (dbname=charterd)\n"
-"  CHARTER_LISTEN                FastCGI socket: host:port or /path (127.0.0.1:9000)\n"
-"  CHARTER_WORKERS               FastCGI worker processes (4)\n"
-"  CHARTER_USER                  workers' user when started as root (charterd)\n"
-"  CHARTER_PID_FILE              the serving supervisor's pid, kept across restarts\n"
-"  CHARTER_TEMPLATE_DIR          templates (" PKGDATADIR "/templates)\n"
-"  CHARTER_SQL_DIR               migrations (" PKGDATADIR "/sql)\n"
-"  CHARTER_PUBLISH_DIR           published guest pages (/var/lib/charterd/publish)\n"
-"  CHARTER_PUBLIC_URL            public origin for links (http://127.0.0.1:8080)\n"
-"  CHARTER_SITE_NAME, CHARTER_CONTACT_EMAIL, CHARTER_CONTACT_PHONE\n"
-"                                operator name and contact shown to guests and crew\n"
-"  CHARTER_DEFAULT_TIME_ZONE     zone for bookings that name none (America/Los_Angeles)\n"
-"  CHARTER_SERVICE_KEY_HASH      SHA-256 hex of the X-Service-Key for /api/\n"
-"  CHARTER_DASHBOARD_TOKEN_HASH  SHA-256 hex of the X-Dashboard-Token\n"
-"  CHARTER_S3_ENDPOINT           photo store endpoint (AWS when unset)\n"
-"  CHARTER_S3_PATH_STYLE         1 for path-style addressing (default: 1 with an endpoint)\n"
-"  CHARTER_PHOTO_BUCKET          photo bucket\n"
-"  CHARTER_AWS_REGION            AWS region (us-east-1)\n"
-"  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN\n"
-"                                credentials scoped to the photo bucket\n"
-"  CHARTER_PHOTO_MAX_BYTES       largest photo (26214400)\n"
-"  CHARTER_PHOTO_QUOTA           photos per booking (500)\n"
-"  CHARTER_PAGE_CACHE_MS         how long a worker may reuse a rendered guest page\n"
-"                                (1000; 0 = never; changes on this host drop it at once)\n"
-"  CHARTER_LOG_LEVEL             error, warn, info (default) or debug\n", stdout);
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->cmd = cmd;
+	for (i = 0; i < NSETTINGS; i++)
+		if ((settings[i].cmds & cmd) &&
+		    load_one(cfg, &settings[i], err, errlen) == -1)
+			return -1;
+	/* Local peers want path style; AWS wants virtual hosts for new buckets. */
+	if (cfg->s3_path_style == -1)
+		cfg->s3_path_style = cfg->s3_endpoint != NULL;
+	if (cfg->public_url != NULL &&
+	    check_public_url(cfg->public_url, err, errlen) == -1)
+		return -1;
+	wipe_foreign_secrets(cmd);
+	return 0;
+}
+
+void
+config_usage(unsigned cmd)
+{
+	const char	*h, *nl;
+	size_t		 i;
+
+	fputs("Environment:\n", stdout);
+	for (i = 0; i < NSETTINGS; i++) {
+		if (!(settings[i].cmds & cmd))
+			continue;
+		/* Continuation lines of the help line up under the first. */
+		for (h = settings[i].help; h != NULL; h = nl ? nl + 1 : NULL) {
+			nl = strchr(h, '\n');
+			printf("  %-32s %.*s\n", h == settings[i].help ?
+			    settings[i].name : "", nl ? (int)(nl - h) :
+			    (int)strlen(h), h);
+		}
+	}
 }

@@ -1,13 +1,24 @@
-/* config.h: charterd's settings, read once from the environment */
+/* config.h: charterd's settings, read once from the environment, per command */
 #ifndef CHARTERD_CONFIG_H
 #define CHARTERD_CONFIG_H
 
 #include <stddef.h>
 
+/* The commands, as a mask: each setting names the commands that read it. */
+#define CMD_SERVE	0x01u
+#define CMD_SYNC	0x02u
+#define CMD_MIGRATE	0x04u
+#define CMD_PUBLISH	0x08u
+#define CMD_GC		0x10u
+#define CMD_USER	0x20u
+#define CMD_DYNAMO	0x40u
+#define CMD_ALL		0x7fu
+
 struct config {
+	unsigned	 cmd;			/* the CMD_* loaded for */
 	const char	*database_url;		/* CHARTER_DATABASE_URL */
 	const char	*listen;		/* CHARTER_LISTEN: host:port or /path */
-	int		 workers;		/* CHARTER_WORKERS */
+	long long	 workers;		/* CHARTER_WORKERS */
 	const char	*user;			/* CHARTER_USER: workers' user when root */
 	const char	*pid_file;		/* CHARTER_PID_FILE; NULL = none */
 	const char	*template_dir;		/* CHARTER_TEMPLATE_DIR */
@@ -18,6 +29,7 @@ struct config {
 	const char	*contact_email;		/* CHARTER_CONTACT_EMAIL */
 	const char	*contact_phone;		/* CHARTER_CONTACT_PHONE */
 	const char	*default_time_zone;	/* CHARTER_DEFAULT_TIME_ZONE */
+	const char	*log_level;		/* CHARTER_LOG_LEVEL */
 
 	/* SHA-256 of the service key and dashboard token; have_* = 0 when unset. */
 	unsigned char	 service_key_sha[32];
@@ -25,27 +37,30 @@ struct config {
 	unsigned char	 dashboard_token_sha[32];
 	int		 have_dashboard_token;
 
-	/* Photo store (presigning only: the web side holds nothing else). */
+	/* Photo store: credentials scoped to the photo bucket, nothing else. */
 	const char	*s3_endpoint;		/* CHARTER_S3_ENDPOINT; NULL = AWS */
 	const char	*photo_bucket;		/* CHARTER_PHOTO_BUCKET */
 	const char	*aws_region;		/* CHARTER_AWS_REGION */
-	const char	*aws_access_key;	/* AWS_ACCESS_KEY_ID */
-	const char	*aws_secret_key;	/* AWS_SECRET_ACCESS_KEY */
-	const char	*aws_session_token;	/* AWS_SESSION_TOKEN */
-	int		 s3_path_style;		/* CHARTER_S3_PATH_STYLE */
+	const char	*photo_access_key;	/* CHARTER_PHOTO_ACCESS_KEY_ID */
+	const char	*photo_secret_key;	/* CHARTER_PHOTO_SECRET_ACCESS_KEY */
+	const char	*photo_session_token;	/* CHARTER_PHOTO_SESSION_TOKEN */
+	long long	 s3_path_style;		/* CHARTER_S3_PATH_STYLE */
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
-	int		 photo_quota;		/* CHARTER_PHOTO_QUOTA */
-	int		 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
+	long long	 photo_quota;		/* CHARTER_PHOTO_QUOTA */
+	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
 };
 
 /*
- * Fills cfg from the environment with defaults for what is unset.
- * Returns 0, or -1 with a sentence in err naming the bad variable.
- * The strings point into the environment; cfg must not outlive it.
+ * Fills cfg from the settings command cmd (one CMD_*) reads, with defaults
+ * for what is unset; a setting another command reads is never looked at,
+ * and another command's secrets are wiped from this process's environment
+ * (warned about) so they cannot leak from it. Returns 0, or -1 with a
+ * sentence in err naming the bad variable. The strings point into the
+ * environment; cfg must not outlive it.
  */
-int	config_load(struct config *cfg, char *err, size_t errlen);
+int	config_load(struct config *cfg, unsigned cmd, char *err, size_t errlen);
 
-/* Prints the variables config_load reads, one per line, for --help. */
-void	config_usage(void);
+/* Prints the variables command cmd reads, one per line, for --help. */
+void	config_usage(unsigned cmd);
 
 #endif

@@ -1,9 +1,25 @@
-/* db.c: this worker's PostgreSQL connection and the helpers every db_*.c uses */
+/* db.c: PostgreSQL connections, one per audience, and the helpers every db_*.c uses */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
+#include "limits.h"
 #include "log.h"
+
+static const char *const role_names[AUD__MAX] = {
+	[AUD_NONE] = NULL,
+	[AUD_GUEST] = "charterd_guest",
+	[AUD_CREW] = "charterd_crew",
+	[AUD_STAFF] = "charterd_staff",
+	[AUD_INTERNAL] = "charterd_api",
+};
+
+const char *
+db_role_name(enum audience aud)
+{
+	return aud > AUD_NONE && aud < AUD__MAX ? role_names[aud] : NULL;
+}
 
 static void
 db_clear_error(struct db *db)
@@ -21,20 +37,119 @@ db_notice(void *arg, const char *msg)
 	(void)msg;
 }
 
-int
-db_open(struct db *db, const char *url)
+/*
+ * One line when the database goes away and one when it is back, however
+ * many workers and requests notice: the flag lives in shared memory.
+ */
+static void
+db_note_down(struct db *db, const char *why)
 {
+	char	 line[256];
+	size_t	 n;
+
+	snprintf(line, sizeof(line), "%s", why);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	/* PQerrorMessage never contains the password. */
+	if (db->down == NULL || __atomic_exchange_n(db->down, 1,
+	    __ATOMIC_ACQ_REL) == 0)
+		log_err("the database is not answering: %s", line);
+}
+
+static void
+db_note_up(struct db *db)
+{
+	if (db->down != NULL && __atomic_exchange_n(db->down, 0,
+	    __ATOMIC_ACQ_REL) == 1)
+		log_info("the database answers again");
+}
+
+/*
+ * Logs in as role: the URL's settings but its user and password, so the
+ * owner's password in a URL is never offered for another role. libpq then
+ * finds the role's password in its passfile.
+ */
+static PGconn *
+db_connect_as(const char *url, const char *role, int *had_password)
+{
+	PQconninfoOption	*opts, *o;
+	const char		*keys[LIMIT_CONNINFO_KEYS + 3], *vals[LIMIT_CONNINFO_KEYS + 3];
+	char			*err = NULL;
+	size_t			 n = 0;
+	int			 named = 0;
+	PGconn			*conn;
+
+	*had_password = 0;
+	if ((opts = PQconninfoParse(url, &err)) == NULL) {
+		log_err("CHARTER_DATABASE_URL does not parse: %s", err ?
+		    err : "out of memory");
+		PQfreemem(err);
+		return NULL;
+	}
+	for (o = opts; o->keyword != NULL && n < LIMIT_CONNINFO_KEYS; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (strcmp(o->keyword, "password") == 0) {
+			*had_password = 1;
+			continue;
+		}
+		if (strcmp(o->keyword, "user") == 0)
+			continue;
+		if (strcmp(o->keyword, "application_name") == 0)
+			named = 1;
+		keys[n] = o->keyword;
+		vals[n++] = o->val;
+	}
+	keys[n] = "user";
+	vals[n++] = role;
+	if (!named) {
+		keys[n] = "application_name";
+		vals[n++] = "charterd";
+	}
+	keys[n] = NULL;
+	vals[n] = NULL;
+	conn = PQconnectdbParams(keys, vals, 0);
+	PQconninfoFree(opts);
+	return conn;
+}
+
+int
+db_open(struct db *db, const char *url, const char *role)
+{
+	static int	 warned;
+	char		 why[256];
+	int		 had_password = 0;
+
 	db->url = url;
+	db->role = role;
+	db->refused = 0;
 	db_clear_error(db);
-	db->conn = PQconnectdb(url);
+	db->conn = role != NULL ? db_connect_as(url, role, &had_password) :
+	    PQconnectdb(url);
+	if (had_password && !warned) {
+		warned = 1;
+		log_warnx("CHARTER_DATABASE_URL carries a password: runtime "
+		    "roles ignore it and take theirs from the passfile");
+	}
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-		/* PQerrorMessage never contains the password. */
-		log_err("cannot connect to the database: %s",
-		    db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		return -1;
+		db_note_down(db, db->conn ? PQerrorMessage(db->conn) :
+		    "out of memory");
+		goto fail;
 	}
 	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	if (role != NULL && db_check_unprivileged(db, why, sizeof(why)) == -1) {
+		log_err("refusing to use the database as %s: %s", role, why);
+		db->refused = 1;
+		goto fail;
+	}
+	db_note_up(db);
 	return 0;
+fail:
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	return -1;
 }
 
 void
@@ -49,24 +164,66 @@ int
 db_ready(struct db *db)
 {
 	if (db->conn == NULL)
-		return db_open(db, db->url);
-	if (PQstatus(db->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(db->conn) == PQTRANS_IDLE)
-		return 0;
-	/* A failed transaction left open by an aborted request is rolled back. */
-	if (PQstatus(db->conn) == CONNECTION_OK) {
+		return db_open(db, db->url, db->role);
+	/*
+	 * A server that restarted or dropped us has said so on the socket:
+	 * reading what is pending notices it before a statement fails.
+	 */
+	if (PQconsumeInput(db->conn) == 1 &&
+	    PQstatus(db->conn) == CONNECTION_OK) {
+		/* A transaction left open by an aborted request is rolled back. */
 		db_rollback(db);
 		if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
 			return 0;
 	}
-	log_warnx("database connection lost; reconnecting");
-	PQreset(db->conn);
-	if (PQstatus(db->conn) != CONNECTION_OK) {
-		log_err("reconnect failed: %s", PQerrorMessage(db->conn));
+	db_close(db);
+	return db_open(db, db->url, db->role);
+}
+
+int
+db_ping(struct db *db)
+{
+	return db_run(db, "SELECT 1", 0, NULL);
+}
+
+/*
+ * Everything the login role holds beyond its grants: attributes, objects
+ * it owns (it could redefine them), and roles it belongs to (it could
+ * SET ROLE to them).
+ */
+static const char sql_privileges[] =
+	"SELECT concat_ws(', ', "
+	"  CASE WHEN r.rolsuper THEN 'is superuser' END, "
+	"  CASE WHEN r.rolcreaterole THEN 'has CREATEROLE' END, "
+	"  CASE WHEN r.rolcreatedb THEN 'has CREATEDB' END, "
+	"  CASE WHEN r.rolreplication THEN 'has REPLICATION' END, "
+	"  CASE WHEN r.rolbypassrls THEN 'has BYPASSRLS' END, "
+	"  CASE WHEN EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid) "
+	"    OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.proowner = r.oid) "
+	"    OR EXISTS (SELECT 1 FROM pg_namespace s WHERE s.nspowner = r.oid) "
+	"    THEN 'owns tables, functions or schemas' END, "
+	"  (SELECT 'is a member of ' || string_agg(g.rolname, ', ') "
+	"   FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+	"   WHERE m.member = r.oid)) "
+	"FROM pg_roles r WHERE r.rolname = current_user";
+
+int
+db_check_unprivileged(struct db *db, char *why, size_t whylen)
+{
+	PGresult	*res;
+	int		 rc = -1;
+
+	snprintf(why, whylen, "its privileges could not be read");
+	if ((res = db_exec(db, sql_privileges, 0, NULL)) == NULL)
 		return -1;
-	}
-	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	return 0;
+	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == '\0')
+		rc = 0;
+	else if (PQntuples(res) == 1)
+		snprintf(why, whylen, "it %s; run `charterd migrate` as the "
+		    "owner to reset it, and connect as the owner only there",
+		    PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
 }
 
 static void
@@ -77,15 +234,17 @@ db_record_error(struct db *db, const PGresult *res)
 	db_clear_error(db);
 	if (res != NULL) {
 		if ((f = PQresultErrorField(res, PG_DIAG_SQLSTATE)) != NULL)
-			strncpy(db->sqlstate, f, sizeof(db->sqlstate) - 1);
+			snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", f);
 		if ((f = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)) != NULL)
-			strncpy(db->constraint, f, sizeof(db->constraint) - 1);
+			snprintf(db->constraint, sizeof(db->constraint), "%s", f);
 		if ((f = PQresultErrorField(res, PG_DIAG_COLUMN_NAME)) != NULL)
-			strncpy(db->column, f, sizeof(db->column) - 1);
+			snprintf(db->column, sizeof(db->column), "%s", f);
 	}
 	/* Expected conflicts (unique, check, foreign key) are not logged loudly. */
 	if (strncmp(db->sqlstate, "23", 2) == 0 || strcmp(db->sqlstate, "22023") == 0)
 		log_debug("statement refused: %s %s", db->sqlstate, db->constraint);
+	else if (PQstatus(db->conn) != CONNECTION_OK)
+		db_note_down(db, PQerrorMessage(db->conn));
 	else
 		log_err("statement failed: %s %s",  db->sqlstate,
 		    res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) :
@@ -116,9 +275,9 @@ db_run(struct db *db, const char *sql, int n, const char *const *params)
 	PGresult *res = db_exec(db, sql, n, params);
 
 	if (res == NULL)
-		return -1;
+		return DB_ERROR;
 	PQclear(res);
-	return 0;
+	return DB_OK;
 }
 
 int
@@ -127,136 +286,44 @@ db_json(struct db *db, json_t **out, const char *sql, int n,
 {
 	PGresult	*res;
 	json_error_t	 err;
-	int		 rc = 0;
+	int		 rc = DB_NOT_FOUND;
 
 	*out = NULL;
 	if ((res = db_exec(db, sql, n, params)) == NULL)
-		return -1;
+		return DB_ERROR;
 	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
 		*out = json_loads(PQgetvalue(res, 0, 0), 0, &err);
 		if (*out == NULL) {
 			log_err("database returned bad JSON: %s", err.text);
-			rc = -1;
+			rc = DB_ERROR;
 		} else
-			rc = 1;
-	}
-	PQclear(res);
-	return rc;
-}
-
-/* Fixed statements: no input reaches these strings. */
-static const char *const role_begin[] = {
-	[DB_ROLE_APP] = "BEGIN",
-	[DB_ROLE_GUEST] = "BEGIN; SET LOCAL ROLE charterd_guest",
-	[DB_ROLE_CREW] = "BEGIN; SET LOCAL ROLE charterd_crew",
-};
-static const char *const role_set[] = {
-	[DB_ROLE_APP] = "SELECT 1",
-	[DB_ROLE_GUEST] = "SET LOCAL ROLE charterd_guest",
-	[DB_ROLE_CREW] = "SET LOCAL ROLE charterd_crew",
-};
-
-/* Reads one pipelined statement's results; keeps the first failure. */
-static int
-pipeline_step(struct db *db, PGresult **keep, int *failed)
-{
-	PGresult	*res;
-	ExecStatusType	 st;
-	int		 got = 0;
-
-	while ((res = PQgetResult(db->conn)) != NULL) {
-		got = 1;
-		st = PQresultStatus(res);
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			if (!*failed && st != PGRES_PIPELINE_ABORTED)
-				db_record_error(db, res);
-			*failed = 1;
-		} else if (keep != NULL && *keep == NULL) {
-			*keep = res;
-			continue;
-		}
-		PQclear(res);
-	}
-	return got;
-}
-
-int
-db_json_as(struct db *db, enum db_role role, json_t **out, const char *sql,
-    int n, const char *const *params)
-{
-	PGresult	*res = NULL, *sync;
-	json_error_t	 err;
-	int		 failed = 0, rc = 0, i;
-
-	*out = NULL;
-	db_clear_error(db);
-	if (db->conn == NULL || PQenterPipelineMode(db->conn) != 1)
-		return -1;
-	if (PQsendQueryParams(db->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
-	    PQsendQueryParams(db->conn, role_set[role], 0, NULL, NULL, NULL,
-	    NULL, 0) != 1 ||
-	    PQsendQueryParams(db->conn, sql, n, NULL, params, NULL, NULL, 0) != 1 ||
-	    PQsendQueryParams(db->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
-	    PQpipelineSync(db->conn) != 1) {
-		log_err("cannot send to the database: %s", PQerrorMessage(db->conn));
-		failed = 1;
-	} else {
-		/* BEGIN, SET, the statement (kept), COMMIT, then the sync. */
-		for (i = 0; i < 4; i++)
-			pipeline_step(db, i == 2 ? &res : NULL, &failed);
-		if ((sync = PQgetResult(db->conn)) == NULL ||
-		    PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
-			failed = 1;
-		PQclear(sync);
-	}
-	PQexitPipelineMode(db->conn);
-	/* An aborted pipeline leaves the transaction open: close it. */
-	db_rollback(db);
-	if (failed) {
-		PQclear(res);
-		return -1;
-	}
-	if (res != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
-		*out = json_loads(PQgetvalue(res, 0, 0), 0, &err);
-		rc = *out != NULL ? 1 : -1;
-		if (rc == -1)
-			log_err("database returned bad JSON: %s", err.text);
+			rc = DB_OK;
 	}
 	PQclear(res);
 	return rc;
 }
 
 int
-db_begin(struct db *db, enum db_role role)
+db_begin(struct db *db)
 {
-	PGresult *res;
-
-	db_clear_error(db);
-	if (db->conn == NULL)
-		return -1;
-	res = PQexec(db->conn, role_begin[role]);
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-		db_record_error(db, res);
-		PQclear(res);
-		db_rollback(db);
-		return -1;
-	}
-	PQclear(res);
-	return 0;
+	return db_run(db, "BEGIN", 0, NULL);
 }
 
 int
 db_commit(struct db *db)
 {
 	PGresult	*res;
-	int		 rc = 0;
+	int		 rc = DB_OK;
 
+	db_clear_error(db);
+	if (db->conn == NULL)
+		return DB_ERROR;
 	/* COMMIT of a failed transaction "succeeds" as ROLLBACK: refuse that. */
-	res = PQexec(db->conn, "COMMIT");
+	res = PQexecParams(db->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK ||
 	    strcmp(PQcmdStatus(res), "COMMIT") != 0) {
 		db_record_error(db, res);
-		rc = -1;
+		rc = DB_ERROR;
 	}
 	PQclear(res);
 	return rc;
@@ -267,7 +334,8 @@ db_rollback(struct db *db)
 {
 	if (db->conn != NULL &&
 	    PQtransactionStatus(db->conn) != PQTRANS_IDLE)
-		PQclear(PQexec(db->conn, "ROLLBACK"));
+		PQclear(PQexecParams(db->conn, "ROLLBACK", 0, NULL, NULL,
+		    NULL, NULL, 0));
 }
 
 int

@@ -89,7 +89,7 @@ static const char sql_record_change[] =
 	"SELECT record_booking_change($1, $2, $3, $4::jsonb)";
 
 static const char sql_lock_booking[] =
-	"SELECT slug, status FROM bookings WHERE id = $1 FOR UPDATE";
+	"SELECT slug, status, version FROM bookings WHERE id = $1 FOR UPDATE";
 
 static void
 fill_ref(struct booking_ref *ref, PGresult *res)
@@ -118,7 +118,7 @@ find_unknown_crew(struct db *db, const char *js, long long *bad)
 }
 
 /* Replaces crew and slots as the input says, then records the change. */
-static enum db_booking_rc
+static int
 write_lists_and_record(struct db *db, const json_t *in, const char *js,
     const char *idstr, const char *actor, const char *action,
     long long *bad_crew)
@@ -131,28 +131,28 @@ write_lists_and_record(struct db *db, const json_t *in, const char *js,
 	if (json_object_get(in, "crew") != NULL) {
 		switch (find_unknown_crew(db, js, bad_crew)) {
 		case 1:
-			return DBB_UNKNOWN_CREW;
+			return DB_UNKNOWN_CREW;
 		case -1:
-			return DBB_ERROR;
+			return DB_ERROR;
 		}
 		if (!creating && (db_run(db, sql_withdraw_unlisted, 2, p2) == -1 ||
 		    db_run(db, sql_clear_captain, 1, p1) == -1))
-			return DBB_ERROR;
+			return DB_ERROR;
 		if (db_run(db, sql_upsert_crew, 2, p2) == -1)
-			return DBB_ERROR;
+			return DB_ERROR;
 	}
 	if (json_object_get(in, "open_slots") != NULL) {
 		if (!creating && db_run(db, sql_delete_slots, 1, p1) == -1)
-			return DBB_ERROR;
+			return DB_ERROR;
 		if (db_run(db, sql_insert_slots, 2, p2) == -1)
-			return DBB_ERROR;
+			return DB_ERROR;
 	}
 	if (db_run(db, sql_record_change, 4, rec) == -1)
-		return DBB_ERROR;
-	return DBB_OK;
+		return DB_ERROR;
+	return DB_OK;
 }
 
-enum db_booking_rc
+int
 db_booking_create(struct db *db, const json_t *in, const char *slug,
     const char *default_tz, const char *actor, struct booking_ref *ref,
     long long *bad_crew)
@@ -160,12 +160,12 @@ db_booking_create(struct db *db, const json_t *in, const char *slug,
 	char			*js = NULL, idstr[24];
 	const char		*p[3];
 	PGresult		*res = NULL;
-	enum db_booking_rc	 rc = DBB_ERROR;
+	int			 rc = DB_ERROR;
 
 	memset(ref, 0, sizeof(*ref));
 	if ((js = json_dumps(in, JSON_COMPACT)) == NULL)
-		return DBB_ERROR;
-	if (db_begin(db, DB_ROLE_APP) == -1)
+		return DB_ERROR;
+	if (db_begin(db) == DB_ERROR)
 		goto out;
 	p[0] = js;
 	p[1] = slug;
@@ -176,9 +176,9 @@ db_booking_create(struct db *db, const json_t *in, const char *slug,
 	snprintf(ref->old_slug, sizeof(ref->old_slug), "%s", ref->slug);
 	snprintf(idstr, sizeof(idstr), "%lld", ref->id);
 	if ((rc = write_lists_and_record(db, in, js, idstr, actor, "create",
-	    bad_crew)) != DBB_OK)
+	    bad_crew)) != DB_OK)
 		goto out;
-	rc = db_commit(db) == 0 ? DBB_OK : DBB_ERROR;
+	rc = db_commit(db) == 0 ? DB_OK : DB_ERROR;
 out:
 	db_rollback(db);
 	PQclear(res);
@@ -186,50 +186,57 @@ out:
 	return rc;
 }
 
-/* Locks the row; DBB_NOT_FOUND / DBB_CANCELLED / DBB_OK with the old slug. */
-static enum db_booking_rc
+/* Locks the row: DB_OK with the old slug, version and status, or DB_NOT_FOUND. */
+static int
 lock_booking(struct db *db, const char *idstr, struct booking_ref *ref)
 {
 	const char		*p[1] = { idstr };
 	PGresult		*res;
-	enum db_booking_rc	 rc = DBB_OK;
+	int			 rc = DB_OK;
 
 	if ((res = db_exec(db, sql_lock_booking, 1, p)) == NULL)
-		return DBB_ERROR;
+		return DB_ERROR;
 	if (PQntuples(res) == 0)
-		rc = DBB_NOT_FOUND;
+		rc = DB_NOT_FOUND;
 	else {
 		snprintf(ref->old_slug, sizeof(ref->old_slug), "%s",
 		    PQgetvalue(res, 0, 0));
 		ref->cancelled = strcmp(PQgetvalue(res, 0, 1), "cancelled") == 0;
+		ref->version = (int)strtol(PQgetvalue(res, 0, 2), NULL, 10);
 	}
 	PQclear(res);
 	return rc;
 }
 
-enum db_booking_rc
-db_booking_patch(struct db *db, long long id, const json_t *in,
+int
+db_booking_patch(struct db *db, long long id, int version, const json_t *in,
     const char *default_tz, const char *actor, struct booking_ref *ref,
     long long *bad_crew)
 {
 	char			*js = NULL, idstr[24];
 	const char		*p[3];
 	PGresult		*res = NULL;
-	enum db_booking_rc	 rc = DBB_ERROR;
+	int			 rc = DB_ERROR;
 
 	memset(ref, 0, sizeof(*ref));
 	snprintf(idstr, sizeof(idstr), "%lld", id);
 	if ((js = json_dumps(in, JSON_COMPACT)) == NULL)
-		return DBB_ERROR;
-	if (db_begin(db, DB_ROLE_APP) == -1)
+		return DB_ERROR;
+	if (db_begin(db) == DB_ERROR)
 		goto out;
-	if ((rc = lock_booking(db, idstr, ref)) != DBB_OK)
+	if ((rc = lock_booking(db, idstr, ref)) != DB_OK)
 		goto out;
-	if (ref->cancelled) {
-		rc = DBB_CANCELLED;
+	/* Under the row lock: of concurrent PATCHes carrying one version,
+	 * exactly one finds it current. */
+	if (version > 0 && version != ref->version) {
+		rc = DB_STALE;
 		goto out;
 	}
-	rc = DBB_ERROR;
+	if (ref->cancelled) {
+		rc = DB_CANCELLED;
+		goto out;
+	}
+	rc = DB_ERROR;
 	p[0] = js;
 	p[1] = idstr;
 	p[2] = default_tz;
@@ -237,9 +244,9 @@ db_booking_patch(struct db *db, long long id, const json_t *in,
 		goto out;
 	fill_ref(ref, res);
 	if ((rc = write_lists_and_record(db, in, js, idstr, actor, "update",
-	    bad_crew)) != DBB_OK)
+	    bad_crew)) != DB_OK)
 		goto out;
-	rc = db_commit(db) == 0 ? DBB_OK : DBB_ERROR;
+	rc = db_commit(db) == 0 ? DB_OK : DB_ERROR;
 out:
 	db_rollback(db);
 	PQclear(res);
@@ -247,7 +254,7 @@ out:
 	return rc;
 }
 
-enum db_booking_rc
+int
 db_booking_cancel(struct db *db, long long id, const char *actor,
     struct booking_ref *ref)
 {
@@ -255,15 +262,15 @@ db_booking_cancel(struct db *db, long long id, const char *actor,
 	const char		*p[1] = { idstr };
 	const char		*rec[4] = { idstr, actor, "cancel", "{}" };
 	PGresult		*res = NULL;
-	enum db_booking_rc	 rc = DBB_ERROR;
+	int			 rc = DB_ERROR;
 
 	memset(ref, 0, sizeof(*ref));
 	snprintf(idstr, sizeof(idstr), "%lld", id);
-	if (db_begin(db, DB_ROLE_APP) == -1)
-		return DBB_ERROR;
-	if ((rc = lock_booking(db, idstr, ref)) != DBB_OK)
+	if (db_begin(db) == DB_ERROR)
+		return DB_ERROR;
+	if ((rc = lock_booking(db, idstr, ref)) != DB_OK)
 		goto out;
-	rc = DBB_ERROR;
+	rc = DB_ERROR;
 	res = db_exec(db, ref->cancelled ?
 	    "SELECT id, slug, version FROM bookings WHERE id = $1" :
 	    "UPDATE bookings SET status = 'cancelled', cancelled_at = now(), "
@@ -275,42 +282,34 @@ db_booking_cancel(struct db *db, long long id, const char *actor,
 	if (!ref->cancelled && db_run(db, sql_record_change, 4, rec) == -1)
 		goto out;
 	ref->cancelled = 1;
-	rc = db_commit(db) == 0 ? DBB_OK : DBB_ERROR;
+	rc = db_commit(db) == 0 ? DB_OK : DB_ERROR;
 out:
 	db_rollback(db);
 	PQclear(res);
 	return rc;
 }
 
-enum db_booking_rc
+int
 db_booking_get(struct db *db, long long id, json_t **out)
 {
 	char		 idstr[24];
 	const char	*p[1] = { idstr };
 
 	snprintf(idstr, sizeof(idstr), "%lld", id);
-	switch (db_json(db, out, "SELECT staff_booking($1)", 1, p)) {
-	case 1:
-		return DBB_OK;
-	case 0:
-		return DBB_NOT_FOUND;
-	default:
-		return DBB_ERROR;
-	}
+	return db_json(db, out, "SELECT staff_booking($1)", 1, p);
 }
 
-enum db_booking_rc
+int
 db_booking_guest_view(struct db *db, const char *slug, json_t **out)
 {
 	const char *p[1] = { slug };
 
-	switch (db_json_as(db, DB_ROLE_GUEST, out, "SELECT guest_view($1)",
-	    1, p)) {
-	case 1:
-		return DBB_OK;
-	case 0:
-		return DBB_NOT_FOUND;
-	default:
-		return DBB_ERROR;
-	}
+	return db_json(db, out, "SELECT guest_view($1)", 1, p);
+}
+
+PGresult *
+db_booking_slugs(struct db *db)
+{
+	return db_exec(db, "SELECT slug, status = 'cancelled' FROM bookings "
+	    "ORDER BY id", 0, NULL);
 }

@@ -23,7 +23,7 @@ db_crew_create(struct db *db, const json_t *in, json_t **out)
 	int		 rc;
 
 	if (json_param(in, &js) == -1)
-		return -1;
+		return DB_ERROR;
 	params[0] = js;
 	rc = db_json(db, out,
 	    "WITH r AS (SELECT * FROM jsonb_populate_record(NULL::crew, $1::jsonb)), "

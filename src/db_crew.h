@@ -6,9 +6,9 @@
 
 #include "db.h"
 
-/* Inserts a validated crew object; 1 with *out = the row, -1 on error. */
+/* Inserts a validated crew object: DB_OK with *out = the row, DB_ERROR. */
 int	db_crew_create(struct db *, const json_t *in, json_t **out);
-/* Every crew member by name; 1 with *out = array, -1 on error. */
+/* Every crew member by name: DB_OK with *out = array, DB_ERROR. */
 int	db_crew_list(struct db *, json_t **out);
 
 #endif

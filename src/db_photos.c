@@ -18,18 +18,18 @@ db_photo_reserve(struct db *db, const char *slug, struct photo_row *row,
 	snprintf(size, sizeof(size), "%lld", row->size);
 	snprintf(q, sizeof(q), "%d", quota);
 	snprintf(ts, sizeof(ts), "%lld", now);
-	if (db_json_as(db, DB_ROLE_GUEST, out, "SELECT photo_reserve($1, $2, "
-	    "$3, $4, $5, $6, $7, to_timestamp($8))", 8, p) != 1)
-		return -1;
+	if (db_json(db, out, "SELECT photo_reserve($1, $2, $3, $4, $5, $6, $7, "
+	    "to_timestamp($8))", 8, p) != DB_OK)
+		return DB_ERROR;
 	outcome = json_string_value(json_object_get(*out, "outcome"));
 	key = json_string_value(json_object_get(*out, "key"));
 	if (outcome != NULL && strcmp(outcome, "ok") == 0) {
 		if (key == NULL || strlen(key) >= sizeof(row->key))
-			return -1;
+			return DB_ERROR;
 		memcpy(row->key, key, strlen(key) + 1);
 		*closes_at = json_integer_value(json_object_get(*out, "closes_at"));
 	}
-	return 1;
+	return DB_OK;
 }
 
 int
@@ -37,10 +37,11 @@ db_photo_list(struct db *db, const char *slug, json_t **out)
 {
 	const char *p[1] = { slug };
 
-	return db_json_as(db, DB_ROLE_GUEST, out, "SELECT photo_list($1)", 1, p);
+	return db_json(db, out, "SELECT photo_list($1)", 1, p) == DB_OK ?
+	    DB_OK : DB_ERROR;
 }
 
-enum db_photo_rc
+int
 db_photo_get(struct db *db, const char *slug, const char *photo_id,
     struct photo_row *row)
 {
@@ -54,10 +55,10 @@ db_photo_get(struct db *db, const char *slug, const char *photo_id,
 	    "JOIN bookings b ON b.id = p.booking_id "
 	    "WHERE b.slug = $1 AND p.id = $2", 2, p);
 	if (res == NULL)
-		return DBP_ERROR;
+		return DB_ERROR;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		return DBP_NOT_FOUND;
+		return DB_NOT_FOUND;
 	}
 	snprintf(row->id, sizeof(row->id), "%s", PQgetvalue(res, 0, 0));
 	snprintf(row->key, sizeof(row->key), "%s", PQgetvalue(res, 0, 1));
@@ -67,7 +68,7 @@ db_photo_get(struct db *db, const char *slug, const char *photo_id,
 	row->uploaded = PQgetvalue(res, 0, 4)[0] == 't';
 	row->cancelled = PQgetvalue(res, 0, 5)[0] == 't';
 	PQclear(res);
-	return DBP_OK;
+	return DB_OK;
 }
 
 int

@@ -6,12 +6,6 @@
 
 #include "db.h"
 
-enum db_photo_rc {
-	DBP_OK = 0,
-	DBP_ERROR = -1,
-	DBP_NOT_FOUND = 1,	/* no such booking, or photo not of it */
-};
-
 struct photo_row {
 	char		id[33];
 	char		key[128];
@@ -24,7 +18,7 @@ struct photo_row {
 /*
  * Reserves an upload in one round trip (photo_reserve() in SQL): *out is
  * {outcome: ok|not_found|cancelled|closed|quota, ...}; with ok, row->key is
- * filled and *closes_at is the window's end. 1 on an answer, -1 on error.
+ * filled and *closes_at is the window's end. DB_OK on an answer, DB_ERROR.
  */
 int	db_photo_reserve(struct db *, const char *slug, struct photo_row *row,
 	    const char *ext, const char *filename, int quota, long long now,
@@ -33,13 +27,13 @@ int	db_photo_reserve(struct db *, const char *slug, struct photo_row *row,
  * The window and gallery in one round trip (photo_list() in SQL): *out is
  * {outcome: ok|not_found|cancelled, opens_at, closes_at (epoch), opens_iso,
  * closes_iso, used, photos: [{photo_id, key, content_type, size,
- * uploaded_at}]}. 1 on an answer, -1 on error.
+ * uploaded_at}]}. DB_OK on an answer, DB_ERROR.
  */
 int	db_photo_list(struct db *, const char *slug, json_t **out);
-/* A photo of the booking named by slug. */
-enum db_photo_rc db_photo_get(struct db *, const char *slug,
-	    const char *photo_id, struct photo_row *);
-/* Marks it uploaded (idempotent). */
+/* A photo of the booking named by slug: DB_OK, DB_NOT_FOUND, DB_ERROR. */
+int	db_photo_get(struct db *, const char *slug, const char *photo_id,
+	    struct photo_row *);
+/* Marks it uploaded (idempotent): DB_OK or DB_ERROR. */
 int	db_photo_mark_uploaded(struct db *, const char *photo_id);
 
 #endif

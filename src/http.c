@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "fields.h"
 #include "http.h"
 #include "log.h"
 #include "utf8.h"
@@ -169,32 +170,6 @@ http_read_query(struct request *req)
 	return 0;
 }
 
-/* Maximum nesting of JSON text, counted outside strings. */
-static int
-json_depth(const char *s, size_t len)
-{
-	int	 depth = 0, max = 0, instr = 0;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		if (instr) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				instr = 0;
-			continue;
-		}
-		if (s[i] == '"')
-			instr = 1;
-		else if (s[i] == '[' || s[i] == '{') {
-			if (++depth > max)
-				max = depth;
-		} else if (s[i] == ']' || s[i] == '}')
-			depth--;
-	}
-	return max;
-}
-
 static int
 content_type_is(const char *ct, const char *want)
 {
@@ -260,7 +235,8 @@ http_read_body(struct request *req, int want_json, int want_form)
 			    "The body is not valid UTF-8.");
 			return 400;
 		}
-		if (json_depth(req->body.data, req->body.len) > LIMIT_JSON_DEPTH) {
+		if (fields_json_depth(req->body.data, req->body.len) >
+		    LIMIT_JSON_DEPTH) {
 			resp_error(req, 400, "malformed_json",
 			    "JSON may nest at most %d levels.", LIMIT_JSON_DEPTH);
 			return 400;
@@ -299,8 +275,10 @@ http_reset(struct request *req)
 	if (req->json != NULL)
 		json_decref(req->json);
 	req->json = NULL;
-	req->nparam = 0;
+	memset(&req->p, 0, sizeof(req->p));
 	req->route = NULL;
+	req->route_id = -1;
+	req->db = NULL;
 	req->path = "/";
 	req->query = "";
 	req->status = 0;
@@ -403,6 +381,8 @@ resp_error(struct request *req, int status, const char *code,
 		    "status", status, "heading", error_heading(status),
 		    "message", msg, "noindex", 1));
 		req->status = status;
+		/* An error page is never worth indexing. */
+		resp_header(req, "X-Robots-Tag", "noindex, nofollow");
 		return;
 	}
 	resp_json(req, status, json_pack("{s:s, s:s}", "error", code,

@@ -20,7 +20,16 @@ enum side { SIDE_PUBLIC, SIDE_INTERNAL };
 #define HTTP_MAX_PARAMS	4
 
 struct app;
+struct db;
 struct route;
+
+/* Path parameters, checked by the route table before the handler runs. */
+struct params {
+	const char	*slug;		/* :slug */
+	long long	 id;		/* :id, 0 when the route has none */
+	const char	*photo;		/* :photo */
+	const char	*token;		/* :token */
+};
 
 /*
  * A worker owns one of these for its whole life and resets it for each
@@ -40,9 +49,10 @@ struct request {
 	struct buf		 body;
 	json_t			*json;		/* body, for JSON routes */
 	char			 pathbuf[LIMIT_PATH_LEN + 1];
-	const char		*param[HTTP_MAX_PARAMS];	/* :segments */
-	size_t			 nparam;
+	struct params		 p;		/* typed :segments */
 	const struct route	*route;
+	int			 route_id;	/* enum route_id, -1 for none */
+	struct db		*db;		/* the route's audience, ready */
 	long long		 now_us;	/* clock read once per request */
 
 	int			 status;

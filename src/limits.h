@@ -25,6 +25,8 @@
 
 #define LIMIT_SLUG_MIN		3
 #define LIMIT_SLUG_MAX		64
+#define LIMIT_PHOTO_ID_LEN	32		/* hex digits of a photo id */
+#define LIMIT_TOKEN_LEN		43		/* base64url of 32 random bytes */
 
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
@@ -46,6 +48,22 @@
 #define LIMIT_PHOTO_BYTES	(25 * 1024 * 1024)	/* default, configurable */
 #define LIMIT_PHOTO_QUOTA	500			/* default, per booking */
 #define LIMIT_FILENAME_LEN	255
+
+/* The default photo upload window around a charter; the SQL that applies
+ * it (sql/001_schema.sql, 002_views.sql) must say the same: test-limits. */
+#define LIMIT_UPLOAD_OPENS_BEFORE_H	2	/* hours before departure */
+#define LIMIT_UPLOAD_CLOSES_AFTER_H	72	/* hours after return */
+
+/* Start-up and bookkeeping sizes. */
+#define LIMIT_SLUG_ATTEMPTS	4		/* generated slugs collide about never */
+#define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
+#define LIMIT_MIGRATION_BYTES	(1024 * 1024)	/* one migration file */
+#define LIMIT_PASSFILE_BYTES	(64 * 1024)	/* libpq passfile migrate reads */
+#define LIMIT_PASSWORD_LEN	255		/* a role's password in it */
+#define LIMIT_PASSFILE_FIELD	1024		/* longer fields never match */
+#define LIMIT_CONNINFO_KEYS	64		/* keywords in CHARTER_DATABASE_URL */
+#define LIMIT_PAGE_CACHE_SLOTS	64		/* guest pages a worker keeps */
+#define LIMIT_PAGE_CACHE_PAGE	(256 * 1024)	/* larger pages are not kept */
 
 /* Input validation (src/valid.c, src/booking_input.c) */
 #define LIMIT_EMAIL_LOCAL	64		/* part before the @ */

@@ -12,12 +12,16 @@
 #include "publish.h"
 #include "serve.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "dev"
+#ifndef CHARTERD_VERSION
+#define CHARTERD_VERSION "dev"
 #endif
+
+#define EXIT_USAGE	2	/* as charterd(8) says: a usage error */
 
 struct command {
 	const char	*name;
+	unsigned	 cmd;		/* CMD_*: the settings it reads */
+	const char	*options;	/* those it takes, space-separated */
 	const char	*summary;
 	const char	*help;
 	int		(*run)(const struct config *, int, char **);
@@ -43,48 +47,51 @@ static int
 cmd_publish(const struct config *cfg, int argc, char **argv)
 {
 	struct app	 app;
+	struct tmpl_set	*tmpl;
 	char		 err[512];
 	int		 rc;
 
 	(void)argc;
 	(void)argv;
-	memset(&app, 0, sizeof(app));
-	app.cfg = cfg;
-	if ((app.tmpl = tmpl_set_load(cfg->template_dir, err, sizeof(err))) == NULL) {
+	if ((tmpl = tmpl_set_load(cfg->template_dir, err, sizeof(err))) == NULL) {
 		log_err("templates in %s: %s", cfg->template_dir, err);
 		return 1;
 	}
-	if (db_open(&app.db, cfg->database_url) == -1) {
-		tmpl_set_free(app.tmpl);
-		return 1;
-	}
+	app_init(&app, cfg, tmpl, NULL);
 	rc = publish_all(&app);
-	db_close(&app.db);
-	tmpl_set_free(app.tmpl);
+	app_close(&app);
+	tmpl_set_free(tmpl);
 	return rc == 0 ? 0 : 1;
 }
 
 static const struct command commands[] = {
-	{ "serve", "run the FastCGI server (prefork workers)",
+	{ "serve", CMD_SERVE, "--check", "run the FastCGI server (prefork workers)",
 	  "usage: charterd serve [--check]\n\n"
 	  "Listens on CHARTER_LISTEN and serves guest pages, photo uploads and\n"
-	  "the internal API through CHARTER_WORKERS worker processes, each with\n"
-	  "its own database connection. A worker that dies is replaced.\n\n"
-	  "  --check   load the templates, connect to the database, and exit\n\n"
+	  "the internal API through CHARTER_WORKERS worker processes. Each\n"
+	  "worker logs in to PostgreSQL once per audience, as that audience's\n"
+	  "role (charterd_guest, charterd_crew, charterd_api), and refuses a\n"
+	  "role that could do more than its grants. A worker that dies is\n"
+	  "replaced.\n\n"
+	  "  --check   load the templates, log in as every role, and exit\n\n"
 	  "Signals: SIGTERM/SIGINT drain in-flight requests and exit;\n"
 	  "SIGHUP re-reads the templates and replaces the workers.\n",
 	  cmd_serve },
-	{ "migrate", "apply pending database migrations",
+	{ "migrate", CMD_MIGRATE, "", "apply pending database migrations",
 	  "usage: charterd migrate\n\n"
 	  "Applies CHARTER_SQL_DIR/NNN_*.sql in order, each in its own\n"
-	  "transaction, recording them in schema_migrations. Safe to run twice\n"
-	  "and from several hosts at once. The connecting role needs CREATEROLE\n"
-	  "the first time (it creates charterd_guest and charterd_crew).\n",
+	  "transaction, recording them in schema_migrations, then applies\n"
+	  "roles.sql (every runtime role and grant) on every run. Safe to run\n"
+	  "twice and from several hosts at once. Log in as the owner of the\n"
+	  "schema, with CREATEROLE: it creates the runtime roles and sets each\n"
+	  "one's password from the libpq passfile when the passfile has a line\n"
+	  "for it (sent as a SCRAM verifier).\n",
 	  cmd_migrate },
-	{ "publish", "re-render every guest page into CHARTER_PUBLISH_DIR",
+	{ "publish", CMD_PUBLISH, "", "re-render every guest page into CHARTER_PUBLISH_DIR",
 	  "usage: charterd publish\n\n"
 	  "Writes CHARTER_PUBLISH_DIR/g/<slug>.html for every live booking and\n"
-	  "removes the files of cancelled ones; run it after changing templates.\n",
+	  "removes the files of cancelled ones (creating the folders); run it\n"
+	  "after changing templates. Reads as charterd_guest.\n",
 	  cmd_publish },
 };
 
@@ -98,57 +105,109 @@ usage(FILE *f)
 	fprintf(f, "usage: charterd <command> [options]\n\nCommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`charterd <command> --help` describes one command.\n"
-	    "`charterd --version` prints the version.\n");
+	fprintf(f, "\n`charterd <command> --help` describes one command and "
+	    "the settings it reads.\n`charterd --version` prints the "
+	    "version.\n");
+}
+
+/* Every argument after the command is one of its options; else 0. */
+static int
+options_ok(const struct command *c, int argc, char **argv)
+{
+	const char	*o;
+	size_t		 len;
+	int		 i;
+
+	for (i = 2; i < argc; i++) {
+		len = strlen(argv[i]);
+		for (o = c->options; (o = strstr(o, argv[i])) != NULL; o += len)
+			if ((o == c->options || o[-1] == ' ') &&
+			    (o[len] == ' ' || o[len] == '\0') && len > 0)
+				break;
+		if (o == NULL) {
+			fprintf(stderr, "charterd %s: unknown %s '%s'\n\n",
+			    c->name, argv[i][0] == '-' ? "option" : "argument",
+			    argv[i]);
+			fputs(c->help, stderr);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+log_level(const char *name, enum log_level *out)
+{
+	static const struct { const char *name; enum log_level lvl; } lv[] = {
+		{ "error", LOG_LVL_ERR }, { "warn", LOG_LVL_WARN },
+		{ "info", LOG_LVL_INFO }, { "debug", LOG_LVL_DEBUG },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lv) / sizeof(lv[0]); i++)
+		if (strcmp(name, lv[i].name) == 0) {
+			*out = lv[i].lvl;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+run(const struct command *c, int argc, char **argv)
+{
+	struct config	 cfg;
+	enum log_level	 lvl;
+	char		 err[512];
+
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+	    strcmp(argv[2], "-h") == 0)) {
+		printf("%s\n", c->help);
+		config_usage(c->cmd);
+		return 0;
+	}
+	if (!options_ok(c, argc, argv))
+		return EXIT_USAGE;
+	if (config_load(&cfg, c->cmd, err, sizeof(err)) == -1) {
+		fprintf(stderr, "charterd %s: %s\n", c->name, err);
+		return EXIT_USAGE;
+	}
+	if (log_level(cfg.log_level, &lvl) == -1) {
+		fprintf(stderr, "charterd %s: CHARTER_LOG_LEVEL must be error, "
+		    "warn, info or debug\n", c->name);
+		return EXIT_USAGE;
+	}
+	log_init("charterd", lvl);
+	/* Once, before any worker forks: libcurl's global state. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "charterd: libcurl failed to start\n");
+		return 1;
+	}
+	return c->run(&cfg, argc - 1, argv + 1);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct config	 cfg;
-	char		 err[512];
-	const char	*lvl;
-	size_t		 i;
+	size_t i;
 
-	lvl = getenv("CHARTER_LOG_LEVEL");
-	log_init("charterd", lvl == NULL ? LOG_LVL_INFO :
-	    strcmp(lvl, "debug") == 0 ? LOG_LVL_DEBUG :
-	    strcmp(lvl, "warn") == 0 ? LOG_LVL_WARN :
-	    strcmp(lvl, "error") == 0 ? LOG_LVL_ERR : LOG_LVL_INFO);
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+	log_init("charterd", LOG_LVL_INFO);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		if (argc < 2)
-			return 0;
-		printf("\n");
-		config_usage();
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("charterd %s\n", PACKAGE_VERSION);
+		printf("charterd %s\n", CHARTERD_VERSION);
 		return 0;
 	}
-	for (i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
-			continue;
-		if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
-		    strcmp(argv[2], "-h") == 0)) {
-			printf("%s\n", commands[i].help);
-			config_usage();
-			return 0;
-		}
-		/* Once, before any worker forks: libcurl's global state. */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-			fprintf(stderr, "charterd: libcurl failed to start\n");
-			return 1;
-		}
-		if (config_load(&cfg, err, sizeof(err)) == -1) {
-			fprintf(stderr, "charterd: %s\n", err);
-			return 2;
-		}
-		return commands[i].run(&cfg, argc - 1, argv + 1);
-	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return run(&commands[i], argc, argv);
 	fprintf(stderr, "charterd: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }

@@ -63,16 +63,11 @@ void
 metrics_render(const struct metrics *m, struct buf *out)
 {
 	unsigned long long	 n, cum;
-	int			 r, c, b, nroutes;
+	int			 r, c, b;
 
-	nroutes = (int)route_count();
-	if (nroutes > METRICS_ROUTES - 1)
-		nroutes = METRICS_ROUTES - 1;
 	buf_puts(out, "# HELP charterd_requests_total Requests by route and "
 	    "status class.\n# TYPE charterd_requests_total counter\n");
 	for (r = 0; r < METRICS_ROUTES; r++) {
-		if (r >= nroutes && r != METRICS_ROUTES - 1)
-			continue;
 		for (c = 1; c < METRICS_CLASSES; c++) {
 			n = __atomic_load_n(&m->requests[r][c], __ATOMIC_RELAXED);
 			if (n > 0)
@@ -84,8 +79,6 @@ metrics_render(const struct metrics *m, struct buf *out)
 	buf_puts(out, "# HELP charterd_request_seconds Time to answer, by route.\n"
 	    "# TYPE charterd_request_seconds histogram\n");
 	for (r = 0; r < METRICS_ROUTES; r++) {
-		if (r >= nroutes && r != METRICS_ROUTES - 1)
-			continue;
 		cum = 0;
 		for (b = 0; b < METRICS_BUCKETS; b++) {
 			cum += __atomic_load_n(&m->latency[r][b], __ATOMIC_RELAXED);

@@ -3,8 +3,9 @@
 #define CHARTERD_METRICS_H
 
 #include "buf.h"
+#include "route.h"
 
-#define METRICS_ROUTES		32	/* route table rows, plus one for "none" */
+#define METRICS_ROUTES		(ROUTE__MAX + 1)	/* the last: no route */
 #define METRICS_CLASSES		6	/* status / 100: 0..5 */
 #define METRICS_BUCKETS		8	/* latency histogram buckets */
 
@@ -17,11 +18,14 @@ struct metrics {
 	 * workers drop cached pages (page_cache.c). Lives here because this
 	 * is the memory all workers share. */
 	unsigned long long	content_generation;
+	/* Not a metric either: set while the database does not answer, so
+	 * the outage is logged once, not by every worker (db.c). */
+	int			database_down;
 };
 
 /* Maps shared memory before the workers fork; NULL on failure. */
 struct metrics *metrics_new(void);
-/* Counts one request; route is the table index or -1 when none matched. */
+/* Counts one request; route is an enum route_id or -1 when none matched. */
 void	metrics_record(struct metrics *, int route, int status, long long us);
 /* Appends the counters in Prometheus text exposition format. */
 void	metrics_render(const struct metrics *, struct buf *);

@@ -1,4 +1,5 @@
-/* migrate.c: `charterd migrate`, applying sql/NNN_*.sql in order, once each */
+/* migrate.c: `charterd migrate`, applying sql/NNN_*.sql in order, once each,
+ * then sql/roles.sql (every role and grant) on every run */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +8,12 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "db_roles.h"
+#include "limits.h"
 #include "log.h"
 #include "migrate.h"
 
-#define MIGRATE_MAX_FILES	512
-#define MIGRATE_MAX_BYTES	(1024 * 1024)
+#define MIGRATE_ROLES_FILE	"roles.sql"	/* applied on every run */
 
 /* Migration files are named NNN_words.sql. */
 static int
@@ -43,11 +45,11 @@ read_file(const char *path, struct buf *b)
 		log_err("cannot open %s", path);
 		return -1;
 	}
-	b->max = MIGRATE_MAX_BYTES;
+	b->max = LIMIT_MIGRATION_BYTES;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_append(b, chunk, n) == -1) {
 			log_err("%s is larger than %d bytes", path,
-			    MIGRATE_MAX_BYTES);
+			    LIMIT_MIGRATION_BYTES);
 			rc = -1;
 			break;
 		}
@@ -85,7 +87,7 @@ apply_one(struct db *db, const char *dir, const char *name, int *applied)
 	PGresult	*res;
 	int		 rc = -1;
 
-	if (db_begin(db, DB_ROLE_APP) == -1)
+	if (db_begin(db) == DB_ERROR)
 		return -1;
 	res = db_exec(db, "SELECT 1 FROM schema_migrations WHERE name = $1",
 	    1, params);
@@ -116,13 +118,35 @@ out:
 	return rc;
 }
 
+/* Applies the roles and grants file in a transaction of its own. */
+static int
+apply_roles(struct db *db, const char *dir)
+{
+	char		 path[4096];
+	struct buf	 sql = { 0 };
+	int		 rc = -1;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+	    MIGRATE_ROLES_FILE) >= sizeof(path) || read_file(path, &sql) == -1)
+		goto out;
+	if (db_begin(db) == DB_ERROR ||
+	    run_script(db, MIGRATE_ROLES_FILE, buf_str(&sql)) == -1 ||
+	    db_commit(db) == DB_ERROR)
+		goto out;
+	rc = 0;
+out:
+	db_rollback(db);
+	buf_free(&sql);
+	return rc;
+}
+
 int
 migrate_run(const struct config *cfg)
 {
 	struct db	 db = { 0 };
 	DIR		*d = NULL;
 	struct dirent	*e;
-	char		*names[MIGRATE_MAX_FILES];
+	char		*names[LIMIT_MIGRATIONS];
 	size_t		 n = 0, i;
 	int		 rc = -1, applied = 0;
 
@@ -131,14 +155,14 @@ migrate_run(const struct config *cfg)
 		    "CHARTER_SQL_DIR)", cfg->sql_dir);
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL && n < MIGRATE_MAX_FILES)
+	while ((e = readdir(d)) != NULL && n < LIMIT_MIGRATIONS)
 		if (migration_name(e->d_name) &&
 		    (names[n] = strdup(e->d_name)) != NULL)
 			n++;
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_names);
 
-	if (db_open(&db, cfg->database_url) == -1)
+	if (db_open(&db, cfg->database_url, NULL) == -1)
 		goto out;
 	/* One migrator at a time; the others wait, then find nothing to do. */
 	if (run_script(&db, "lock", "SELECT pg_advisory_lock(7245160731)") == -1 ||
@@ -150,6 +174,10 @@ migrate_run(const struct config *cfg)
 		if (apply_one(&db, cfg->sql_dir, names[i], &applied) == -1)
 			goto out;
 	log_info("%d migration(s) applied, %zu known", applied, n);
+	if (apply_roles(&db, cfg->sql_dir) == -1 ||
+	    db_roles_set_passwords(&db) != DB_OK)
+		goto out;
+	log_info("roles and grants set from %s", MIGRATE_ROLES_FILE);
 	rc = 0;
 out:
 	for (i = 0; i < n; i++)

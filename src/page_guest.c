@@ -5,7 +5,6 @@
 #include "db_errors.h"
 #include "handlers.h"
 #include "page_cache.h"
-#include "valid.h"
 #include "view.h"
 
 static void
@@ -17,8 +16,9 @@ not_found(struct request *req)
 }
 
 /*
- * 200 guest page; 404 for a slug of the wrong shape or one that names no
- * booking; 410 page for a cancelled booking. Never money, crew or contact.
+ * 200 guest page; 404 for a slug that names no booking (the route refuses
+ * one of the wrong shape); 410 page for a cancelled booking. Never money,
+ * crew or contact: it runs as charterd_guest, which cannot read them.
  */
 void
 page_guest(struct request *req)
@@ -27,23 +27,19 @@ page_guest(struct request *req)
 	int			 status;
 	unsigned long long	 gen;
 
-	if (!valid_slug(req->param[0])) {
-		not_found(req);
-		return;
-	}
 	buf_reset(&req->out);
-	if ((status = page_cache_get(req->app, req->param[0], req->now_us,
+	if ((status = page_cache_get(req->app, req->p.slug, req->now_us,
 	    &req->out)) != 0)
 		goto done;
 	gen = page_cache_generation(req->app);
-	switch (db_booking_guest_view(&req->app->db, req->param[0], &view)) {
-	case DBB_OK:
+	switch (db_booking_guest_view(req->db, req->p.slug, &view)) {
+	case DB_OK:
 		break;
-	case DBB_NOT_FOUND:
+	case DB_NOT_FOUND:
 		not_found(req);
 		return;
 	default:
-		db_error_response(req, &req->app->db);
+		db_error_response(req, req->db);
 		return;
 	}
 	status = view_guest_page(req->app, view, &req->out);
@@ -52,7 +48,7 @@ page_guest(struct request *req)
 		resp_error(req, 500, "internal", "The page could not be shown.");
 		return;
 	}
-	page_cache_put(req->app, req->param[0], status, &req->out, req->now_us,
+	page_cache_put(req->app, req->p.slug, status, &req->out, req->now_us,
 	    gen);
 done:
 	req->status = status;

@@ -1,13 +1,14 @@
 /* page_health.c: GET /healthz and GET /metrics */
 #include "app.h"
+#include "db_outbox.h"
 #include "handlers.h"
 
-/* 200 when the database answers a trivial query, 503 otherwise. */
+/* 200 when the database answers a trivial query, 503 otherwise (the
+ * route table answers 503 itself when it cannot connect at all). */
 void
 page_healthz(struct request *req)
 {
-	if (db_ready(&req->app->db) == 0 &&
-	    db_run(&req->app->db, "SELECT 1", 0, NULL) == 0)
+	if (db_ping(req->db) == DB_OK)
 		resp_text(req, 200, "text/plain; charset=utf-8", "ok\n");
 	else
 		resp_text(req, 503, "text/plain; charset=utf-8",
@@ -19,13 +20,14 @@ page_healthz(struct request *req)
 void
 page_metrics(struct request *req)
 {
-	PGresult	*res;
+	struct db	*db = app_db(req->app, AUD_INTERNAL);
+	PGresult	*res = NULL;
 	int		 i;
 
 	buf_reset(&req->out);
 	metrics_render(req->app->metrics, &req->out);
-	res = db_exec(&req->app->db, "SELECT target, state, count(*) FROM "
-	    "outbox GROUP BY 1, 2 ORDER BY 1, 2", 0, NULL);
+	if (db_ready(db) == 0)
+		res = db_outbox_counts(db);
 	buf_puts(&req->out, "# HELP charterd_outbox_rows Outbox rows by target "
 	    "and state.\n# TYPE charterd_outbox_rows gauge\n");
 	for (i = 0; res != NULL && i < PQntuples(res); i++)

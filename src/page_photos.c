@@ -10,7 +10,6 @@
 #include "db_photos.h"
 #include "handlers.h"
 #include "s3.h"
-#include "valid.h"
 
 #define PHOTO_PUT_SECONDS	900	/* a presigned PUT lives 15 minutes */
 #define PHOTO_GET_SECONDS	900	/* so do gallery links */
@@ -27,8 +26,8 @@ photo_store(struct request *req, struct s3_config *s3)
 	const struct config *cfg = req->app->cfg;
 
 	memset(s3, 0, sizeof(*s3));
-	if (cfg->photo_bucket == NULL || cfg->aws_access_key == NULL ||
-	    cfg->aws_secret_key == NULL) {
+	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
+	    cfg->photo_secret_key == NULL) {
 		resp_error(req, 503, "photos_unavailable", "Photo uploads are "
 		    "not set up on this server.");
 		return 0;
@@ -36,9 +35,9 @@ photo_store(struct request *req, struct s3_config *s3)
 	s3->endpoint = cfg->s3_endpoint;
 	s3->bucket = cfg->photo_bucket;
 	s3->region = cfg->aws_region;
-	s3->access_key = cfg->aws_access_key;
-	s3->secret_key = cfg->aws_secret_key;
-	s3->session_token = cfg->aws_session_token;
+	s3->access_key = cfg->photo_access_key;
+	s3->secret_key = cfg->photo_secret_key;
+	s3->session_token = cfg->photo_session_token;
 	s3->path_style = cfg->s3_path_style;
 	return 1;
 }
@@ -92,7 +91,7 @@ outcome_refused(struct request *req, json_t *res)
 		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
 		    "photo_quota_exceeded", "message", "This charter has "
 		    "reached its photo limit.", "quota",
-		    req->app->cfg->photo_quota));
+		    (int)req->app->cfg->photo_quota));
 	else
 		resp_error(req, 500, "internal", "The upload could not be "
 		    "prepared.");
@@ -145,12 +144,8 @@ api_photos_list(struct request *req)
 
 	if (!photo_store(req, &s3))
 		return;
-	if (!valid_slug(req->param[0])) {
-		slug_not_found(req);
-		return;
-	}
-	if (db_photo_list(&req->app->db, req->param[0], &list) != 1) {
-		db_error_response(req, &req->app->db);
+	if (db_photo_list(req->db, req->p.slug, &list) != DB_OK) {
+		db_error_response(req, req->db);
 		goto out;
 	}
 	if (outcome_refused(req, list))
@@ -164,7 +159,7 @@ api_photos_list(struct request *req)
 	resp_json(req, 200, json_pack("{s:o, s:I, s:i, s:O, s:O}",
 	    "window", window_json(list, now),
 	    "max_bytes", (json_int_t)req->app->cfg->photo_max_bytes,
-	    "quota", req->app->cfg->photo_quota,
+	    "quota", (int)req->app->cfg->photo_quota,
 	    "used", json_object_get(list, "used"), "photos", photos));
 out:
 	json_decref(list);
@@ -223,10 +218,6 @@ api_photos_create(struct request *req)
 
 	if (!photo_store(req, &s3))
 		return;
-	if (!valid_slug(req->param[0])) {
-		slug_not_found(req);
-		return;
-	}
 	if (photo_input(req, &type) == -1)
 		return;
 	memset(&row, 0, sizeof(row));
@@ -238,11 +229,12 @@ api_photos_create(struct request *req)
 	snprintf(row.content_type, sizeof(row.content_type), "%s",
 	    photo_types[type]);
 	row.size = json_integer_value(json_object_get(req->json, "size"));
-	if (db_photo_reserve(&req->app->db, req->param[0], &row, photo_exts[type],
+	if (db_photo_reserve(req->db, req->p.slug, &row, photo_exts[type],
 	    json_string_value(json_object_get(req->json, "filename")),
-	    req->app->cfg->photo_quota, (long long)now, &res, &closes_at) == -1) {
+	    (int)req->app->cfg->photo_quota, (long long)now, &res, &closes_at) !=
+	    DB_OK) {
 		json_decref(res);
-		db_error_response(req, &req->app->db);
+		db_error_response(req, req->db);
 		return;
 	}
 	if (outcome_refused(req, res))
@@ -284,22 +276,13 @@ api_photos_complete(struct request *req)
 
 	if (!photo_store(req, &s3))
 		return;
-	if (!valid_slug(req->param[0]) || strlen(req->param[1]) != 32) {
+	found = db_photo_get(req->db, req->p.slug, req->p.photo, &row);
+	if (found == DB_NOT_FOUND) {
 		resp_error(req, 404, "not_found", "There is no such photo.");
 		return;
 	}
-	if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1) {
-		db_error_response(req, &req->app->db);
-		return;
-	}
-	found = db_photo_get(&req->app->db, req->param[0], req->param[1], &row);
-	db_rollback(&req->app->db);
-	if (found == DBP_NOT_FOUND) {
-		resp_error(req, 404, "not_found", "There is no such photo.");
-		return;
-	}
-	if (found != DBP_OK) {
-		db_error_response(req, &req->app->db);
+	if (found != DB_OK) {
+		db_error_response(req, req->db);
 		return;
 	}
 	if (row.cancelled) {
@@ -325,11 +308,8 @@ api_photos_complete(struct request *req)
 			    "photo is not the one that was announced.");
 			return;
 		}
-		if (db_begin(&req->app->db, DB_ROLE_GUEST) == -1 ||
-		    db_photo_mark_uploaded(&req->app->db, row.id) == -1 ||
-		    db_commit(&req->app->db) == -1) {
-			db_rollback(&req->app->db);
-			db_error_response(req, &req->app->db);
+		if (db_photo_mark_uploaded(req->db, row.id) != DB_OK) {
+			db_error_response(req, req->db);
 			return;
 		}
 	}

@@ -98,6 +98,7 @@ fail:
 int
 publish_booking(struct app *app, const struct booking_ref *ref)
 {
+	struct db	*db = app_db(app, AUD_GUEST);
 	char		 path[4096], dir[4096];
 	struct buf	 page = { 0 };
 	json_t		*view = NULL;
@@ -112,7 +113,9 @@ publish_booking(struct app *app, const struct booking_ref *ref)
 	snprintf(dir, sizeof(dir), "%s/g", app->cfg->publish_dir);
 	if (ensure_dir(app->cfg->publish_dir) == -1 || ensure_dir(dir) == -1)
 		return -1;
-	if (db_booking_guest_view(&app->db, ref->slug, &view) != DBB_OK)
+	/* Rendered from what a guest may see, read as charterd_guest. */
+	if (db_ready(db) == -1 ||
+	    db_booking_guest_view(db, ref->slug, &view) != DB_OK)
 		goto out;
 	status = view_guest_page(app, view, &page);
 	if (status == 410) {
@@ -135,9 +138,8 @@ publish_all(struct app *app)
 	PGresult		*res;
 	int			 i, failed = 0;
 
-	res = db_exec(&app->db, "SELECT slug, status = 'cancelled' FROM "
-	    "bookings ORDER BY id", 0, NULL);
-	if (res == NULL)
+	if (db_ready(app_db(app, AUD_GUEST)) == -1 ||
+	    (res = db_booking_slugs(app_db(app, AUD_GUEST))) == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(res); i++) {
 		memset(&ref, 0, sizeof(ref));

@@ -7,35 +7,66 @@
 #include "handlers.h"
 #include "log.h"
 #include "route.h"
+#include "valid.h"
 
-static const struct route routes[] = {
-	/* pattern, side, methods, auth, body, html, handler */
-	{ "/healthz", SIDE_PUBLIC, M_GET, AUTH_NONE, BODY_NONE, 0, page_healthz },
-	{ "/g/:slug", SIDE_PUBLIC, M_GET, AUTH_NONE, BODY_NONE, 1, page_guest },
-	{ "/g/:slug/photos", SIDE_PUBLIC, M_GET, AUTH_NONE, BODY_NONE, 0, api_photos_list },
-	{ "/g/:slug/photos", SIDE_PUBLIC, M_POST, AUTH_NONE, BODY_JSON, 0, api_photos_create },
-	{ "/g/:slug/photos/:id/complete", SIDE_PUBLIC, M_POST, AUTH_NONE, BODY_NONE, 0, api_photos_complete },
-	{ "/api/crew", SIDE_INTERNAL, M_GET, AUTH_SERVICE, BODY_NONE, 0, api_crew_list },
-	{ "/api/crew", SIDE_INTERNAL, M_POST, AUTH_SERVICE, BODY_JSON, 0, api_crew_create },
-	{ "/api/bookings", SIDE_INTERNAL, M_POST, AUTH_SERVICE, BODY_JSON, 0, api_bookings_create },
-	{ "/api/bookings/:id", SIDE_INTERNAL, M_GET, AUTH_SERVICE, BODY_NONE, 0, api_bookings_get },
-	{ "/api/bookings/:id", SIDE_INTERNAL, M_PATCH, AUTH_SERVICE, BODY_JSON, 0, api_bookings_patch },
-	{ "/api/bookings/:id/cancel", SIDE_INTERNAL, M_POST, AUTH_SERVICE, BODY_NONE, 0, api_bookings_cancel },
-	{ "/metrics", SIDE_INTERNAL, M_GET, AUTH_DASHBOARD, BODY_NONE, 0, page_metrics },
+static const struct route routes[ROUTE__MAX] = {
+	[ROUTE_HEALTHZ] = {
+		.pattern = "/healthz", .side = SIDE_PUBLIC,
+		.audience = AUD_GUEST, .methods = M_GET,
+		.handler = page_healthz },
+	[ROUTE_GUEST_PAGE] = {
+		.pattern = "/g/:slug", .side = SIDE_PUBLIC,
+		.audience = AUD_GUEST, .methods = M_GET, .html = 1,
+		.handler = page_guest },
+	[ROUTE_GUEST_PHOTOS] = {
+		.pattern = "/g/:slug/photos", .side = SIDE_PUBLIC,
+		.audience = AUD_GUEST, .methods = M_GET,
+		.handler = api_photos_list },
+	[ROUTE_GUEST_PHOTO_PRESIGN] = {
+		.pattern = "/g/:slug/photos", .side = SIDE_PUBLIC,
+		.audience = AUD_GUEST, .methods = M_POST, .body = BODY_JSON,
+		.handler = api_photos_create },
+	[ROUTE_GUEST_PHOTO_COMPLETE] = {
+		.pattern = "/g/:slug/photos/:photo/complete",
+		.side = SIDE_PUBLIC, .audience = AUD_GUEST, .methods = M_POST,
+		.handler = api_photos_complete },
+	[ROUTE_API_CREW_LIST] = {
+		.pattern = "/api/crew", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_crew_list },
+	[ROUTE_API_CREW_CREATE] = {
+		.pattern = "/api/crew", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.body = BODY_JSON, .handler = api_crew_create },
+	[ROUTE_API_BOOKING_CREATE] = {
+		.pattern = "/api/bookings", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.body = BODY_JSON, .handler = api_bookings_create },
+	[ROUTE_API_BOOKING_GET] = {
+		.pattern = "/api/bookings/:id", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_bookings_get },
+	[ROUTE_API_BOOKING_PATCH] = {
+		.pattern = "/api/bookings/:id", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_PATCH,
+		.auth = AUTH_SERVICE, .body = BODY_JSON,
+		.handler = api_bookings_patch },
+	[ROUTE_API_BOOKING_CANCEL] = {
+		.pattern = "/api/bookings/:id/cancel", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.handler = api_bookings_cancel },
+	/* No audience: metrics must answer while the database does not; the
+	 * handler reads the outbox gauges as the API role when it can. */
+	[ROUTE_METRICS] = {
+		.pattern = "/metrics", .side = SIDE_INTERNAL,
+		.audience = AUD_NONE, .methods = M_GET,
+		.auth = AUTH_DASHBOARD, .handler = page_metrics },
 };
-
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
-
-size_t
-route_count(void)
-{
-	return NROUTES;
-}
 
 const struct route *
 route_at(size_t i)
 {
-	return i < NROUTES ? &routes[i] : NULL;
+	return i < ROUTE__MAX ? &routes[i] : NULL;
 }
 
 int
@@ -68,6 +99,46 @@ route_match(const char *pattern, const char *path, char *scratch,
 		s++;
 	}
 	return *s == '\0';
+}
+
+/* Checks one raw segment against the type its name gives; 1 when valid. */
+static int
+param_set(const char *name, size_t len, const char *raw, struct params *p)
+{
+	if (len == 4 && strncmp(name, "slug", 4) == 0 && valid_slug(raw)) {
+		p->slug = raw;
+		return 1;
+	}
+	if (len == 2 && strncmp(name, "id", 2) == 0)
+		return valid_id(raw, &p->id);
+	if (len == 5 && strncmp(name, "photo", 5) == 0 && valid_photo_id(raw)) {
+		p->photo = raw;
+		return 1;
+	}
+	if (len == 5 && strncmp(name, "token", 5) == 0 && valid_token(raw)) {
+		p->token = raw;
+		return 1;
+	}
+	return 0;
+}
+
+int
+route_params(const char *pattern, const char *const *raw, size_t n,
+    struct params *p)
+{
+	const char	*name;
+	size_t		 i = 0, len;
+
+	memset(p, 0, sizeof(*p));
+	while ((pattern = strchr(pattern, ':')) != NULL) {
+		name = ++pattern;
+		len = strcspn(name, "/");
+		if (i >= n || !param_set(name, len, raw[i], p))
+			return 0;
+		i++;
+		pattern += len;
+	}
+	return i == n;
 }
 
 static int
@@ -103,38 +174,51 @@ method_list(struct buf *b, unsigned methods)
 			buf_printf(b, "%s%s", b->len ? ", " : "", names[i].name);
 }
 
-void
-route_dispatch(struct request *req)
+/* Finds the route for path and method; -1 with *allowed the methods the
+ * path takes (0 when no route has the path). */
+static int
+route_find(struct request *req, const char **raw, size_t *n,
+    unsigned *allowed)
 {
-	const struct route	*r, *found = NULL;
-	const char		*params[HTTP_MAX_PARAMS] = { NULL };
-	size_t			 i, n = 0;
-	unsigned		 allowed = 0, m;
-	struct buf		 allow = { 0 };
+	const struct route	*r;
+	unsigned		 m;
+	size_t			 i;
 
-	/* HTML by default, so an unknown public page gets a real 404 page. */
-	req->html = req->side == SIDE_PUBLIC &&
-	    strncmp(req->path, "/api/", 5) != 0;
 	m = req->method == M_HEAD ? M_GET : req->method;
-	for (i = 0; i < NROUTES; i++) {
+	*allowed = 0;
+	for (i = 0; i < ROUTE__MAX; i++) {
 		r = &routes[i];
 		if (r->side == SIDE_INTERNAL && req->side != SIDE_INTERNAL)
 			continue;
 		if (!route_match(r->pattern, req->path, req->pathbuf,
-		    sizeof(req->pathbuf), params, &n))
+		    sizeof(req->pathbuf), raw, n))
 			continue;
-		allowed |= r->methods;
-		if (r->methods & m) {
-			found = r;
-			break;
+		*allowed |= r->methods;
+		if (r->methods & m)
+			return (int)i;
+	}
+	return -1;
+}
+
+void
+route_dispatch(struct request *req)
+{
+	const struct route	*r;
+	const char		*raw[HTTP_MAX_PARAMS] = { NULL };
+	size_t			 n = 0;
+	unsigned		 allowed;
+	struct buf		 allow = { 0 };
+	int			 id;
+
+	/* HTML by default, so an unknown public page gets a real 404 page. */
+	req->html = req->side == SIDE_PUBLIC &&
+	    strncmp(req->path, "/api/", 5) != 0;
+	if ((id = route_find(req, raw, &n, &allowed)) == -1) {
+		if (allowed == 0) {
+			resp_error(req, 404, "not_found", "There is nothing "
+			    "at this address.");
+			return;
 		}
-	}
-	if (found == NULL && allowed == 0) {
-		resp_error(req, 404, "not_found", "There is nothing at this "
-		    "address.");
-		return;
-	}
-	if (found == NULL) {
 		resp_error(req, 405, "method_not_allowed", "This address does "
 		    "not accept %s.", req->method_name);
 		method_list(&allow, allowed);
@@ -143,22 +227,36 @@ route_dispatch(struct request *req)
 		return;
 	}
 
-	req->route = found;
-	req->html = found->html;
-	memcpy(req->param, params, sizeof(params));
-	req->nparam = n;
+	r = &routes[id];
+	req->route = r;
+	req->route_id = id;
+	req->html = r->html;
+	if (!route_params(r->pattern, raw, n, &req->p)) {
+		resp_error(req, 404, "not_found", "There is nothing at this "
+		    "address.");
+		return;
+	}
 	if (http_read_query(req) != 0)
 		return;
-	if (!authorized(req, found->auth)) {
+	if (!authorized(req, r->auth)) {
 		resp_error(req, 401, "unauthorized", "A valid X-Service-Key "
 		    "header is required.");
 		return;
 	}
-	if (found->body != BODY_NONE || req->method == M_POST ||
+	if (r->body != BODY_NONE || req->method == M_POST ||
 	    req->method == M_PATCH) {
-		if (http_read_body(req, found->body == BODY_JSON,
-		    found->body == BODY_FORM) != 0)
+		if (http_read_body(req, r->body == BODY_JSON,
+		    r->body == BODY_FORM) != 0)
 			return;
 	}
-	found->handler(req);
+	if (r->audience != AUD_NONE) {
+		req->db = app_db(req->app, r->audience);
+		if (db_ready(req->db) == -1) {
+			resp_error(req, 503, "unavailable", "The database is "
+			    "not answering; try again in a minute.");
+			resp_header(req, "Retry-After", "30");
+			return;
+		}
+	}
+	r->handler(req);
 }

@@ -2,7 +2,25 @@
 #ifndef CHARTERD_ROUTE_H
 #define CHARTERD_ROUTE_H
 
+#include "db.h"
 #include "http.h"
+
+/* Every route, in matching order; ROUTE__MAX sizes every per-route table. */
+enum route_id {
+	ROUTE_HEALTHZ,
+	ROUTE_GUEST_PAGE,
+	ROUTE_GUEST_PHOTOS,
+	ROUTE_GUEST_PHOTO_PRESIGN,
+	ROUTE_GUEST_PHOTO_COMPLETE,
+	ROUTE_API_CREW_LIST,
+	ROUTE_API_CREW_CREATE,
+	ROUTE_API_BOOKING_CREATE,
+	ROUTE_API_BOOKING_GET,
+	ROUTE_API_BOOKING_PATCH,
+	ROUTE_API_BOOKING_CANCEL,
+	ROUTE_METRICS,
+	ROUTE__MAX
+};
 
 enum auth {
 	AUTH_NONE,
@@ -16,9 +34,20 @@ enum body {
 	BODY_FORM,		/* urlencoded, on POST */
 };
 
+/*
+ * One row per route. Path parameters are typed by their name in the
+ * pattern and checked before the handler runs (a bad one is a 404):
+ *   :slug   a guest-page slug (valid_slug)          -> req->p.slug
+ *   :id     a row id, 1 .. 2^53                     -> req->p.id
+ *   :photo  a photo id, 32 lowercase hex digits     -> req->p.photo
+ *   :token  a magic-link token, 43 base64url chars  -> req->p.token
+ * The audience picks the database connection (and so the role) the
+ * handler's req->db logs in as; AUD_NONE routes get no database.
+ */
 struct route {
 	const char	*pattern;	/* "/api/bookings/:id"; logged as is */
 	enum side	 side;		/* SIDE_INTERNAL routes 404 on the public side */
+	enum audience	 audience;
 	unsigned	 methods;	/* M_GET | M_POST ... (GET implies HEAD) */
 	enum auth	 auth;
 	enum body	 body;
@@ -28,8 +57,9 @@ struct route {
 
 /*
  * Routes the request and runs its handler. Checks, in this order: path
- * (404), side (404), method (405 with Allow), credentials (401), body
- * (400/411/413/415). Handlers may assume all of them passed.
+ * (404), side (404), method (405 with Allow), path parameters (404),
+ * credentials (401), body (400/411/413/415), the audience's database
+ * connection (503). Handlers may assume all of them passed.
  */
 void	route_dispatch(struct request *);
 
@@ -37,8 +67,14 @@ void	route_dispatch(struct request *);
 int	route_match(const char *pattern, const char *path, char *scratch,
 	    size_t scratchlen, const char **params, size_t *nparams);
 
-/* Number of routes and the i-th one, for metrics. */
-size_t		 route_count(void);
+/*
+ * Checks the n raw segments matched by pattern against their types and
+ * fills p; 1 when every one is well-formed. Exposed for tests.
+ */
+int	route_params(const char *pattern, const char *const *raw, size_t n,
+	    struct params *p);
+
+/* The route with this id (for metrics and tests); NULL out of range. */
 const struct route *route_at(size_t);
 
 #endif

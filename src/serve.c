@@ -3,7 +3,7 @@
 
 #include <fcgiapp.h>
 
-#include "db.h"
+#include "app.h"
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
@@ -67,15 +67,13 @@ serve_check(const struct config *cfg)
 {
 	struct tmpl_set	*tmpl;
 	struct privdrop	 priv;
-	struct db	 db = { 0 };
 	int		 rc = 0;
 
 	if ((tmpl = load_templates(cfg)) == NULL)
 		rc = -1;
 	tmpl_set_free(tmpl);
-	if (db_open(&db, cfg->database_url) == -1)
+	if (app_check_roles(cfg) != 0)
 		rc = -1;
-	db_close(&db);
 	if (privdrop_init(&priv, cfg->user) == -1)
 		rc = -1;
 	if (!cfg->have_service_key)
@@ -91,7 +89,7 @@ serve_run(const struct config *cfg)
 	struct serve	 sv = { .cfg = cfg };
 	struct prefork	 pf = {
 		.name = "worker",
-		.nchildren = cfg->workers,
+		.nchildren = (int)cfg->workers,
 		.listener = &sv.listener,
 		.user = cfg->user,
 		.pid_file = cfg->pid_file,
@@ -106,6 +104,9 @@ serve_run(const struct config *cfg)
 	sv.listener.fd = -1;
 	if ((sv.tmpl = load_templates(cfg)) == NULL)
 		return -1;
+	/* A role that could do more than its grants is never served with. */
+	if (app_check_roles(cfg) == -1)
+		goto out;
 	if ((sv.metrics = metrics_new()) == NULL) {
 		log_err("cannot map shared memory for metrics");
 		goto out;
@@ -117,7 +118,7 @@ serve_run(const struct config *cfg)
 	if (listener_open(&sv.listener, cfg->listen) == -1)
 		goto out;
 	log_info("listening on %s with %d workers", sv.listener.inherited ?
-	    "the inherited socket" : cfg->listen, cfg->workers);
+	    "the inherited socket" : cfg->listen, (int)cfg->workers);
 	rc = prefork_run(&pf);
 out:
 	/* A start that failed before serving leaves no socket file behind. */

@@ -33,6 +33,52 @@ valid_slug(const char *s)
 	return 1;
 }
 
+int
+valid_photo_id(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != LIMIT_PHOTO_ID_LEN)
+		return 0;
+	for (i = 0; i < LIMIT_PHOTO_ID_LEN; i++)
+		if (!IS_DIGIT(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
+			return 0;
+	return 1;
+}
+
+int
+valid_token(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != LIMIT_TOKEN_LEN)
+		return 0;
+	for (i = 0; i < LIMIT_TOKEN_LEN; i++)
+		if (!IS_ALNUM(s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+int
+valid_id(const char *s, long long *out)
+{
+	long long	 v = 0;
+	size_t		 i, len;
+
+	if (s == NULL || (len = strlen(s)) == 0 || len > 16 || s[0] == '0')
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!IS_DIGIT(s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > (1LL << 53))
+		return 0;
+	if (out != NULL)
+		*out = v;
+	return 1;
+}
+
 static int
 email_atext(char c)
 {

@@ -12,6 +12,19 @@
 /* ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$ (LIMIT_SLUG_MIN..LIMIT_SLUG_MAX). */
 int	 valid_slug(const char *);
 
+/* A photo id: exactly LIMIT_PHOTO_ID_LEN lowercase hex digits. */
+int	 valid_photo_id(const char *);
+
+/* A magic-link token: exactly LIMIT_TOKEN_LEN characters of base64url
+ * (A-Z a-z 0-9 - _), no padding. */
+int	 valid_token(const char *);
+
+/*
+ * A row id in decimal: 1 .. 2^53 (what a JSON number holds exactly), no
+ * sign, no leading zero. Stores it in *out when valid and out is not NULL.
+ */
+int	 valid_id(const char *, long long *out);
+
 /*
  * Pragmatic address check: exactly one @; local part 1..LIMIT_EMAIL_LOCAL
  * of RFC 5322 atext and non-adjacent, non-edge dots; domain of two or more

@@ -52,17 +52,6 @@ mono_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int
-route_index(const struct route *r)
-{
-	size_t i;
-
-	for (i = 0; r != NULL && i < route_count(); i++)
-		if (route_at(i) == r)
-			return (int)i;
-	return -1;
-}
-
 /* One request, start to finish. Never logs the path: it may hold a token. */
 static void
 handle(struct request *req)
@@ -70,20 +59,12 @@ handle(struct request *req)
 	long long	 start = mono_us(), took;
 
 	http_reset(req);
-	if (http_read_head(req) == 0) {
-		if (db_ready(&req->app->db) == -1 &&
-		    strcmp(req->path, "/healthz") != 0) {
-			req->html = req->side == SIDE_PUBLIC;
-			resp_error(req, 503, "unavailable", "The database is not "
-			    "answering; try again in a minute.");
-		} else
-			route_dispatch(req);
-	}
+	if (http_read_head(req) == 0)
+		route_dispatch(req);
 	if (http_send(req) == -1)
 		log_debug("client went away");
 	took = mono_us() - start;
-	metrics_record(req->app->metrics, route_index(req->route),
-	    req->status, took);
+	metrics_record(req->app->metrics, req->route_id, req->status, took);
 	log_info("%s %s %d %lldus", req->method_name,
 	    req->route ? req->route->pattern : "(no route)", req->status, took);
 }
@@ -98,14 +79,9 @@ worker_main(const struct config *cfg, int sock, struct tmpl_set *tmpl,
 	sigset_t	 term;
 
 	worker_signals();
-	memset(&app, 0, sizeof(app));
+	/* Connections open on first use, each as its audience's role. */
+	app_init(&app, cfg, tmpl, metrics);
 	memset(&req, 0, sizeof(req));
-	app.cfg = cfg;
-	app.tmpl = tmpl;
-	app.metrics = metrics;
-	app.db.url = cfg->database_url;
-	/* A database that is down now is retried on each request. */
-	db_open(&app.db, cfg->database_url);
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		log_err("cannot initialise a FastCGI request");
@@ -133,6 +109,6 @@ worker_main(const struct config *cfg, int sock, struct tmpl_set *tmpl,
 	}
 	FCGX_Free(&fr, 1);
 	http_free(&req);
-	db_close(&app.db);
+	app_close(&app);
 	_exit(0);
 }

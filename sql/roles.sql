@@ -1,0 +1,111 @@
+-- roles.sql: every runtime role and every grant, applied by `charterd migrate`
+-- after the numbered migrations, on every run: the privileges are exactly
+-- what this file says, whatever an earlier release or a hand left behind.
+--
+-- `charterd migrate` alone logs in as the owner (the role that owns every
+-- table). The processes that serve log in as roles of their own that own
+-- nothing, so a RESET ROLE or SET ROLE in an injected statement lands on
+-- the same role and never on the owner:
+--
+--   charterd_api    the internal API (/api/): bookings and crew, money too
+--   charterd_guest  guest pages and photos: no money, no guest contact
+--   charterd_crew   crew pages: no revenue, port fee or captain fee
+--
+-- None is superuser, none can create roles or databases, none is a member
+-- of any role (pg_execute_server_program and friends included), and every
+-- function is executable only by the roles that call it.
+
+DO $$
+DECLARE
+	r text;
+	m record;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['charterd_api', 'charterd_guest', 'charterd_crew'] LOOP
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I LOGIN', r);
+		END IF;
+		-- Only a superuser may take these away: say so and stop.
+		IF EXISTS (SELECT FROM pg_roles WHERE rolname = r
+		    AND (rolsuper OR rolreplication OR rolbypassrls)) THEN
+			RAISE EXCEPTION '% must not be superuser or have REPLICATION '
+			    'or BYPASSRLS: as a superuser, run ALTER ROLE % '
+			    'NOSUPERUSER NOREPLICATION NOBYPASSRLS', r, r;
+		END IF;
+		EXECUTE format('ALTER ROLE %I LOGIN NOCREATEDB NOCREATEROLE '
+		    'INHERIT', r);
+	END LOOP;
+	-- No membership in either direction (003 let the owner SET ROLE).
+	FOR m IN
+		SELECT g.rolname AS role, u.rolname AS member
+		FROM pg_auth_members am
+		JOIN pg_roles g ON g.oid = am.roleid
+		JOIN pg_roles u ON u.oid = am.member
+		WHERE g.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew')
+		   OR u.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew')
+	LOOP
+		EXECUTE format('REVOKE %I FROM %I', m.role, m.member);
+	END LOOP;
+	EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC, charterd_api, '
+	    'charterd_guest, charterd_crew', current_database());
+	EXECUTE format('GRANT CONNECT ON DATABASE %I TO charterd_api, '
+	    'charterd_guest, charterd_crew', current_database());
+END $$;
+
+-- Start from nothing: not for PUBLIC, not for a runtime role.
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA public
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO charterd_api, charterd_guest, charterd_crew;
+
+-- Helpers every side formats times with.
+GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
+    iso_local(timestamptz, text), duration_label(interval)
+    TO charterd_api, charterd_guest, charterd_crew;
+
+-- The internal API: the staff side of bookings and crew, money included.
+-- is_time_zone() runs inside the bookings CHECK constraint.
+GRANT SELECT, INSERT, UPDATE ON bookings, assignments TO charterd_api;
+GRANT SELECT, INSERT ON crew TO charterd_api;
+GRANT SELECT, INSERT, DELETE ON open_slots TO charterd_api;
+GRANT SELECT ON booking_windows, crew_bookings, outbox TO charterd_api;
+GRANT INSERT ON outbox, audit_log TO charterd_api;
+GRANT USAGE ON SEQUENCE bookings_id_seq, crew_id_seq, assignments_id_seq,
+    open_slots_id_seq, outbox_id_seq, audit_log_id_seq TO charterd_api;
+GRANT EXECUTE ON FUNCTION is_time_zone(text), staff_booking(bigint),
+    crew_projection(bigint), record_booking_change(bigint, text, text, jsonb)
+    TO charterd_api;
+
+-- Guest side: the page and the photo endpoints.
+GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
+    vessel, meeting_point, party_size, checklist, guest_notes,
+    upload_opens_at, upload_closes_at, version, cancelled_at)
+    ON bookings TO charterd_guest;
+GRANT SELECT ON booking_windows TO charterd_guest;
+GRANT SELECT, INSERT ON photos TO charterd_guest;
+GRANT UPDATE (status, uploaded_at) ON photos TO charterd_guest;
+GRANT EXECUTE ON FUNCTION guest_view(text), photo_list(text),
+    photo_quota_used(bigint),
+    photo_reserve(text, text, text, text, bigint, text, integer, timestamptz)
+    TO charterd_guest;
+
+-- Crew side: the projection, their assignments and magic links.
+GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
+    vessel, meeting_point, party_size, crew_notes, version, cancelled_at)
+    ON bookings TO charterd_crew;
+GRANT SELECT ON crew_bookings, booking_windows TO charterd_crew;
+GRANT SELECT (id, name, roles, active) ON crew TO charterd_crew;
+GRANT SELECT ON assignments, open_slots TO charterd_crew;
+GRANT INSERT (booking_id, crew_id, role, hourly_rate_cents, hours_x100,
+    slot_id, status, responded_at) ON assignments TO charterd_crew;
+GRANT UPDATE (status, responded_at) ON assignments TO charterd_crew;
+GRANT SELECT (id, token_hash, booking_id, crew_id, expires_at, revoked_at)
+    ON magic_links TO charterd_crew;
+GRANT INSERT ON outbox, audit_log TO charterd_crew;
+GRANT USAGE ON SEQUENCE assignments_id_seq, outbox_id_seq, audit_log_id_seq
+    TO charterd_crew;
+GRANT EXECUTE ON FUNCTION crew_projection(bigint) TO charterd_crew;
