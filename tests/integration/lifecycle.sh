@@ -24,15 +24,16 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 stack_pid() { cut -d' ' -f1 "$STACK_DIR/run/charterd.pid"; }
 
 # serve_private LOG VAR=VALUE...: charterd serve from serve.env plus VAR=VALUE, in the
-# background; SPID is its pid.
+# background (SETSID=setsid: leading a process group, as the stack's does); SPID: its pid.
 PIDS=()
 serve_private() {
 	local log=$1
 	shift
 	(
 		set -a; . "$STACK_DIR/serve.env"; set +a
+		# shellcheck disable=SC2163 # "$@" is VAR=VALUE pairs
 		export CHARTER_WORKERS=2 "$@"
-		exec "$CHARTERD" serve
+		exec ${SETSID:-} "$CHARTERD" serve
 	) >>"$log" 2>&1 &
 	SPID=$!
 	PIDS+=("$SPID")
@@ -157,6 +158,7 @@ is "$(awk '{ print $5 }' "/proc/$b/stat")" "$b" "in a session of its own"
 
 # ---------------------------------------------------------------- death of a supervisor
 bw=$(workers_of "$b")
+is "$(wc -w <<<"$bw")" 2 "the new supervisor has its two workers"
 t0=$(now)
 kill -KILL "$b"
 wait_for 5 none_alive $bw
@@ -170,19 +172,29 @@ sed "s|^STACK_DIR=.*|STACK_DIR=$fake|" "$STACK_DIR/stack.env" >"$fake/stack.env"
 for f in "$STACK_DIR"/run/*.pid; do
 	case ${f##*/} in charterd.pid | sync.pid) ;; *) cp "$f" "$fake/run/" ;; esac
 done
-serve_private "$TAP_TMP/st.log" CHARTER_LISTEN="$TAP_TMP/st.sock"
+SETSID=setsid serve_private "$TAP_TMP/st.log" CHARTER_LISTEN="$TAP_TMP/st.sock"
 c=$SPID
 wait_for 10 healthy "$TAP_TMP/st.sock"
 printf '%s %s\n' "$c" "$(awk '{ print $22 }' "/proc/$c/stat")" >"$fake/run/charterd.pid"
 out=$(STACK_DIR=$fake "$CHARTER_SRCDIR/tests/stack" status 2>&1)
 is "$?" 0 "status: 0 while the supervisor, its workers and /healthz are fine"
 like "$out" "charterd: up \($c, 2 workers, /healthz 200\)" "and says so"
+kill -STOP "$c"
+cw=$(workers_of "$c")
+kill -KILL $cw
+wait_for 5 none_alive $cw
+out=$(STACK_DIR=$fake "$CHARTER_SRCDIR/tests/stack" status 2>&1)
+is "$?" 1 "status: 1 while the supervisor lives but has no worker"
+like "$out" "charterd: DOWN \(supervisor $c alive, 0 workers" "and says so"
+kill -CONT "$c"
+wait_for 10 healthy "$TAP_TMP/st.sock"
 cw=$(workers_of "$c")
 kill -KILL "$c"
 wait_for 5 none_alive $cw
 out=$(STACK_DIR=$fake "$CHARTER_SRCDIR/tests/stack" status 2>&1)
 is "$?" 1 "status: 1 once the supervisor was killed"
-like "$out" "charterd: DOWN \(supervisor $c is gone, and no worker is left\)" "and says it is down"
+like "$out" "charterd: DOWN \(supervisor $c is gone, and no worker is left\)" \
+	"and says it is down, its workers gone with it" || kill -KILL $cw
 like "$out" "nginx: up" "while the other services are reported up"
 
 # ---------------------------------------------------------------- inherited socket
