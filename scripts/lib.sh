@@ -743,8 +743,15 @@ charterd_follow() {
 	case $pid in '' | *[!0-9]*) return 0 ;; esac
 	[ -d "/proc/$pid" ] && [ "$(proc_field "$pid" 3)" != Z ] || return 0
 	[ "$(pid_of charterd || true)" != "$pid" ] || return 0
-	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$CHARTERD")" ] || return 0
+	[ "$(proc_exe "$pid")" = "$(readlink -f "$CHARTERD")" ] || return 0
 	pid_record charterd "$pid"
+}
+
+# proc_exe PID: the path PID runs from, also once a rebuild replaced that file.
+proc_exe() {
+	local exe
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	printf '%s\n' "${exe% (deleted)}"
 }
 
 # children_of PID: live pids whose parent is PID.
@@ -1037,7 +1044,7 @@ stack_restart_charterd() {
 	stack_load
 	charterd_follow
 	if old=$(pid_of charterd) &&
-	   [ "$(readlink "/proc/$old/exe")" = "$(readlink -f "$CHARTERD")" ] &&
+	   [ "$(proc_exe "$old")" = "$(readlink -f "$CHARTERD")" ] &&
 	   sha256sum --status -c "$STACK_DIR/run/serve.env.sum" <"$STACK_DIR/serve.env" 2>/dev/null; then
 		took=$(charterd_restart_in_place) || die "charterd restart failed; the old one keeps serving"
 		info "charterd restarted in place: $(pid_of charterd) serves after ${took% *}s; the old one drained by ${took#* }s"

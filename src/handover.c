@@ -50,7 +50,8 @@ handover_init(char *const argv[])
 
 /* In the forked child: lay out fds and environment, then exec. */
 static void __attribute__((noreturn))
-exec_successor(int listen_fd, int ready_w, const sigset_t *mask)
+exec_successor(int listen_fd, int ready_w, const char *socket_id,
+    const sigset_t *mask)
 {
 	char	 num[32];
 	int	 w;
@@ -69,6 +70,8 @@ exec_successor(int listen_fd, int ready_w, const sigset_t *mask)
 		setenv("LISTEN_PID", num, 1);
 		setenv("LISTEN_FDS", "1", 1);
 	}
+	if (socket_id != NULL)
+		setenv("CHARTER_SOCKET_ID", socket_id, 1);
 	snprintf(num, sizeof(num), "%d", w);
 	setenv(READY_ENV, num, 1);
 	sigprocmask(SIG_SETMASK, mask, NULL);
@@ -78,7 +81,8 @@ exec_successor(int listen_fd, int ready_w, const sigset_t *mask)
 }
 
 int
-handover_start(struct handover *h, int listen_fd, const sigset_t *mask)
+handover_start(struct handover *h, int listen_fd, const char *socket_id,
+    const sigset_t *mask)
 {
 	int	 p[2];
 	pid_t	 pid;
@@ -104,7 +108,7 @@ handover_start(struct handover *h, int listen_fd, const sigset_t *mask)
 	}
 	if (pid == 0) {
 		close(p[0]);
-		exec_successor(listen_fd, p[1], mask);
+		exec_successor(listen_fd, p[1], socket_id, mask);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);

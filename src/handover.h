@@ -24,10 +24,12 @@ int	handover_init(char *const argv[]);
  * Forks and execs the binary in a session of its own with listen_fd as
  * fd 3 (LISTEN_FDS=1, LISTEN_PID; -1 for no socket) and the write end of
  * a pipe named by CHARTER_READY_FD, on which it says when it is ready.
- * mask is the signal mask the successor starts with. Returns 0 with h
- * filled in, or -1 (logged).
+ * socket_id (or NULL) becomes CHARTER_SOCKET_ID: the socket path it may
+ * claim once it serves. mask is the signal mask the successor starts
+ * with. Returns 0 with h filled in, or -1 (logged).
  */
-int	handover_start(struct handover *, int listen_fd, const sigset_t *mask);
+int	handover_start(struct handover *, int listen_fd, const char *socket_id,
+	    const sigset_t *mask);
 
 /*
  * Reads the successor's pipe: 1 when it said it is ready, 0 when it has

@@ -74,6 +74,33 @@ take_inherited(struct listener *l)
 }
 
 /*
+ * A predecessor that bound addr passes its (dev, ino): the path is ours to
+ * remove once we serve, if it is still that socket and fd 3 is bound to it.
+ */
+static void
+note_claim(struct listener *l, const char *addr)
+{
+	const char		*v = getenv("CHARTER_SOCKET_ID");
+	struct sockaddr_un	 sun;
+	socklen_t		 len = sizeof(sun);
+	unsigned long long	 dev, ino;
+	char			 tail;
+
+	if (v == NULL)
+		return;
+	if (sscanf(v, "%llu:%llu%c", &dev, &ino, &tail) != 2 ||
+	    addr[0] != '/' || strlen(addr) >= sizeof(l->path) ||
+	    getsockname(l->fd, (struct sockaddr *)&sun, &len) == -1 ||
+	    sun.sun_family != AF_UNIX ||
+	    strncmp(sun.sun_path, addr, sizeof(sun.sun_path)) != 0)
+		return;
+	l->dev = (dev_t)dev;
+	l->ino = (ino_t)ino;
+	memcpy(l->path, addr, strlen(addr) + 1);
+	l->claimable = 1;
+}
+
+/*
  * A socket file nobody accepts on is left by a killed server: remove it.
  * One somebody accepts on belongs to a running server: taking its path
  * would strand it (and its queued connections), so refuse.
@@ -156,7 +183,11 @@ listener_open(struct listener *l, const char *addr)
 
 	memset(l, 0, sizeof(*l));
 	l->fd = -1;
-	if ((rc = take_inherited(l)) != 0) {
+	rc = take_inherited(l);
+	if (rc == 1)
+		note_claim(l, addr);
+	unsetenv("CHARTER_SOCKET_ID");
+	if (rc != 0) {
 		if (rc == 1) {
 			fcntl(l->fd, F_SETFD, FD_CLOEXEC);
 			log_info("serving on the inherited socket (fd %d)",
@@ -192,6 +223,29 @@ listener_unlink(struct listener *l)
 	}
 	if (unlink(l->path) == -1)
 		log_warnx("%s: %s", l->path, strerror(errno));
+}
+
+int
+listener_id(const struct listener *l, char *buf, size_t len)
+{
+	if (!l->owns_path)
+		return -1;
+	snprintf(buf, len, "%llu:%llu", (unsigned long long)l->dev,
+	    (unsigned long long)l->ino);
+	return 0;
+}
+
+void
+listener_claim(struct listener *l)
+{
+	struct stat st;
+
+	if (!l->claimable)
+		return;
+	l->claimable = 0;
+	if (lstat(l->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == l->dev && st.st_ino == l->ino)
+		l->owns_path = 1;
 }
 
 void

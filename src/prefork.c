@@ -302,6 +302,9 @@ announce(struct sup *s)
 	if (ready < s->want)
 		return;
 	s->announced = 1;
+	/* Serving now: a path handed over with the socket is ours to remove. */
+	if (s->pf->listener != NULL)
+		listener_claim(s->pf->listener);
 	pidfile_write(s->pf->pid_file);
 	if (s->predecessor != -1)
 		log_info("%d %ss ready; telling the previous server to leave",
@@ -341,6 +344,9 @@ reload(struct sup *s)
 static void
 start_successor(struct sup *s)
 {
+	struct listener	*l = s->pf->listener;
+	char		 id[64];
+
 	if (s->pf->argv == NULL)
 		log_warnx("SIGUSR2: this command does not restart in place");
 	else if (s->ho.fd != -1)
@@ -349,8 +355,9 @@ start_successor(struct sup *s)
 	else if (!s->announced)
 		log_warnx("SIGUSR2: not ready yet; send it again later");
 	else
-		handover_start(&s->ho, s->pf->listener == NULL ? -1 :
-		    s->pf->listener->fd, &s->childmask);
+		handover_start(&s->ho, l == NULL ? -1 : l->fd,
+		    l != NULL && listener_id(l, id, sizeof(id)) == 0 ? id : NULL,
+		    &s->childmask);
 }
 
 /* 1 when the successor is ready to take over; failures keep us serving. */

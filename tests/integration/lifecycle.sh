@@ -24,7 +24,7 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 stack_pid() { cut -d' ' -f1 "$STACK_DIR/run/charterd.pid"; }
 
 # serve_private LOG VAR=VALUE...: charterd serve from serve.env plus VAR=VALUE, in the
-# background (SETSID=setsid: leading a process group, as the stack's does); SPID: its pid.
+# background (LEADER=1: leading its own process group, as the stack's does); SPID: its pid.
 PIDS=()
 serve_private() {
 	local log=$1
@@ -33,7 +33,9 @@ serve_private() {
 		set -a; . "$STACK_DIR/serve.env"; set +a
 		# shellcheck disable=SC2163 # "$@" is VAR=VALUE pairs
 		export CHARTER_WORKERS=2 "$@"
-		exec ${SETSID:-} "$CHARTERD" serve
+		[ -z "${LEADER:-}" ] || exec /usr/bin/python3 -c \
+			'import os, sys; os.setpgid(0, 0); os.execv(sys.argv[1], sys.argv[1:])' "$CHARTERD" serve
+		exec "$CHARTERD" serve
 	) >>"$log" 2>&1 &
 	SPID=$!
 	PIDS+=("$SPID")
@@ -165,6 +167,24 @@ wait_for 5 none_alive $bw
 ok $? "SIGKILL to the supervisor: every worker exits within 5 s"
 note "workers gone $(secs "$t0" "$(now)") s after their supervisor was SIGKILLed"
 
+# A stop after a restart in place: the successor removes the socket its predecessor
+# created (it was handed over with it), so what is queued is answered, not reset.
+hs=$TAP_TMP/h.sock hp=$TAP_TMP/h.pid
+serve_private "$TAP_TMP/h.log" CHARTER_LISTEN="$hs" CHARTER_PID_FILE="$hp"
+h=$SPID
+wait_for 15 test -s "$hp"
+kill -USR2 "$h"
+wait_for 15 bash -c "[ \"\$(cat '$hp')\" != '$h' ]"
+h2=$(cat "$hp")
+EXTRA_PIDS="$EXTRA_PIDS $h2"
+wait_for 10 gone "$h"
+healthy "$hs"; ok $? "restarted in place"
+kill -TERM "$h2"
+wait_for 35 gone "$h2"
+ok $? "the successor stops on SIGTERM"
+[ ! -e "$hs" ]; ok $? "removing the socket its predecessor created"
+[ ! -e "$hp" ]; ok $? "and the pid file naming it"
+
 # tests/stack status on a private copy of the stack whose charterd is a private server.
 fake=$TAP_TMP/fake-stack
 mkdir -p "$fake/run"
@@ -172,7 +192,7 @@ sed "s|^STACK_DIR=.*|STACK_DIR=$fake|" "$STACK_DIR/stack.env" >"$fake/stack.env"
 for f in "$STACK_DIR"/run/*.pid; do
 	case ${f##*/} in charterd.pid | sync.pid) ;; *) cp "$f" "$fake/run/" ;; esac
 done
-SETSID=setsid serve_private "$TAP_TMP/st.log" CHARTER_LISTEN="$TAP_TMP/st.sock"
+LEADER=1 serve_private "$TAP_TMP/st.log" CHARTER_LISTEN="$TAP_TMP/st.sock"
 c=$SPID
 wait_for 10 healthy "$TAP_TMP/st.sock"
 printf '%s %s\n' "$c" "$(awk '{ print $22 }' "/proc/$c/stat")" >"$fake/run/charterd.pid"
@@ -194,7 +214,7 @@ wait_for 5 none_alive $cw
 out=$(STACK_DIR=$fake "$CHARTER_SRCDIR/tests/stack" status 2>&1)
 is "$?" 1 "status: 1 once the supervisor was killed"
 like "$out" "charterd: DOWN \(supervisor $c is gone, and no worker is left\)" \
-	"and says it is down, its workers gone with it" || kill -KILL $cw
+	"and says it is down, its workers gone with it" || kill -KILL $cw 2>/dev/null
 like "$out" "nginx: up" "while the other services are reported up"
 
 # ---------------------------------------------------------------- inherited socket
