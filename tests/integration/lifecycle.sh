@@ -217,6 +217,27 @@ like "$out" "charterd: DOWN \(supervisor $c is gone, and no worker is left\)" \
 	"and says it is down, its workers gone with it" || kill -KILL $cw 2>/dev/null
 like "$out" "nginx: up" "while the other services are reported up"
 
+# ---------------------------------------------------------------- replacement, rate-limited
+# A worker that dies at once is replaced no sooner than a second later (it would spin).
+serve_private "$TAP_TMP/rl.log" CHARTER_LISTEN="$TAP_TMP/rl.sock" CHARTER_WORKERS=1
+r=$SPID
+wait_for 10 healthy "$TAP_TMP/rl.sock"
+w1=$(workers_of "$r")
+sleep 1.1
+kill -KILL $w1
+wait_for 5 bash -c "[ -n \"\$(pgrep -P $r)\" ] && [ \"\$(pgrep -P $r)\" != $w1 ]"
+ok $? "a worker that lived is replaced at once"
+w2=$(workers_of "$r")
+t0=$(now)
+kill -KILL $w2
+wait_for 5 bash -c "[ -n \"\$(pgrep -P $r)\" ] && [ \"\$(pgrep -P $r)\" != $w2 ]"
+took=$(secs "$t0" "$(now)")
+ok "$(awk -v t="$took" 'BEGIN { print (t >= 0.9) ? 0 : 1 }')" "one that died young is replaced after a second ($took s)"
+like "$(cat "$TAP_TMP/rl.log")" "died of signal 9; replacing it" "each death is logged with its signal"
+like "$(cat "$TAP_TMP/rl.log")" "lived [0-9]+ ms; the next one starts in 1000 ms" "and the wait is logged"
+healthy "$TAP_TMP/rl.sock"; ok $? "and it serves again"
+kill -TERM "$r"; wait "$r"
+
 # ---------------------------------------------------------------- inherited socket
 # A launcher that binds a unix socket, passes it as fd 3 and execs charterd.
 launch() { # launch PATH LISTEN_PID(self|other|file) CMD...
