@@ -31,12 +31,19 @@
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
 #define LIMIT_TMPL_SIZE		(256 * 1024)	/* one template file */
+#define LIMIT_TMPL_NAME		128		/* name: "email/x.txt" */
 /* Nodes visited (plus section iterations) in one render: nested sections
  * over arrays multiply, and a bad template/context pair must not spin a worker. */
 #define LIMIT_TMPL_STEPS	(10 * 1000 * 1000)
 
-#define LIMIT_OUT_CONNECT_MS	5000		/* outbound connect (S3, ...) */
-#define LIMIT_OUT_TOTAL_MS	30000		/* one whole outbound request */
+/* Outbound HTTP (src/outbound.c), per context.  A web worker's call
+ * (a HEAD on the photo store) must give up well before nginx's 30 s
+ * fastcgi_read_timeout, and holds one of a few workers while it waits;
+ * the sync process can wait longer for a slow peer. */
+#define LIMIT_OUT_WEB_CONNECT_MS	2000
+#define LIMIT_OUT_WEB_TOTAL_MS		5000
+#define LIMIT_OUT_SYNC_CONNECT_MS	5000
+#define LIMIT_OUT_SYNC_TOTAL_MS		30000
 
 /* Process lifecycle (src/prefork.c, src/listener.c) */
 #define LIMIT_CHILDREN		256		/* CHARTER_WORKERS at most */
