@@ -19,6 +19,7 @@
 #define READY_ENV	"CHARTER_READY_FD"
 #define READY_BYTE	'R'
 #define FIRST_FREE_FD	10	/* above fd 3, where the socket goes */
+#define MAX_ARGS	16	/* a successor's argv, path included */
 
 static char		 self_path[PATH_MAX];
 static char *const	*self_argv;
@@ -53,9 +54,16 @@ static void __attribute__((noreturn))
 exec_successor(int listen_fd, int ready_w, const char *socket_id,
     const sigset_t *mask)
 {
+	char	*args[MAX_ARGS + 1];
 	char	 num[32];
+	size_t	 i;
 	int	 w;
 
+	/* argv[0] is the path, so ps names the binary that serves. */
+	args[0] = self_path;
+	for (i = 1; i < MAX_ARGS && self_argv[i] != NULL; i++)
+		args[i] = self_argv[i];
+	args[i] = NULL;
 	setsid();
 	/* Out of the way first: fd 3 may be the pipe itself. */
 	if ((w = fcntl(ready_w, F_DUPFD, FIRST_FREE_FD)) == -1)
@@ -75,7 +83,7 @@ exec_successor(int listen_fd, int ready_w, const char *socket_id,
 	snprintf(num, sizeof(num), "%d", w);
 	setenv(READY_ENV, num, 1);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	execv(self_path, self_argv);
+	execv(self_path, args);
 	log_err("cannot run %s: %s", self_path, strerror(errno));
 	_exit(127);
 }

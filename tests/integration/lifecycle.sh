@@ -240,8 +240,8 @@ kill -TERM "$r"; wait "$r"
 
 # ---------------------------------------------------------------- inherited socket
 # A launcher that binds a unix socket, passes it as fd 3 and execs charterd.
-launch() { # launch PATH LISTEN_PID(self|other|file) CMD...
-	/usr/bin/python3 - "$@" <<-'EOF'
+launch() { # launch PATH LISTEN_PID(self|other|file) CMD...: replaces the calling shell
+	exec /usr/bin/python3 - "$@" <<-'EOF'
 	import os, socket, sys
 	path, who, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
 	if who == "file":
