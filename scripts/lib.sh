@@ -600,13 +600,12 @@ charterd_write_env() {
 	for v in $SERVE_OPTIONAL_VARS; do
 		[ -n "${!v:-}" ] && SERVE_OPTIONAL+=("$v=${!v}")
 	done
-	# serve's workers run as CHARTER_USER and read serve.pgpass (serve_pgpass_write).
+	# serve and sync read the passfile as root, before their workers drop to CHARTER_USER.
 	write_envfile "$STACK_DIR/serve.env" \
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
-		CHARTER_DATABASE_URL="${RUNTIME_DB_URL%/pgpass}/serve.pgpass" \
+		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
 		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
-		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
 		CHARTER_SERVICE_KEY_HASH="$(sha256_hex "$SERVICE_KEY")" \
 		CHARTER_DASHBOARD_TOKEN_HASH="$(sha256_hex "$DASHBOARD_TOKEN")" \
@@ -661,29 +660,14 @@ ensure_service_user() {
 # restart in place rewrites it. Not *.pid: run/*.pid are this library's own records.
 charterd_pidfile() { echo "$STACK_DIR/run/serve.pidfile"; }
 
-# serve_pgpass_write USER: $STACK_DIR/serve.pgpass, mode 600, owned by USER: the passfile
-# lines of the roles serve logs in as, never the owner's (nor sync's). libpq reads the
-# passfile at each connect, in the worker, after the drop to USER; it refuses a passfile
-# that others may read, so USER must own it.
-serve_pgpass_write() {
-	local f="$STACK_DIR/serve.pgpass"
-	[ -f "$STACK_DIR/pgpass" ] || return 0
-	(
-		umask 077
-		grep -v -E '^([^:]*:){3}(charterd|charterd_sync):' "$STACK_DIR/pgpass" >"$f.tmp" || true
-	)
-	[ "$(id -u)" -ne 0 ] || chown "$1" "$f.tmp"
-	mv -f "$f.tmp" "$f"
-}
-
 # charterd_grant_access USER: what the workers open after dropping to USER must be reachable
-# by USER: their passfile, the guest pages they publish, and PostgreSQL's socket folder.
+# by USER: the guest pages sync publishes, and PostgreSQL's socket folder. (The passfile
+# stays root's: serve and sync read it before the drop.)
 charterd_grant_access() {
 	local user=$1
-	serve_pgpass_write "$user"
 	[ "$(id -u)" -eq 0 ] || return 0
-	# Publishing moves to charterd sync; until then the workers write guest pages.
-	chown "$user" "$STACK_DIR/publish/g"
+	# sync's publish worker writes the guest pages; serve's workers write nothing.
+	chown "$user" "$STACK_DIR/publish" "$STACK_DIR/publish/g"
 	# The cluster's folder is postgres's, mode 700: let USER through (not read) to the socket.
 	if [ -n "${PG_SOCKDIR:-}" ] && ! runuser -u "$user" -- test -x "$PG_SOCKDIR" 2>/dev/null &&
 	   [ "$PG_SOCKDIR" = "$STACK_DIR/pg/sock" ]; then

@@ -24,6 +24,7 @@ struct slot {
 	long long	 started_ms;
 	int		 retiring;	/* told to stop: not replaced */
 	int		 ready;		/* called prefork_child_ready() */
+	int		 role;		/* 0 .. nchildren-1, passed to the child */
 };
 
 struct sup {
@@ -138,7 +139,7 @@ pidfile_remove(const char *path)
 
 /* In the child, between fork and the child's own code. */
 static void __attribute__((noreturn))
-child_main(struct sup *s)
+child_main(struct sup *s, int role)
 {
 	struct sigaction sa;
 
@@ -172,21 +173,39 @@ child_main(struct sup *s)
 		_exit(0);
 	child_ready_fd = s->ready_w;
 	sigprocmask(SIG_SETMASK, &s->childmask, NULL);
-	s->pf->child(s->pf->arg);
+	s->pf->child(s->pf->arg, role);
 	_exit(1);
+}
+
+/* The lowest role no serving child holds: each role has one child. */
+static int
+free_role(const struct sup *s)
+{
+	int role, i, held;
+
+	for (role = 0; role < s->want; role++) {
+		for (held = 0, i = 0; i < s->nslots && !held; i++)
+			held = s->slots[i].pid != 0 && !s->slots[i].retiring &&
+			    s->slots[i].role == role;
+		if (!held)
+			return role;
+	}
+	return 0;
 }
 
 static int
 spawn(struct sup *s, struct slot *slot)
 {
-	pid_t pid;
+	pid_t	 pid;
+	int	 role = free_role(s);
 
 	if ((pid = fork()) == -1) {
 		log_err("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0)
-		child_main(s);
+		child_main(s, role);
+	slot->role = role;
 	slot->pid = pid;
 	slot->started_ms = mono_ms();
 	slot->retiring = 0;

@@ -32,10 +32,11 @@ load_templates(const struct config *cfg)
 }
 
 static void
-serve_child(void *arg)
+serve_child(void *arg, int role)
 {
 	struct serve *sv = arg;
 
+	(void)role;	/* every worker does the same */
 	worker_main(sv->cfg, sv->listener.fd, sv->tmpl, sv->metrics);
 }
 
@@ -72,6 +73,7 @@ serve_check(const struct config *cfg)
 	if ((tmpl = load_templates(cfg)) == NULL)
 		rc = -1;
 	tmpl_set_free(tmpl);
+	db_passwords_load(cfg->database_url);
 	if (app_check_roles(cfg) != 0)
 		rc = -1;
 	if (privdrop_init(&priv, cfg->user) == -1)
@@ -104,6 +106,8 @@ serve_run(const struct config *cfg)
 	sv.listener.fd = -1;
 	if ((sv.tmpl = load_templates(cfg)) == NULL)
 		return -1;
+	/* Before the workers drop privileges: they may not read the file. */
+	db_passwords_load(cfg->database_url);
 	/* A role that could do more than its grants is never served with. */
 	if (app_check_roles(cfg) == -1)
 		goto out;
