@@ -617,7 +617,13 @@ charterd_write_env() {
 		CHARTER_PHOTO_SECRET_ACCESS_KEY="$AWS_SECRET" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
+	# The test stack retries quickly, so fault tests see a target come back in
+	# seconds; the demo keeps the production backoff.
+	SYNC_TUNING=()
+	[ "${STACK_MODE:-test}" = test ] &&
+		SYNC_TUNING=(CHARTER_SYNC_BACKOFF_MS=200 CHARTER_SYNC_BACKOFF_MAX_S=2)
 	write_envfile "$STACK_DIR/sync.env" \
+		"${SYNC_TUNING[@]}" \
 		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
 		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
