@@ -29,10 +29,10 @@ die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 # ------------------------------------------------------------------ packages
 # shellcheck disable=SC2034 # used by scripts/test and scripts/demo
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config libfcgi-dev
-	libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev clang"
+	libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev libargon2-dev libical-dev clang"
 # shellcheck disable=SC2034
-RUNTIME_PACKAGES="postgresql curl jq tidy wrk chromium python3-botocore nodejs npm
-	ca-certificates util-linux procps"
+RUNTIME_PACKAGES="postgresql curl jq tidy wrk chromium python3-botocore python3-boto3
+	python3-icalendar nodejs npm ca-certificates util-linux procps"
 
 # pkg_missing PKG...: prints the packages that are not installed.
 pkg_missing() {
@@ -568,20 +568,21 @@ SERVE_OPTIONAL_VARS="CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHO
 
 # The login roles charterd's processes use (sql/006_least_privilege.sql and later);
 # `charterd migrate` sets their passwords from the passfile.
-RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_sync"
+RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_owner
+	charterd_sync charterd_gc"
 
-# pgpass_write: $STACK_DIR/pgpass (mode 600): the owner's password and a fresh one per
-# runtime role, in libpq's passfile format. Kept when it exists (the roles have them).
+# pgpass_write: $STACK_DIR/pgpass (mode 600): the owner's password and one per runtime
+# role, in libpq's passfile format. Existing lines are kept (the roles have those
+# passwords); a role a newer release added gets a fresh line.
 pgpass_write() {
 	local f="$STACK_DIR/pgpass" r
-	if [ ! -s "$f" ]; then
-		(
-			umask 077
-			printf '*:*:*:charterd:%s\n' "$PG_PASSWORD"
-			for r in $RUNTIME_DB_ROLES; do printf '*:*:*:%s:%s\n' "$r" "$(rand_hex 24)"; done
-		) >"$f.tmp"
-		mv -f "$f.tmp" "$f"
-	fi
+	(
+		umask 077
+		[ -s "$f" ] || printf '*:*:*:charterd:%s\n' "$PG_PASSWORD" >"$f"
+		for r in $RUNTIME_DB_ROLES; do
+			grep -q "^\*:\*:\*:$r:" "$f" || printf '*:*:*:%s:%s\n' "$r" "$(rand_hex 24)" >>"$f"
+		done
+	)
 	chmod 600 "$f"
 }
 
@@ -609,6 +610,7 @@ charterd_write_env() {
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
 		CHARTER_SERVICE_KEY_HASH="$(sha256_hex "$SERVICE_KEY")" \
 		CHARTER_TOKEN_SECRET="$TOKEN_SECRET" \
+		CHARTER_INSECURE_COOKIES=1 \
 		CHARTER_DASHBOARD_TOKEN_HASH="$(sha256_hex "$DASHBOARD_TOKEN")" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
@@ -652,6 +654,20 @@ charterd_migrate() {
 	info "charterd migrate"
 	charterd_exec "$STACK_DIR/migrate.env" migrate </dev/null >>"$STACK_DIR/log/migrate.log" 2>&1 9>&- ||
 		{ tail -n 30 "$STACK_DIR/log/migrate.log" >&2; die "charterd migrate failed (log/migrate.log)"; }
+	charterd_accounts
+}
+
+# charterd_accounts: the owner's and a staff member's logins for /admin (once: an
+# account that exists keeps its password).
+charterd_accounts() {
+	local email pw role
+	for role in owner staff; do
+		if [ $role = owner ]; then email=$ADMIN_EMAIL pw=$ADMIN_PASSWORD; else email=$STAFF_EMAIL pw=$STAFF_PASSWORD; fi
+		charterd_exec "$STACK_DIR/migrate.env" user list 2>/dev/null | grep -q "^$email " && continue
+		printf '%s\n' "$pw" | charterd_exec "$STACK_DIR/migrate.env" user add "$email" --role $role \
+			--name "Demo $role" >>"$STACK_DIR/log/migrate.log" 2>&1 9>&- ||
+			{ tail -n 5 "$STACK_DIR/log/migrate.log" >&2; die "charterd user add $email failed"; }
+	done
 }
 
 # ensure_service_user [NAME]: as root, create the system user charterd's workers run as
@@ -1003,8 +1019,10 @@ stack_generate() {
 	SERVICE_KEY=$(rand_hex 32)
 	DASHBOARD_TOKEN=$(rand_hex 32)
 	TOKEN_SECRET=$(rand_hex 32)
-	ADMIN_EMAIL=${ADMIN_EMAIL:-admin@charterd.test}
+	ADMIN_EMAIL=${ADMIN_EMAIL:-owner@charterd.test}
 	ADMIN_PASSWORD=$(rand_hex 12)
+	STAFF_EMAIL=${STAFF_EMAIL:-staff@charterd.test}
+	STAFF_PASSWORD=$(rand_hex 12)
 	AWS_REGION=us-west-2
 	if [ -f "$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" ]; then
 		# the proxy verifies SigV4 with these and forwards anonymously to s3rver
@@ -1043,6 +1061,7 @@ stack_write_env() {
 		CHARTER_SERVICE_KEY="$SERVICE_KEY" CHARTER_DASHBOARD_TOKEN="$DASHBOARD_TOKEN" \
 		STACK_TOKEN_SECRET="$TOKEN_SECRET" \
 		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+		CHARTER_STAFF_EMAIL="$STAFF_EMAIL" CHARTER_STAFF_PASSWORD="$STAFF_PASSWORD" \
 		CHARTER_DATABASE_URL="$DATABASE_URL" \
 		PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=charterd PGPASSWORD="$PG_PASSWORD" PGDATABASE=charterd \
 		STACK_PG_SOCKDIR="$PG_SOCKDIR" STACK_PG_PORT="$PG_PORT" STACK_PGPASSFILE="$STACK_DIR/pgpass" \
@@ -1072,6 +1091,8 @@ stack_load() {
 	SERVICE_KEY=$CHARTER_SERVICE_KEY DASHBOARD_TOKEN=$CHARTER_DASHBOARD_TOKEN
 	TOKEN_SECRET=${STACK_TOKEN_SECRET:-$(rand_hex 32)}
 	ADMIN_EMAIL=$CHARTER_ADMIN_EMAIL ADMIN_PASSWORD=$CHARTER_ADMIN_PASSWORD
+	STAFF_EMAIL=${CHARTER_STAFF_EMAIL:-staff@charterd.test}
+	STAFF_PASSWORD=${CHARTER_STAFF_PASSWORD:-$(rand_hex 12)}
 	DATABASE_URL=$CHARTER_DATABASE_URL PG_PORT=$STACK_PG_PORT PG_SOCKDIR=$STACK_PG_SOCKDIR
 	DYNAMO_PORT=$STACK_DYNAMO_PORT SMTP_PORT=$STACK_SMTP_PORT MAILWEB_PORT=$STACK_MAILWEB_PORT
 	PG_PASSWORD=$PGPASSWORD
@@ -1184,6 +1205,9 @@ stack_resume() {
 		esac
 	done
 	[ ${#peers[@]} -eq 0 ] || { info "peers: ${peers[*]}"; peers_start "${peers[@]}"; }
+	# a newer release may bring a role (and settings) this stack has not seen
+	pgpass_write
+	charterd_write_env
 	charterd_migrate
 	for n in "${dead[@]}"; do
 		case $n in

@@ -63,6 +63,14 @@
 #define LIMIT_UPLOAD_OPENS_BEFORE_H	2	/* hours before departure */
 #define LIMIT_UPLOAD_CLOSES_AFTER_H	72	/* hours after return */
 
+/* Staff passwords: Argon2id at least at OWASP's minimum (m=19 MiB, t=2,
+ * p=1); hashes carry their cost, and a login at a lower one rehashes. */
+#define LIMIT_ARGON2_M_KIB	19456
+#define LIMIT_ARGON2_T		2
+#define LIMIT_ARGON2_P		1
+#define LIMIT_PASSWORD_MIN	10		/* characters of a new password */
+#define LIMIT_PASSWORD_INPUT	1024		/* bytes: longer is refused */
+
 /* Start-up and bookkeeping sizes. */
 #define LIMIT_SLUG_ATTEMPTS	4		/* generated slugs collide about never */
 #define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
