@@ -565,6 +565,31 @@ answer_reason(const struct outbound_response *res, char *code,
 	    code, msg[0] ? ": " : "", msg);
 }
 
+/* What an answer means; the Id in id when it is OK. */
+static enum cloudfront_status
+read_answer(const struct outbound_response *res, size_t npaths,
+    const char *caller_ref, char *id, size_t idlen, char *err, size_t errlen)
+{
+	enum cloudfront_status st;
+	char		 code[64];
+
+	if (res->status == 200 || res->status == 201) {
+		if (cloudfront_parse_invalidation(res->body.data ?
+		    res->body.data : "", res->body.len, id, idlen) == 0) {
+			log_info("invalidation %s for %zu paths (reference %s)",
+			    id, npaths, caller_ref);
+			return CLOUDFRONT_OK;
+		}
+		/* Harmless to ask again: the same reference finds it. */
+		snprintf(err, errlen, "CloudFront: HTTP %ld but the answer is "
+		    "not a well-formed Invalidation", res->status);
+		return CLOUDFRONT_RETRY;
+	}
+	answer_reason(res, code, sizeof(code), err, errlen);
+	st = cloudfront_classify(res->status, code[0] ? code : NULL);
+	return st == CLOUDFRONT_OK ? CLOUDFRONT_RETRY : st; /* a 2xx unknown */
+}
+
 enum cloudfront_status
 cloudfront_invalidate(const struct cloudfront_config *c,
     const char *const *paths, size_t npaths, const char *caller_ref,
@@ -577,7 +602,6 @@ cloudfront_invalidate(const struct cloudfront_config *c,
 	struct outbound_request rq;
 	struct outbound_response res;
 	struct buf	 url = { 0 }, body = { 0 };
-	char		 code[64];
 	enum cloudfront_status st = CLOUDFRONT_FAIL;
 
 	memset(&res, 0, sizeof(res));
@@ -610,24 +634,7 @@ cloudfront_invalidate(const struct cloudfront_config *c,
 		st = CLOUDFRONT_RETRY;
 		goto out;
 	}
-	if (res.status == 200 || res.status == 201) {
-		if (cloudfront_parse_invalidation(res.body.data ?
-		    res.body.data : "", res.body.len, id, idlen) == 0) {
-			log_info("invalidation %s for %zu paths (reference %s)",
-			    id, npaths, caller_ref);
-			st = CLOUDFRONT_OK;
-			goto out;
-		}
-		/* Harmless to ask again: the same reference finds it. */
-		snprintf(err, errlen, "CloudFront: HTTP %ld with no "
-		    "Invalidation Id in a well-formed answer", res.status);
-		st = CLOUDFRONT_RETRY;
-		goto out;
-	}
-	answer_reason(&res, code, sizeof(code), err, errlen);
-	st = cloudfront_classify(res.status, code[0] ? code : NULL);
-	if (st == CLOUDFRONT_OK)	/* a 2xx we do not know */
-		st = CLOUDFRONT_RETRY;
+	st = read_answer(&res, npaths, caller_ref, id, idlen, err, errlen);
 out:
 	outbound_response_free(&res);
 	buf_free(&url);

@@ -231,7 +231,7 @@ eventually 10 row_is "$row" 'done'; ok $? "a 201 that is not XML: retried, then 
 is "$(requests_for "$row")" "201,201" "  two requests"
 is "$(invalidations_for "$row")" "/g/$slug,/g/$slug.html" "  one invalidation"
 check "  the malformed answer was a retry with its reason" \
-	grep -q "target=publish outbox=$row .*outcome=retry.*no Invalidation Id" "$priv/sync.log"
+	grep -q "target=publish outbox=$row .*outcome=retry.*not a well-formed Invalidation" "$priv/sync.log"
 
 # ------------------------------------------------------------------ CloudFront 400
 fault "status=400&code=InvalidArgument"
