@@ -23,6 +23,7 @@ enum kind {
 	K_STR,			/* a string; "" counts as unset */
 	K_INT,			/* a whole number in min..max */
 	K_SHA256,		/* 64 hex digits, into 32 bytes + a have flag */
+	K_KEY,			/* 64..128 hex digits, into bytes + a length */
 };
 
 struct setting {
@@ -78,6 +79,11 @@ static const struct setting settings[] = {
 	  offsetof(struct config, service_key_sha),
 	  offsetof(struct config, have_service_key), NULL, 0, 0, 0, NULL,
 	  "SHA-256 hex of the X-Service-Key for /api/" },
+	{ "CHARTER_TOKEN_SECRET", CMD_SERVE | CMD_SYNC, K_KEY,
+	  offsetof(struct config, token_secret),
+	  offsetof(struct config, token_secret_len), NULL, 0, 0, 0, NULL,
+	  "hex key (32+ bytes) crew links and feeds are derived\n"
+	  "with; serve and sync need the same one (openssl rand -hex 32)" },
 	{ "CHARTER_DASHBOARD_TOKEN_HASH", CMD_SERVE, K_SHA256,
 	  offsetof(struct config, dashboard_token_sha),
 	  offsetof(struct config, have_dashboard_token), NULL, 0, 0, 0, NULL,
@@ -170,6 +176,7 @@ static const struct {
 	{ "CHARTER_CALENDAR_TOKEN", CMD_SYNC },
 	{ "CHARTER_SMTP_URL", CMD_SYNC },
 	{ "CHARTER_ADMIN_PASSWORD", 0 },
+	{ "CHARTER_TOKEN_SECRET", CMD_SERVE | CMD_SYNC },
 };
 
 static const char *
@@ -201,6 +208,27 @@ load_int(const struct setting *s, const char *v, long long *out, char *err,
 	return 0;
 }
 
+/* A secret key in hex: 32 to 64 bytes; *len 0 when unset. */
+static int
+load_key(const struct setting *s, const char *v, unsigned char *out,
+    size_t *len, char *err, size_t errlen)
+{
+	size_t n;
+
+	*len = 0;
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	if (n % 2 != 0 || n < 64 || n > 128 || hex_decode(v, out, n / 2) == -1) {
+		snprintf(err, errlen, "%s must be 64 to 128 hexadecimal "
+		    "characters (32 to 64 random bytes, e.g. from "
+		    "`openssl rand -hex 32`)", s->name);
+		return -1;
+	}
+	*len = n / 2;
+	return 0;
+}
+
 static int
 load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 {
@@ -215,6 +243,9 @@ load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 		return 0;
 	case K_INT:
 		return load_int(s, v, (long long *)(base + s->off), err, errlen);
+	case K_KEY:
+		return load_key(s, v, (unsigned char *)(base + s->off),
+		    (size_t *)(base + s->have), err, errlen);
 	case K_SHA256:
 		*(int *)(base + s->have) = 0;
 		if (v == NULL)

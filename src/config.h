@@ -31,6 +31,11 @@ struct config {
 	const char	*default_time_zone;	/* CHARTER_DEFAULT_TIME_ZONE */
 	const char	*log_level;		/* CHARTER_LOG_LEVEL */
 
+	/* CHARTER_TOKEN_SECRET: the key magic-link and feed tokens are derived
+	 * with (src/token.h); 32..64 bytes, given as hex. len 0 when unset. */
+	unsigned char	 token_secret[64];
+	size_t		 token_secret_len;
+
 	/* SHA-256 of the service key and dashboard token; have_* = 0 when unset. */
 	unsigned char	 service_key_sha[32];
 	int		 have_service_key;

@@ -4,6 +4,7 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "changes.h"
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,6 +19,7 @@ struct serve {
 	struct listener		 listener;
 	struct tmpl_set		*tmpl;
 	struct metrics		*metrics;
+	struct changes		 changes;	/* other hosts' commits */
 };
 
 static struct tmpl_set *
@@ -37,6 +39,9 @@ serve_child(void *arg, int role)
 	struct serve *sv = arg;
 
 	(void)role;	/* every worker does the same */
+	/* The supervisor's connection is not the worker's to use or end. */
+	if (changes_fd(&sv->changes) >= 0)
+		close(changes_fd(&sv->changes));
 	worker_main(sv->cfg, sv->listener.fd, sv->tmpl, sv->metrics);
 }
 
@@ -53,6 +58,18 @@ serve_reload(void *arg)
 	sv->tmpl = fresh;
 	log_info("templates reloaded; replacing workers");
 	return 0;
+}
+
+static int
+serve_watch_fd(void *arg)
+{
+	return changes_fd(&((struct serve *)arg)->changes);
+}
+
+static void
+serve_watch(void *arg)
+{
+	changes_poll(&((struct serve *)arg)->changes);
 }
 
 static void
@@ -99,6 +116,8 @@ serve_run(const struct config *cfg)
 		.child = serve_child,
 		.reload = serve_reload,
 		.child_died = serve_child_died,
+		.watch_fd = serve_watch_fd,
+		.watch = serve_watch,
 		.arg = &sv,
 	};
 	int		 rc = -1;
@@ -115,6 +134,7 @@ serve_run(const struct config *cfg)
 		log_err("cannot map shared memory for metrics");
 		goto out;
 	}
+	changes_init(&sv.changes, cfg, sv.metrics);
 	if (FCGX_Init() != 0) {
 		log_err("FastCGI library initialisation failed");
 		goto out;
@@ -129,6 +149,7 @@ out:
 	if (rc == -1)
 		listener_unlink(&sv.listener);
 	listener_close(&sv.listener);
+	changes_close(&sv.changes);
 	tmpl_set_free(sv.tmpl);
 	return rc;
 }
