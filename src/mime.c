@@ -458,8 +458,14 @@ out:
 static int
 body(const struct mime_message *m, const char *boundary, struct buf *out)
 {
-	if (boundary == NULL)
-		return part(out, "text/plain", m->text, m->text_len);
+	if (boundary == NULL) {
+		/* The message ends with its last line's CRLF. */
+		if (part(out, "text/plain", m->text, m->text_len) == -1)
+			return -1;
+		if (out->len >= 2 && out->data[out->len - 1] == '\n')
+			return 0;
+		return buf_append(out, "\r\n", 2);
+	}
 	if (buf_printf(out, "\r\nThis is a message in MIME format: text and "
 	    "HTML.\r\n\r\n--%s\r\n", boundary) == -1 ||
 	    part(out, "text/plain", m->text, m->text_len) == -1 ||

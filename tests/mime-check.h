@@ -2,8 +2,10 @@
 #ifndef CHARTERD_MIME_CHECK_H
 #define CHARTERD_MIME_CHECK_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "utf8.h"
