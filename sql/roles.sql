@@ -138,3 +138,6 @@ GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
     outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
     outbox_next_due(text)
     TO charterd_sync;
+
+-- Mail: what a mail says about its booking (sql/009_mail.sql).
+GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;

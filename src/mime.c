@@ -495,7 +495,7 @@ mime_build(const struct mime_message *m, struct buf *out, char *err,
 		if (out->data != NULL)
 			out->data[start] = '\0';
 		snprintf(err, errlen, "out of memory building the message");
-		return -1;
+		return -2;
 	}
 	return 0;
 }

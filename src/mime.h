@@ -47,10 +47,10 @@ struct mime_message {
  * encoded-words ("=?UTF-8?B?...?=", whole characters each). Header lines
  * are folded at MIME_FOLD, and only an address or id longer than a line
  * exceeds it (never MIME_LINE_MAX). Runs of spaces in the subject become
- * one, and it is trimmed. Returns 0, or -1 with out unchanged and a
- * sentence in err saying which value cannot be sent (a control character
- * or line break in a name or the subject, invalid UTF-8, a bad address,
- * id or URL) or that memory ran out.
+ * one, and it is trimmed. Returns 0; -1 with out unchanged and a sentence
+ * in err saying which value cannot be sent (a control character or line
+ * break in a name or the subject, invalid UTF-8, a bad address, id or
+ * URL); or -2, out unchanged, when memory ran out.
  */
 int	mime_build(const struct mime_message *, struct buf *out, char *err,
 	    size_t errlen);
