@@ -463,6 +463,12 @@ test_refusals(void)
 	ok(mime_build(&m, &out, err, sizeof(err)) == -1, "a text part not "
 	    "UTF-8 is refused (%s)", err);
 	buf_free(&out);
+	m = base();
+	out.max = 300;
+	buf_puts(&out, "kept");
+	is_int(mime_build(&m, &out, err, sizeof(err)), -2, "out of room: -2");
+	is_str(buf_str(&out), "kept", "and the buffer is as it was");
+	buf_free(&out);
 }
 
 static void

@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf		 out = { 0 }, want = { 0 };
 	char			 err[256], name[MIME_NAME_MAX + 8];
 	size_t			 i, longest;
-	int			 good, fixed_addr;
+	int			 good, fixed_addr, rc;
 
 	if ((copy = malloc(size + 1)) == NULL)
 		return 0;
@@ -114,7 +114,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	good = header_ok(f[0]) && strlen(f[0]) < MIME_NAME_MAX &&
 	    header_ok(f[1]) && utf8_valid(f[2], strlen(f[2])) &&
 	    utf8_valid(f[3], strlen(f[3])) && valid_email(m.to.addr);
-	if (mime_build(&m, &out, err, sizeof(err)) == -1) {
+	rc = mime_build(&m, &out, err, sizeof(err));
+	if (rc == -2)
+		goto out;	/* out of memory: not the builder's fault */
+	if (rc == -1) {
 		/* A refusal must have a reason, and leave nothing. */
 		if (good || out.len != 0)
 			__builtin_trap();
