@@ -19,10 +19,13 @@ struct smtp {
 	/* the upload in progress */
 	const char	*data;
 	size_t		 len, off;
-	/* the server's last complete reply, lines joined by a space */
+	/* the server's reply in progress, lines joined by a space */
 	char		 reply[REPLY_MAX];
 	size_t		 replylen;
 	int		 reply_done;	/* the last line was a final one */
+	/* the last 4xx or 5xx reply: what went wrong, even when libcurl
+	 * then says QUIT and the last reply is "221 bye" */
+	char		 failure[REPLY_MAX];
 };
 
 static size_t
@@ -40,8 +43,9 @@ on_read(char *dst, size_t size, size_t n, void *arg)
 
 /*
  * libcurl hands every line the server answers to the header callback.
- * Keeps the last reply: "250-..." lines continue it, "250 ..." ends it,
- * and the next line starts a new one. Control characters become '?'.
+ * Collects a reply: "250-..." lines continue it, "250 ..." ends it, and
+ * the next line starts a new one; a final 4xx or 5xx is kept as the
+ * failure. Control characters become '?'.
  */
 static size_t
 on_reply(char *line, size_t size, size_t n, void *arg)
@@ -62,6 +66,8 @@ on_reply(char *line, size_t size, size_t n, void *arg)
 		s->reply[s->replylen++] = (unsigned char)line[i] < 0x20 ||
 		    (unsigned char)line[i] == 0x7f ? '?' : line[i];
 	s->reply[s->replylen] = '\0';
+	if (s->reply_done && (line[0] == '4' || line[0] == '5'))
+		memcpy(s->failure, s->reply, s->replylen + 1);
 	return size * n;
 }
 
@@ -156,6 +162,7 @@ transfer(struct smtp *s, int fresh, long *code, long *opened)
 	s->replylen = 0;
 	s->reply[0] = '\0';
 	s->reply_done = 0;
+	s->failure[0] = '\0';
 	s->errbuf[0] = '\0';
 	curl_easy_setopt(s->curl, CURLOPT_FRESH_CONNECT, (long)fresh);
 	rc = curl_easy_perform(s->curl);
@@ -171,12 +178,20 @@ transfer(struct smtp *s, int fresh, long *code, long *opened)
 	return rc;
 }
 
-/* The errors of a connection the server closed while it was idle. */
+/*
+ * A kept-alive connection the server closed while it was idle: it fails
+ * before any reply, or with the 421 the server sent as it hung up (RFC
+ * 5321 3.8: "closing transmission channel"; smtp-server does this after
+ * its idle timeout).
+ */
 static int
-stale(CURLcode rc)
+stale(CURLcode rc, long code)
 {
-	return rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
-	    rc == CURLE_GOT_NOTHING || rc == CURLE_WEIRD_SERVER_REPLY;
+	if (code == 421)
+		return 1;
+	return code == 0 && (rc == CURLE_SEND_ERROR ||
+	    rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+	    rc == CURLE_WEIRD_SERVER_REPLY);
 }
 
 enum smtp_rc
@@ -203,23 +218,24 @@ smtp_send(struct smtp *s, const char *from, const char *to, const char *msg,
 	curl_easy_setopt(s->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	rc = transfer(s, 0, &code, &opened);
 	/*
-	 * A reused connection the server dropped fails before any reply:
-	 * the server took nothing, so a new connection cannot duplicate.
+	 * A mail is taken only by the reply to its final ".": a reused
+	 * connection that failed before any reply, or with a 421, took
+	 * nothing, so a new connection at once cannot send it twice.
 	 */
-	if (rc != CURLE_OK && stale(rc) && code == 0 && opened == 0)
+	if (rc != CURLE_OK && opened == 0 && stale(rc, code))
 		rc = transfer(s, 1, &code, &opened);
 	if (rc == CURLE_OK) {
 		out = SMTP_SENT;
 	} else if (code >= 500 && code < 600 && rc != CURLE_LOGIN_DENIED) {
 		/* 5xx to MAIL, RCPT or DATA: it will be refused again. */
 		snprintf(why, whylen, "%s refused it: %s", s->host,
-		    s->replylen ? s->reply : "(no reply text)");
+		    s->failure[0] ? s->failure : "(no reply text)");
 		out = SMTP_REFUSED;
 	} else if (code >= 400 && code < 600) {
 		/* 4xx, or a refused login: the server or our settings,
 		 * not this mail; it waits until they are right. */
-		snprintf(why, whylen, "%s: %s", s->host, s->replylen ?
-		    s->reply : curl_easy_strerror(rc));
+		snprintf(why, whylen, "%s: %s", s->host, s->failure[0] ?
+		    s->failure : curl_easy_strerror(rc));
 	} else {
 		snprintf(why, whylen, "%s: %s", s->host, s->errbuf[0] ?
 		    s->errbuf : curl_easy_strerror(rc));
