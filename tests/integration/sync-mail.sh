@@ -137,7 +137,7 @@ nomail=$(sql "UPDATE bookings SET guest_name = 'Eve', guest_email = NULL WHERE i
 	INSERT INTO outbox (target, kind, booking_id, version, payload)
 	VALUES ('mail', 'mail.guest_confirmation', $eve, 1, '{}') RETURNING id;
 	SELECT pg_notify('charterd_outbox', '$eve');" | head -1)
-eventually 10 row_is "$nomail" done; ok $? "a booking without a guest email any more: settled, nothing to send"
+eventually 10 row_is "$nomail" "done"; ok $? "a booking without a guest email any more: settled, nothing to send"
 eventually 5 grep -q "outbox=$nomail .*state=done.*no guest email" "$STACK_LOG_DIR/sync.log"
 ok $? "with a note in the log"
 sql "DELETE FROM outbox WHERE id IN ($inj, $nomail)" # leave no dead row behind
@@ -158,7 +158,7 @@ peers_start maildev >/dev/null 2>&1
 stack_write_env
 pid_alive maildev; ok $? "maildev restarted on the same mail directory"
 eventually 30 has_mails "$down" 1; ok $? "the mail arrives once maildev is back"
-eventually 5 row_is "$drow" done; ok $? "and its row is done"
+eventually 5 row_is "$drow" "done"; ok $? "and its row is done"
 sleep 1
 is "$(mails_to "$down")" 1 "exactly once"
 is "$(mails_to "$guest")" 1 "the earlier mail is still there, once (maildev reloaded its folder)"
@@ -199,7 +199,7 @@ eventually 10 row_is "$rrow" dead; ok $? "550 from the server: the row is dead a
 like "$(sql "SELECT attempts || ' ' || last_error FROM outbox WHERE id = $rrow")" \
 	"^1 127\.0\.0\.1 refused it: 550 5\.1\.1 <reject-$run@example\.com>: no such mailbox here$" \
 	"with the server's reply text"
-eventually 15 row_is "$frow" done; ok $? "451 once: retried, then delivered"
+eventually 15 row_is "$frow" "done"; ok $? "451 once: retried, then delivered"
 like "$(sql "SELECT attempts || ' ' || coalesce(last_error, '') FROM outbox WHERE id = $frow")" '^2 $' \
 	"on the second attempt"
 grep -q "outbox=$frow .*attempt=1 outcome=retry.*451 4\.3\.0" "$peer_dir/sync.log"; ok $? "the first attempt logged the 451"
@@ -214,7 +214,7 @@ api POST /api/bookings "$(jq -nc --arg e "late-$run@example.com" --arg s "$start
 	'{guest_name: "Lee Late", guest_email: $e, starts_at: $s, ends_at: $t, vessel: "Jada",
 	  checklist: [], revenue_cents: 1, port_fee_cents: 1, captain_fee_cents: 1}')"
 lrow=$(mail_row "$(jbody .id)" mail.guest_confirmation)
-eventually 10 row_is "$lrow" done; ok $? "after the server closed the idle connection (421), the next mail goes"
+eventually 10 row_is "$lrow" "done"; ok $? "after the server closed the idle connection (421), the next mail goes"
 is "$(sql "SELECT attempts FROM outbox WHERE id = $lrow")" 1 "on its first attempt, on a new connection at once"
 is "$(grep -c "info transfer: mail: connection" "$peer_dir/sync.log")" "$((conns + 1))" "one new connection"
 grep -q "smtp://\|127.0.0.1:$port/" "$peer_dir/sync.log"; isnt $? 0 "the log never prints the SMTP URL"
