@@ -156,27 +156,101 @@ render(const struct mail_env *env, const char *base, const char *suffix,
 	return tmpl_render(env->tmpl, name, ctx, out);
 }
 
+/* What the templates made of a mail. */
+struct parts {
+	struct buf	 subject, text, html;
+};
+
+/* Renders k's subject, then (the subject as their title) its text and
+ * HTML: MAIL_OK, MAIL_REFUSED or MAIL_ERROR with why. */
+static int
+render_parts(const struct mail_env *env, const struct mail_kind *k,
+    json_t *ctx, struct parts *p, char *why, size_t whylen)
+{
+	/* A .hdr template fails on any control character in a value: a
+	 * name with a line break never reaches a header. */
+	if (render(env, k->base, "hdr", ctx, &p->subject) == -1) {
+		snprintf(why, whylen, "the subject (%s.hdr) cannot carry this "
+		    "booking's values: one holds a line break or control "
+		    "character; not sent", k->base);
+		return MAIL_REFUSED;
+	}
+	if (json_object_set_new(ctx, "title",
+	    json_string(buf_str(&p->subject))) == -1) {
+		snprintf(why, whylen, "out of memory");
+		return MAIL_ERROR;
+	}
+	if (render(env, k->base, "txt", ctx, &p->text) == -1 ||
+	    render(env, k->base, "html", ctx, &p->html) == -1) {
+		snprintf(why, whylen, "the templates %s.txt/.html did not "
+		    "render", k->base);
+		return MAIL_REFUSED;
+	}
+	return MAIL_OK;
+}
+
+/* The message from its parts, sender and recipient, into out. */
+static int
+assemble(const struct mail_env *env, const struct mail_kind *k,
+    const json_t *data, long long outbox_id, time_t now,
+    const struct mime_mailbox *from, const struct mime_mailbox *to,
+    const struct parts *p, struct mail_out *out, char *why, size_t whylen)
+{
+	struct mime_message	 m;
+	struct mime_mailbox	 reply;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(out->to, sizeof(out->to), "%s", to->addr);
+	message_id(out, k, data, outbox_id, out->from, out->message_id,
+	    sizeof(out->message_id));
+	m.from = *from;
+	m.to = *to;
+	if (k->reply_to_operator && env->contact_email != NULL &&
+	    env->contact_email[0] != '\0' &&
+	    strcmp(env->contact_email, out->from) != 0) {
+		reply.name = env->site_name;
+		reply.addr = env->contact_email;
+		m.reply_to = &reply;
+	}
+	m.subject = buf_str(&p->subject);
+	m.message_id = out->message_id;
+	m.date = now;
+	m.text = buf_str(&p->text);
+	m.text_len = p->text.len;
+	m.html = buf_str(&p->html);
+	m.html_len = p->html.len;
+	switch (mime_build(&m, &out->message, why, whylen)) {
+	case 0:
+		return MAIL_OK;
+	case -2:
+		return MAIL_ERROR;
+	default:
+		return MAIL_REFUSED;
+	}
+}
+
 int
 mail_compose(const struct mail_env *env, const struct mail_kind *k,
     const json_t *data, long long outbox_id, time_t now,
     struct mail_out *out, char *why, size_t whylen)
 {
-	struct mime_message	 m;
-	struct mime_mailbox	 reply;
-	struct buf		 subject = { 0 }, text = { 0 }, html = { 0 };
+	struct mime_mailbox	 from, to;
+	struct parts		 p;
 	char			 from_name[MIME_NAME_MAX];
 	const char		*nobody = NULL;
 	json_t			*ctx = NULL;
 	int			 bad, rc = MAIL_REFUSED;
 
 	memset(out, 0, sizeof(*out));
-	memset(&m, 0, sizeof(m));
+	memset(&p, 0, sizeof(p));
 	if (mime_parse_mailbox(env->mail_from, from_name, sizeof(from_name),
 	    out->from, sizeof(out->from)) == -1) {
 		snprintf(why, whylen, "CHARTER_MAIL_FROM is not an address");
 		goto out;
 	}
-	if (k->recipient(env, data, &m.to, &nobody) == 1) {
+	from.name = from_name;
+	from.addr = out->from;
+	if (k->recipient(env, data, &to, &nobody) == 1) {
 		snprintf(why, whylen, "%s", nobody);
 		rc = MAIL_NOBODY;
 		goto out;
@@ -187,60 +261,15 @@ mail_compose(const struct mail_env *env, const struct mail_kind *k,
 		rc = bad ? MAIL_REFUSED : MAIL_ERROR;
 		goto out;
 	}
-	/* A .hdr template fails on any control character in a value: a
-	 * name with a line break never reaches a header. */
-	if (render(env, k->base, "hdr", ctx, &subject) == -1) {
-		snprintf(why, whylen, "the subject (%s.hdr) cannot carry this "
-		    "booking's values: one holds a line break or control "
-		    "character; not sent", k->base);
+	if ((rc = render_parts(env, k, ctx, &p, why, whylen)) != MAIL_OK)
 		goto out;
-	}
-	if (json_object_set_new(ctx, "title", json_string(buf_str(&subject)))
-	    == -1) {
-		snprintf(why, whylen, "out of memory");
-		rc = MAIL_ERROR;
-		goto out;
-	}
-	if (render(env, k->base, "txt", ctx, &text) == -1 ||
-	    render(env, k->base, "html", ctx, &html) == -1) {
-		snprintf(why, whylen, "the templates %s.txt/.html did not "
-		    "render", k->base);
-		goto out;
-	}
-	snprintf(out->to, sizeof(out->to), "%s", m.to.addr);
-	message_id(out, k, data, outbox_id, out->from, out->message_id,
-	    sizeof(out->message_id));
-	m.from.name = from_name;
-	m.from.addr = out->from;
-	if (k->reply_to_operator && env->contact_email != NULL &&
-	    env->contact_email[0] != '\0' &&
-	    strcmp(env->contact_email, out->from) != 0) {
-		reply.name = env->site_name;
-		reply.addr = env->contact_email;
-		m.reply_to = &reply;
-	}
-	m.subject = buf_str(&subject);
-	m.message_id = out->message_id;
-	m.date = now;
-	m.text = buf_str(&text);
-	m.text_len = text.len;
-	m.html = buf_str(&html);
-	m.html_len = html.len;
-	switch (mime_build(&m, &out->message, why, whylen)) {
-	case 0:
-		break;
-	case -2:
-		rc = MAIL_ERROR;
-		goto out;
-	default:
-		goto out;
-	}
-	rc = MAIL_OK;
+	rc = assemble(env, k, data, outbox_id, now, &from, &to, &p, out, why,
+	    whylen);
 out:
 	json_decref(ctx);
-	buf_free(&subject);
-	buf_free(&text);
-	buf_free(&html);
+	buf_free(&p.subject);
+	buf_free(&p.text);
+	buf_free(&p.html);
 	if (rc != MAIL_OK)
 		mail_out_free(out);
 	return rc;
