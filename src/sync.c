@@ -146,7 +146,8 @@ drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
 		    job.id, job.kind, job.booking_id, job.attempts,
 		    outcome == OUTBOX_OK ? "ok" : outcome == OUTBOX_RETRY ?
 		    "retry" : "fail", rc == DB_OK ? next : "unknown", ms,
-		    ctx->error[0] ? " error=" : "", ctx->error);
+		    ctx->error[0] == '\0' ? "" : outcome == OUTBOX_OK ?
+		    " note=" : " error=", ctx->error);
 		db_outbox_job_free(&job);
 		if (rc != DB_OK)
 			return -1;
