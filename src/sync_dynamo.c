@@ -1,8 +1,11 @@
 /* sync_dynamo.c: the DynamoDB target: the crew projection as versioned items, one per booking and one per assignment */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "db_outbox.h"
 #include "dynamo.h"
 #include "dynamo_json.h"
 #include "limits.h"
@@ -273,11 +276,12 @@ withdraw(struct sync_ctx *ctx, struct dynamo *d, long long booking_id,
 
 /*
  * The booking's assignment items that the projection no longer lists
- * (the crew member withdrew or was taken off) are marked withdrawn, one
- * Query page after another.
+ * (the crew member withdrew or was taken off) are marked withdrawn, as
+ * DynamoDB has them: one Query page after another. For when sync_refs
+ * does not say which items the last delivery wrote.
  */
 static enum outbox_outcome
-withdraw_gone(struct sync_ctx *ctx, struct dynamo *d,
+withdraw_queried(struct sync_ctx *ctx, struct dynamo *d,
     const struct outbox_job *job)
 {
 	struct dynamo_result res;
@@ -301,7 +305,8 @@ withdraw_gone(struct sync_ctx *ctx, struct dynamo *d,
 		if (req == NULL || (start != NULL && json_object_set(req,
 		    "ExclusiveStartKey", start) == -1)) {
 			json_decref(req);
-			return sync_fail(ctx, OUTBOX_RETRY, "out of memory");
+			rc = sync_fail(ctx, OUTBOX_RETRY, "out of memory");
+			goto out;
 		}
 		dynamo_call(d, "Query", req, &res);
 		json_decref(req);
@@ -333,20 +338,119 @@ out:
 	return rc;
 }
 
+/* The same, for the crew ids the last delivery wrote (sync_refs). */
+static enum outbox_outcome
+withdraw_known(struct sync_ctx *ctx, struct dynamo *d,
+    const struct outbox_job *job, const json_t *before)
+{
+	enum outbox_outcome rc;
+	json_t		*id;
+	char		 sk[KEY_MAX];
+	size_t		 i;
+
+	json_array_foreach(before, i, id) {
+		snprintf(sk, sizeof(sk), "crew#%lld",
+		    (long long)json_integer_value(id));
+		if (crew_listed(job->payload, sk))
+			continue;
+		if ((rc = withdraw(ctx, d, job->booking_id, sk,
+		    job->version)) != OUTBOX_OK)
+			return rc;
+	}
+	return OUTBOX_OK;
+}
+
+json_t *
+sync_dynamo_ref_parse(const char *ref)
+{
+	json_t		*ids;
+	char		*end;
+	long long	 n;
+
+	if (ref == NULL || strncmp(ref, "crew:", 5) != 0)
+		return NULL;
+	if ((ids = json_array()) == NULL)
+		return NULL;
+	for (ref += 5; *ref != ';'; ref = end + (*end == ',')) {
+		if (*ref < '1' || *ref > '9')
+			goto bad;
+		errno = 0;
+		n = strtoll(ref, &end, 10);
+		if (errno != 0 || (*end != ',' && *end != ';') || (*end == ',' &&
+		    end[1] == ';') || json_array_append_new(ids,
+		    json_integer(n)) == -1)
+			goto bad;
+	}
+	if (ref[1] != '\0')
+		goto bad;
+	return ids;
+bad:
+	json_decref(ids);
+	return NULL;
+}
+
+int
+sync_dynamo_ref_format(const json_t *projection, struct buf *out)
+{
+	json_t		*c;
+	json_int_t	 id;
+	size_t		 i;
+
+	if (buf_puts(out, "crew:") == -1)
+		return -1;
+	json_array_foreach(json_object_get(projection, "crew"), i, c) {
+		if ((id = json_integer_value(json_object_get(c, "crew_id"))) <=
+		    0)
+			return -1;
+		if (buf_printf(out, "%s%lld", i ? "," : "", (long long)id) ==
+		    -1)
+			return -1;
+	}
+	return buf_putc(out, ';');
+}
+
+/* Writes one item per assignment the projection lists. */
+static enum outbox_outcome
+put_crew(struct sync_ctx *ctx, struct dynamo *d, const struct outbox_job *job,
+    int cancelled)
+{
+	enum outbox_outcome rc = OUTBOX_OK;
+	json_t		*item, *c;
+	size_t		 i;
+	int		 kept;
+
+	json_array_foreach(json_object_get(job->payload, "crew"), i, c) {
+		item = sync_dynamo_crew_item(job->payload, c, job->booking_id,
+		    job->version, cancelled);
+		if (item == NULL)
+			return sync_fail(ctx, OUTBOX_FAIL, "crew[%zu] cannot "
+			    "be stored as a DynamoDB item", i);
+		rc = put_item(ctx, d, item, job->version, &kept);
+		json_decref(item);
+		if (rc != OUTBOX_OK)
+			return rc;
+	}
+	return rc;
+}
+
 /*
  * Writes the booking's item first. When its condition fails, a version as
  * new is there: a newer one means this row is history (done, and nothing
  * else is written, so an old replay cannot bring back a crew member taken
  * off since); the same one means a repeat, which goes on to the crew.
+ * Then the assignments' items, then those of crew no longer listed are
+ * marked withdrawn: which ones, sync_refs says (the ids the last delivery
+ * wrote); without it DynamoDB is asked, unless this is version 1.
  */
 static enum outbox_outcome
 dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 {
 	struct dynamo	*d = state;
 	enum outbox_outcome rc;
-	json_t		*item = NULL, *c;
+	struct buf	 ref = { 0 };
+	json_t		*item = NULL, *before = NULL;
 	long long	 stored = 0;
-	size_t		 i;
+	char		 was[LIMIT_DYNAMO_REF];
 	int		 cancelled, kept;
 
 	cancelled = strcmp(job->kind, "booking.cancel") == 0;
@@ -355,9 +459,22 @@ dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 		    job->kind);
 	item = sync_dynamo_event_item(job->payload, job->booking_id,
 	    job->version, cancelled);
-	if (item == NULL)
-		return sync_fail(ctx, OUTBOX_FAIL, "the crew projection cannot "
-		    "be stored as a DynamoDB item");
+	if (item == NULL || sync_dynamo_ref_format(job->payload, &ref) == -1) {
+		rc = sync_fail(ctx, OUTBOX_FAIL, "the crew projection cannot "
+		    "be stored as DynamoDB items");
+		goto out;
+	}
+	switch (db_sync_ref_get(ctx->db, "dynamo", job->booking_id, was,
+	    sizeof(was))) {
+	case DB_OK:
+		before = sync_dynamo_ref_parse(was);	/* NULL: ask */
+		break;
+	case DB_NOT_FOUND:
+		break;
+	default:
+		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot read sync_refs");
+		goto out;
+	}
 	if ((rc = put_item(ctx, d, item, job->version, &kept)) != OUTBOX_OK)
 		goto out;
 	if (kept) {
@@ -377,21 +494,19 @@ dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 			goto out;
 		}
 	}
-	json_array_foreach(json_object_get(job->payload, "crew"), i, c) {
-		json_decref(item);
-		item = sync_dynamo_crew_item(job->payload, c, job->booking_id,
-		    job->version, cancelled);
-		if (item == NULL) {
-			rc = sync_fail(ctx, OUTBOX_FAIL, "crew[%zu] cannot be "
-			    "stored as a DynamoDB item", i);
-			goto out;
-		}
-		if ((rc = put_item(ctx, d, item, job->version, &kept)) !=
-		    OUTBOX_OK)
-			goto out;
-	}
-	rc = withdraw_gone(ctx, d, job);
+	if ((rc = put_crew(ctx, d, job, cancelled)) != OUTBOX_OK)
+		goto out;
+	if (before != NULL)
+		rc = withdraw_known(ctx, d, job, before);
+	else if (job->version > 1)
+		rc = withdraw_queried(ctx, d, job);
+	if (rc == OUTBOX_OK && db_sync_ref_put(ctx->db, "dynamo",
+	    job->booking_id, buf_str(&ref), job->version) != DB_OK)
+		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot record the crew "
+		    "written in sync_refs");
 out:
+	buf_free(&ref);
+	json_decref(before);
 	json_decref(item);
 	return rc;
 }

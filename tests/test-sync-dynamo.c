@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "dynamo.h"
 #include "dynamo_json.h"
 #include "log.h"
@@ -72,6 +73,17 @@ names(const json_t *item, char *out, size_t len)
 		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s",
 		    i ? " " : "", json_string_value(k));
 	json_decref(keys);
+}
+
+/* ok() when ids (a JSON array or NULL) is want (JSON text, or NULL). */
+static void
+same_ids(json_t *ids, const char *want, size_t i)
+{
+	json_t	*w = want ? json_loads(want, 0, NULL) : NULL;
+
+	ok(want ? ids != NULL && json_equal(ids, w) : ids == NULL,
+	    "ref #%zu %s", i, want ? want : "not understood");
+	json_decref(w);
 }
 
 static void
@@ -166,6 +178,58 @@ test_crew_items(json_t *p)
 }
 
 static void
+test_refs(json_t *p)
+{
+	static const struct {
+		const char	*ref;
+		const char	*want;		/* NULL: not understood */
+	} t[] = {
+		{ "crew:7,9;", "[7,9]" },
+		{ "crew:;", "[]" },
+		{ "crew:12;", "[12]" },
+		{ "crew:7,9", NULL },		/* cut short */
+		{ "crew:7,", NULL },
+		{ "crew:7,;", NULL },
+		{ "crew:", NULL },
+		{ "crew:0;", NULL },
+		{ "crew:-1;", NULL },
+		{ "crew:7;x", NULL },
+		{ "crew:7;;", NULL },
+		{ "crew:a;", NULL },
+		{ "crew:99999999999999999999;", NULL },
+		{ "scc:7;", NULL },
+		{ "", NULL },
+	};
+	struct buf	 b = { 0 };
+	json_t		*ids, *bad;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ids = sync_dynamo_ref_parse(t[i].ref);
+		same_ids(ids, t[i].want, i);
+		json_decref(ids);
+	}
+	ok(sync_dynamo_ref_parse(NULL) == NULL, "a NULL ref is not "
+	    "understood");
+	ok(sync_dynamo_ref_format(p, &b) == 0, "ref of the projection");
+	is_str(buf_str(&b), "crew:7,9;", "lists its crew ids");
+	ids = sync_dynamo_ref_parse(buf_str(&b));
+	same_ids(ids, "[7,9]", 99);
+	json_decref(ids);
+	buf_reset(&b);
+	bad = json_pack("{s:[]}", "crew");
+	ok(sync_dynamo_ref_format(bad, &b) == 0 && strcmp(buf_str(&b),
+	    "crew:;") == 0, "no crew: crew:;");
+	json_decref(bad);
+	buf_reset(&b);
+	bad = json_pack("{s:[{s:s}]}", "crew", "name", "no id");
+	ok(sync_dynamo_ref_format(bad, &b) == -1, "a crew entry without id "
+	    "is refused");
+	json_decref(bad);
+	buf_free(&b);
+}
+
+static void
 test_classify(void)
 {
 	static const struct {
@@ -247,6 +311,7 @@ main(void)
 	ok(p != NULL, "the projection parses");
 	test_event_item(p);
 	test_crew_items(p);
+	test_refs(p);
 	json_decref(p);
 	test_classify();
 	test_urls();
