@@ -188,7 +188,7 @@ is "$(item_field "$id" "crew#$dana" .version)" 4 "Dana's item at version 4"
 dead=$(sql "SELECT id FROM outbox WHERE target = 'dynamo' AND booking_id = $id AND version = 3")
 api POST "/api/sync/$dead/retry"
 is "$STATUS" 200 "the dead version-3 row is retried from the API"
-eventually 10 test "$(row_state "$id" 3)" = done; ok $? "an older version counts as delivered (ConditionalCheckFailed)"
+eventually 10 test "$(row_state "$id" 3)" = "done"; ok $? "an older version counts as delivered (ConditionalCheckFailed)"
 is "$(item_field "$id" event '.version | tostring')/$(item_field "$id" event .meeting_point)" "4/Dock C" \
 	"the item keeps version 4"
 is "$(item_field "$id" "crew#$eli" '.status + " " + (.version | tostring)')" "withdrawn 4" \
@@ -201,7 +201,7 @@ like "$(grep "booking $id: DynamoDB holds version 4, newer than 3" "$STACK_LOG_D
 put_newer "$id" 99 >/dev/null
 api PATCH "/api/bookings/$id" '{"vessel":"Jada"}'
 is "$(jbody .version)" 5 "PATCH to version 5 after someone wrote version 99"
-eventually 10 test "$(row_state "$id" 5)" = done; ok $? "version 5 counts as delivered"
+eventually 10 test "$(row_state "$id" 5)" = "done"; ok $? "version 5 counts as delivered"
 is "$(item_field "$id" event '.version | tostring')/$(item_field "$id" event .status)" \
 	"99/written by another writer" "the newer item is left as it is"
 

@@ -128,7 +128,9 @@ class Verifier:
             raise incomplete("Date must be in ISO-8601 'basic format'. Got "
                              "'%s'." % amz_date) from None
         now = self.clock()
-        fmt = lambda t: time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(t))
+
+        def fmt(t):
+            return time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(t))
         if stamp < now - MAX_SKEW:
             raise invalid('Signature expired: %s is now earlier than %s '
                           '(%s - 5 min.)' % (amz_date, fmt(now - MAX_SKEW),
