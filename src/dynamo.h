@@ -44,6 +44,7 @@ int	dynamo_url(const char *endpoint, const char *region, char *url,
  */
 int	dynamo_open(struct dynamo *d, const struct config *cfg,
 	    long connect_ms, long total_ms, char *err, size_t errlen);
+/* Closes the connection and frees what dynamo_open made. */
 void	dynamo_close(struct dynamo *d);
 
 /*

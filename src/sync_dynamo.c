@@ -434,13 +434,73 @@ put_crew(struct sync_ctx *ctx, struct dynamo *d, const struct outbox_job *job,
 }
 
 /*
- * Writes the booking's item first. When its condition fails, a version as
- * new is there: a newer one means this row is history (done, and nothing
- * else is written, so an old replay cannot bring back a crew member taken
- * off since); the same one means a repeat, which goes on to the crew.
- * Then the assignments' items, then those of crew no longer listed are
- * marked withdrawn: which ones, sync_refs says (the ids the last delivery
- * wrote); without it DynamoDB is asked, unless this is version 1.
+ * Writes the booking's item. When its condition fails, a version as new
+ * is there: a newer one means this row is history (*history = 1: done,
+ * and nothing else may be written, so an old replay cannot bring back a
+ * crew member taken off since); the same one means a repeat, which goes
+ * on to the crew.
+ */
+static enum outbox_outcome
+put_event(struct sync_ctx *ctx, struct dynamo *d, const struct outbox_job *job,
+    int cancelled, int *history)
+{
+	enum outbox_outcome rc;
+	json_t		*item;
+	long long	 stored = 0;
+	int		 kept = 0;
+
+	*history = 0;
+	item = sync_dynamo_event_item(job->payload, job->booking_id,
+	    job->version, cancelled);
+	if (item == NULL)
+		return sync_fail(ctx, OUTBOX_FAIL, "the crew projection cannot "
+		    "be stored as a DynamoDB item");
+	rc = put_item(ctx, d, item, job->version, &kept);
+	json_decref(item);
+	if (rc != OUTBOX_OK || !kept)
+		return rc;
+	if ((rc = stored_version(ctx, d, job->booking_id, &stored)) !=
+	    OUTBOX_OK)
+		return rc;
+	if (stored > job->version) {
+		log_info("booking %lld: DynamoDB holds version %lld, newer than "
+		    "%d: nothing written", job->booking_id, stored,
+		    job->version);
+		*history = 1;
+	} else if (stored < job->version)
+		/* changed between the two calls: look again later */
+		return sync_fail(ctx, OUTBOX_RETRY, "PutItem: condition failed, "
+		    "yet version %lld is stored", stored);
+	return OUTBOX_OK;
+}
+
+/* The crew ids the last delivery wrote, from sync_refs: *before is NULL
+ * when there is no usable record (DynamoDB is asked then). */
+static enum outbox_outcome
+crew_before(struct sync_ctx *ctx, const struct outbox_job *job,
+    json_t **before)
+{
+	char	 was[LIMIT_DYNAMO_REF];
+
+	*before = NULL;
+	switch (db_sync_ref_get(ctx->db, "dynamo", job->booking_id, was,
+	    sizeof(was))) {
+	case DB_OK:
+		*before = sync_dynamo_ref_parse(was);
+		return OUTBOX_OK;
+	case DB_NOT_FOUND:
+		return OUTBOX_OK;
+	default:
+		return sync_fail(ctx, OUTBOX_RETRY, "cannot read sync_refs");
+	}
+}
+
+/*
+ * The booking's item first (see put_event), then the assignments' items,
+ * then those of crew no longer listed are marked withdrawn: which ones,
+ * sync_refs says (the ids the last delivery wrote); without it DynamoDB
+ * is asked, unless this is version 1. Last, sync_refs is brought up to
+ * date.
  */
 static enum outbox_outcome
 dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
@@ -448,53 +508,21 @@ dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	struct dynamo	*d = state;
 	enum outbox_outcome rc;
 	struct buf	 ref = { 0 };
-	json_t		*item = NULL, *before = NULL;
-	long long	 stored = 0;
-	char		 was[LIMIT_DYNAMO_REF];
-	int		 cancelled, kept;
+	json_t		*before = NULL;
+	int		 cancelled, history;
 
 	cancelled = strcmp(job->kind, "booking.cancel") == 0;
 	if (!cancelled && strcmp(job->kind, "booking.upsert") != 0)
 		return sync_fail(ctx, OUTBOX_FAIL, "no DynamoDB item for %s",
 		    job->kind);
-	item = sync_dynamo_event_item(job->payload, job->booking_id,
-	    job->version, cancelled);
-	if (item == NULL || sync_dynamo_ref_format(job->payload, &ref) == -1) {
-		rc = sync_fail(ctx, OUTBOX_FAIL, "the crew projection cannot "
-		    "be stored as DynamoDB items");
+	if (sync_dynamo_ref_format(job->payload, &ref) == -1) {
+		rc = sync_fail(ctx, OUTBOX_FAIL, "a crew entry has no crew_id");
 		goto out;
 	}
-	switch (db_sync_ref_get(ctx->db, "dynamo", job->booking_id, was,
-	    sizeof(was))) {
-	case DB_OK:
-		before = sync_dynamo_ref_parse(was);	/* NULL: ask */
-		break;
-	case DB_NOT_FOUND:
-		break;
-	default:
-		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot read sync_refs");
-		goto out;
-	}
-	if ((rc = put_item(ctx, d, item, job->version, &kept)) != OUTBOX_OK)
-		goto out;
-	if (kept) {
-		if ((rc = stored_version(ctx, d, job->booking_id, &stored)) !=
-		    OUTBOX_OK)
-			goto out;
-		if (stored > job->version) {
-			log_info("booking %lld: DynamoDB holds version %lld, "
-			    "newer than %d: nothing written", job->booking_id,
-			    stored, job->version);
-			goto out;
-		}
-		if (stored < job->version) {
-			/* changed between the two calls: look again later */
-			rc = sync_fail(ctx, OUTBOX_RETRY, "PutItem: condition "
-			    "failed, yet version %lld is stored", stored);
-			goto out;
-		}
-	}
-	if ((rc = put_crew(ctx, d, job, cancelled)) != OUTBOX_OK)
+	if ((rc = crew_before(ctx, job, &before)) != OUTBOX_OK ||
+	    (rc = put_event(ctx, d, job, cancelled, &history)) != OUTBOX_OK ||
+	    history ||
+	    (rc = put_crew(ctx, d, job, cancelled)) != OUTBOX_OK)
 		goto out;
 	if (before != NULL)
 		rc = withdraw_known(ctx, d, job, before);
@@ -507,7 +535,6 @@ dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 out:
 	buf_free(&ref);
 	json_decref(before);
-	json_decref(item);
 	return rc;
 }
 
