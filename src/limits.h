@@ -46,6 +46,14 @@
 #define LIMIT_OUT_SYNC_TOTAL_MS		30000
 #define LIMIT_SYNC_RECONNECT_MS	2000		/* sync waits this between tries */
 
+/* The SCC and calendar targets (src/sync_rest.c): their answers are small
+ * JSON objects; what a refusal said is kept in last_error cut to
+ * LIMIT_SYNC_MESSAGE_LEN bytes; the ids they hand back are at most
+ * LIMIT_SYNC_REF_LEN bytes (sync_refs). */
+#define LIMIT_SYNC_ANSWER_BYTES	(64 * 1024)
+#define LIMIT_SYNC_MESSAGE_LEN	200
+#define LIMIT_SYNC_REF_LEN	128
+
 /* Process lifecycle (src/prefork.c, src/listener.c) */
 #define LIMIT_CHILDREN		256		/* CHARTER_WORKERS at most */
 #define LIMIT_BACKLOG		1024		/* listen() queue */
