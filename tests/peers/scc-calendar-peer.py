@@ -36,6 +36,7 @@ Prints "ready <port>" once it listens.
 """
 
 import argparse
+import copy
 import hashlib
 import hmac
 import json
@@ -295,7 +296,7 @@ class Handler(BaseHTTPRequestHandler):
             STATE.next_id[api] += 1
             # unique across restarts: charterd may still hold an old id
             nid = "%s%s-%d" % ("evt_" if api == "scc" else "cal-", STATE.run, STATE.next_id[api])
-            records[nid] = {"api": api, "id": nid, "booking_id": booking, "data": body,
+            records[nid] = {"api": api, "id": nid, "booking_id": booking, "data": copy.deepcopy(body),
                             "created_at": now, "updated_at": now, "updates": 0}
             return 201, enc({"id": nid})
         rec = records.get(rid)
@@ -304,9 +305,9 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET":
             return 200, enc(rec["data"])
         if api == "scc" and method == "PATCH":
-            rec["data"].update(body)
+            rec["data"].update(copy.deepcopy(body))
         elif api == "calendar" and method == "PUT":
-            rec["data"] = body
+            rec["data"] = copy.deepcopy(body)
         elif api == "calendar" and method == "DELETE":
             del records[rid]
             return 204, b""
