@@ -96,8 +96,8 @@ cal_open(struct sync_ctx *ctx, void **state)
 	r->cancel_deletes = 1;
 	r->auth_name = "X-Dashboard-Token";
 	r->auth_value = cfg->calendar_token;
-	r->auth_refused = "the calendar refused the dashboard token "
-	    "(CHARTER_CALENDAR_TOKEN)";
+	r->auth_what = "dashboard token";
+	r->auth_setting = "CHARTER_CALENDAR_TOKEN";
 	if (sync_rest_open(ctx, r, cfg->calendar_url, "/calendar") == -1) {
 		free(r);
 		return -1;

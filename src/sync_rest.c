@@ -34,8 +34,8 @@ sync_rest_open(struct sync_ctx *ctx, struct sync_rest *r, const char *base_url,
 		return -1;
 	}
 	if (r->auth_value == NULL || r->auth_value[0] == '\0') {
-		sync_fail(ctx, OUTBOX_FAIL, "%s: no %s is set", r->who,
-		    r->auth_name);
+		sync_fail(ctx, OUTBOX_FAIL, "%s: %s is not set", r->who,
+		    r->auth_setting);
 		return -1;
 	}
 	n = strlen(base_url);
@@ -275,9 +275,9 @@ rest_judge(struct sync_ctx *ctx, struct sync_rest *r, const char *what,
 	sync_rest_message(c->resp.body.data, c->resp.body.len, r->auth_value,
 	    msg, sizeof(msg));
 	if (st == 401 || st == 403)
-		return sync_fail(ctx, OUTBOX_FAIL, "%s (%s answered %ld to "
-		    "the %s)%s%s", r->auth_refused, r->who, st, what,
-		    msg[0] ? ": " : "", msg);
+		return sync_fail(ctx, OUTBOX_FAIL, "%s refused the %s (%ld to "
+		    "the %s%s%s); check %s", r->who, r->auth_what, st, what,
+		    msg[0] ? ": " : "", msg, r->auth_setting);
 	return sync_fail(ctx, o, "%s answered %ld to the %s%s%s", r->who, st,
 	    what, msg[0] ? ": " : "", msg);
 }

@@ -23,7 +23,8 @@ struct sync_rest {
 	int		 cancel_deletes;	/* 1: a cancel is a DELETE */
 	const char	*auth_name;	/* "X-Service-Key" */
 	const char	*auth_value;	/* sent; never logged, never kept */
-	const char	*auth_refused;	/* the reason for a 401 or 403 */
+	const char	*auth_what;	/* in messages: "service key" */
+	const char	*auth_setting;	/* where it is set: "CHARTER_SCC_SERVICE_KEY" */
 	char		*collection;	/* base URL + path (sync_rest_open) */
 	struct outbound	*out;
 };

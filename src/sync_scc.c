@@ -106,8 +106,8 @@ scc_open(struct sync_ctx *ctx, void **state)
 	r->cancel_deletes = 0;
 	r->auth_name = "X-Service-Key";
 	r->auth_value = cfg->scc_service_key;
-	r->auth_refused = "SCC refused the service key "
-	    "(CHARTER_SCC_SERVICE_KEY)";
+	r->auth_what = "service key";
+	r->auth_setting = "CHARTER_SCC_SERVICE_KEY";
 	if (sync_rest_open(ctx, r, cfg->scc_url, "/api/events") == -1) {
 		free(r);
 		return -1;
