@@ -45,7 +45,10 @@ void	sync_rest_close(struct sync_rest *);
  * create is marked in sync_refs before it is sent, so a retry after a
  * crash resumes it with the same key (then updates, in case the record
  * was made from an older version). A record the API no longer has is
- * made again on update and counts as gone on cancel. OUTBOX_OK,
+ * made again on update and counts as gone on cancel. This assumes the API
+ * keeps an answer under its key once it acted on the request (as Stripe's
+ * keys do), not a refusal (400, 401) that a fix and a retry should get
+ * past. OUTBOX_OK,
  * OUTBOX_RETRY (transport, 408, 425, 429, 5xx) or OUTBOX_FAIL (another
  * answer, its message in ctx->error).
  */
