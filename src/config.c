@@ -23,6 +23,7 @@ enum kind {
 	K_STR,			/* a string; "" counts as unset */
 	K_INT,			/* a whole number in min..max */
 	K_SHA256,		/* 64 hex digits, into 32 bytes + a have flag */
+	K_KEY,			/* 64..128 hex digits, into bytes + a length */
 };
 
 struct setting {
@@ -78,6 +79,11 @@ static const struct setting settings[] = {
 	  offsetof(struct config, service_key_sha),
 	  offsetof(struct config, have_service_key), NULL, 0, 0, 0, NULL,
 	  "SHA-256 hex of the X-Service-Key for /api/" },
+	{ "CHARTER_TOKEN_SECRET", CMD_SERVE | CMD_SYNC, K_KEY,
+	  offsetof(struct config, token_secret),
+	  offsetof(struct config, token_secret_len), NULL, 0, 0, 0, NULL,
+	  "hex key (32+ bytes) crew links and feeds are derived\n"
+	  "with; serve and sync need the same one (openssl rand -hex 32)" },
 	{ "CHARTER_DASHBOARD_TOKEN_HASH", CMD_SERVE, K_SHA256,
 	  offsetof(struct config, dashboard_token_sha),
 	  offsetof(struct config, have_dashboard_token), NULL, 0, 0, 0, NULL,
@@ -105,6 +111,18 @@ static const struct setting settings[] = {
 	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
 	    "how long a worker may reuse a rendered guest page\n"
 	    "(1000; 0 = never; changes on this host drop it at once)"),
+	INT("CHARTER_INSECURE_COOKIES", CMD_SERVE, insecure_cookies, 0, 0, 1,
+	    "1: the staff session cookie without Secure and __Host-, for\n"
+	    "a demo on plain http only (0)"),
+	INT("CHARTER_SESSION_IDLE_MIN", CMD_SERVE, session_idle_min, 120, 5,
+	    1440, "a staff session ends after this many idle minutes (120)"),
+	INT("CHARTER_SESSION_MAX_HOURS", CMD_SERVE, session_max_hours, 12, 1,
+	    720, "and this many hours after login at the latest (12)"),
+	INT("CHARTER_LOGIN_FREE_FAILURES", CMD_SERVE, login_free_failures, 5,
+	    1, 100, "failed logins per account or address before each\n"
+	    "further one waits 2, 4, 8 ... seconds (5)"),
+	INT("CHARTER_LOGIN_MAX_WAIT_S", CMD_SERVE, login_max_wait_s, 900, 1,
+	    86400, "the longest such wait (900)"),
 	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,
 	    1000, "deliveries tried before a row is dead (20)"),
 	INT("CHARTER_SYNC_BACKOFF_MS", CMD_SYNC, sync_backoff_ms, 1000, 1,
@@ -170,6 +188,7 @@ static const struct {
 	{ "CHARTER_CALENDAR_TOKEN", CMD_SYNC },
 	{ "CHARTER_SMTP_URL", CMD_SYNC },
 	{ "CHARTER_ADMIN_PASSWORD", 0 },
+	{ "CHARTER_TOKEN_SECRET", CMD_SERVE | CMD_SYNC },
 };
 
 static const char *
@@ -201,6 +220,27 @@ load_int(const struct setting *s, const char *v, long long *out, char *err,
 	return 0;
 }
 
+/* A secret key in hex: 32 to 64 bytes; *len 0 when unset. */
+static int
+load_key(const struct setting *s, const char *v, unsigned char *out,
+    size_t *len, char *err, size_t errlen)
+{
+	size_t n;
+
+	*len = 0;
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	if (n % 2 != 0 || n < 64 || n > 128 || hex_decode(v, out, n / 2) == -1) {
+		snprintf(err, errlen, "%s must be 64 to 128 hexadecimal "
+		    "characters (32 to 64 random bytes, e.g. from "
+		    "`openssl rand -hex 32`)", s->name);
+		return -1;
+	}
+	*len = n / 2;
+	return 0;
+}
+
 static int
 load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 {
@@ -215,6 +255,9 @@ load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 		return 0;
 	case K_INT:
 		return load_int(s, v, (long long *)(base + s->off), err, errlen);
+	case K_KEY:
+		return load_key(s, v, (unsigned char *)(base + s->off),
+		    (size_t *)(base + s->have), err, errlen);
 	case K_SHA256:
 		*(int *)(base + s->have) = 0;
 		if (v == NULL)

@@ -31,6 +31,11 @@ struct config {
 	const char	*default_time_zone;	/* CHARTER_DEFAULT_TIME_ZONE */
 	const char	*log_level;		/* CHARTER_LOG_LEVEL */
 
+	/* CHARTER_TOKEN_SECRET: the key magic-link and feed tokens are derived
+	 * with (src/token.h); 32..64 bytes, given as hex. len 0 when unset. */
+	unsigned char	 token_secret[64];
+	size_t		 token_secret_len;
+
 	/* SHA-256 of the service key and dashboard token; have_* = 0 when unset. */
 	unsigned char	 service_key_sha[32];
 	int		 have_service_key;
@@ -48,6 +53,13 @@ struct config {
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
 	long long	 photo_quota;		/* CHARTER_PHOTO_QUOTA */
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
+
+	/* Staff sessions and logins (/admin). */
+	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */
+	long long	 session_idle_min;	/* CHARTER_SESSION_IDLE_MIN */
+	long long	 session_max_hours;	/* CHARTER_SESSION_MAX_HOURS */
+	long long	 login_free_failures;	/* CHARTER_LOGIN_FREE_FAILURES */
+	long long	 login_max_wait_s;	/* CHARTER_LOGIN_MAX_WAIT_S */
 
 	/* charterd sync: the queue, and the targets' settings. */
 	long long	 sync_max_attempts;	/* CHARTER_SYNC_MAX_ATTEMPTS */

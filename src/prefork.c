@@ -409,17 +409,26 @@ check_successor(struct sup *s)
 static void
 wait_event(struct sup *s)
 {
-	struct pollfd	 fds[2];
+	struct pollfd	 fds[3];
 	struct timespec	 ts, *tp = NULL;
 	long long	 now = mono_ms(), until = -1;
 	nfds_t		 n = 0;
+	int		 fd;
 
 	fds[n].fd = s->ready_r;
 	fds[n++].events = POLLIN;
+	if (s->pf->watch != NULL) {
+		if (s->pf->watch_fd != NULL && (fd = s->pf->watch_fd(s->pf->arg)) >= 0) {
+			fds[n].fd = fd;
+			fds[n++].events = POLLIN;
+		}
+		until = now + LIMIT_WATCH_MS;
+	}
 	if (s->ho.fd != -1) {
 		fds[n].fd = s->ho.fd;
 		fds[n++].events = POLLIN;
-		until = s->ho.deadline * 1000;
+		if (until == -1 || s->ho.deadline * 1000 < until)
+			until = s->ho.deadline * 1000;
 	}
 	if (s->respawn_at > now && (until == -1 || s->respawn_at < until))
 		until = s->respawn_at;
@@ -540,6 +549,8 @@ prefork_run(const struct prefork *pf)
 	top_up(&s);
 	while (!got_term) {
 		wait_event(&s);
+		if (pf->watch != NULL)
+			pf->watch(pf->arg);
 		if (got_chld) {
 			got_chld = 0;
 			reap(&s, 1);

@@ -22,6 +22,14 @@ struct prefork {
 	int		(*reload)(void *arg);
 	/* A child died without being asked to (NULL: nothing). */
 	void		(*child_died)(void *arg);
+	/*
+	 * Optional: a descriptor the supervisor also waits on (-1: none at
+	 * the moment), and what to do when it is readable, or at least every
+	 * LIMIT_WATCH_MS (so a lost connection is made again). serve listens
+	 * here for changes committed on other hosts.
+	 */
+	int		(*watch_fd)(void *arg);
+	void		(*watch)(void *arg);
 	void		 *arg;
 };
 
