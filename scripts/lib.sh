@@ -6,6 +6,7 @@
 # A "stack" is one directory ($STACK_DIR) holding everything a running charterd needs:
 #   pg/         private PostgreSQL cluster (data/, sock/, postgres.log; owned by postgres)
 #   s3/ dynamo/ mail/   peer data          publish/g/   guest pages (CHARTER_PUBLISH_DIR)
+#   (the SCC and calendar peer, sccpeer, keeps its records in memory)
 #   nginx/      nginx prefix (nginx.conf, logs/, tmp/)
 #   share/      copies of static/, templates/, sql/ when services cannot read the checkout
 #   log/        one log per process          run/<name>.pid   "pid starttime" per process
@@ -449,6 +450,7 @@ nginx_start() {
 PEERS="s3rver s3proxy dynalite maildev"
 PEERS+=" cloudfront" # the CloudFront peer: see site_generate
 PEERS+=" dynproxy" # after dynalite: it creates the table through the proxy
+PEERS+=" sccpeer" # the SCC and calendar peer: see sccpeer_generate
 
 # peers_start [NAME...]: start the given peers (default: all of $PEERS) on the ports
 # chosen by stack_generate (or read back by stack_load) and wait until each listens.
@@ -458,6 +460,7 @@ peers_start() {
 	local proxy="$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" cfg=() n
 	local want=" ${*:-$PEERS} "
 	[ -n "${CLOUDFRONT_PORT:-}" ] || want=${want/ cloudfront / } # a stack made before it
+	[ -n "${SCCPEER_PORT:-}" ] || want=${want/ sccpeer / } # a stack made before it
 	[ -x "$bin/s3rver" ] || die "node_modules missing; run npm ci in $CHARTER_SRCDIR"
 	[ -f "$cors" ] && cfg=("$cors")
 	# The verifying proxy checks SigV4 with our keys and forwards anonymously;
@@ -487,6 +490,7 @@ peers_start() {
 		maildev)
 			start_bg maildev "$bin/maildev" --smtp "$SMTP_PORT" --web "$MAILWEB_PORT" \
 				--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$STACK_DIR/mail" ;;
+		sccpeer) sccpeer_start ;;
 		cloudfront) site_peer_start ;;
 		*) die "peers_start: unknown peer $n" ;;
 		esac
@@ -505,6 +509,7 @@ peers_start() {
 		maildev)
 			wait_port "$SMTP_PORT" 30 maildev || die "maildev did not start (log/maildev.log)"
 			wait_port "$MAILWEB_PORT" 30 maildev || die "maildev web UI did not start" ;;
+		sccpeer) wait_port "$SCCPEER_PORT" 30 sccpeer || die "the SCC and calendar peer did not start (log/sccpeer.log)" ;;
 		cloudfront)
 			wait_log "$STACK_DIR/log/cloudfront.log" ready 30 cloudfront || die "CloudFront peer did not start (log/cloudfront.log)"
 			wait_port "$CLOUDFRONT_PORT" 10 cloudfront || die "CloudFront peer not listening" ;;
@@ -533,6 +538,13 @@ dynproxy_start() {
 	start_bg dynproxy /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/dynamo-verify-proxy.py" \
 		--listen "127.0.0.1:$DYNPROXY_PORT" --upstream "http://127.0.0.1:$DYNAMO_PORT" \
 		--access-key "$AWS_KEY_ID" --secret-key "$AWS_SECRET" --region "$AWS_REGION" "${control[@]}"
+}
+
+# sccpeer_start: our SCC and calendar peer; it is given the keys' SHA-256 only.
+sccpeer_start() {
+	start_bg sccpeer /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/scc-calendar-peer.py" \
+		--listen "127.0.0.1:$SCCPEER_PORT" --scc-key-sha256 "$(sha256_hex "$SCC_SERVICE_KEY")" \
+		--calendar-token-sha256 "$(sha256_hex "$CALENDAR_TOKEN")" --scc-prefix /prod --calendar-prefix /jada
 }
 
 # dynamo_create_table: `charterd dynamo create-table` through $DYNAMO_ENDPOINT (the proxy),
@@ -726,7 +738,9 @@ charterd_write_env() {
 		CHARTER_AWS_REGION="$AWS_REGION" \
 		CHARTER_S3_PATH_STYLE=1 \
 		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
-		AWS_SECRET_ACCESS_KEY="$AWS_SECRET"
+		AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_SCC_URL="$SCC_URL" CHARTER_SCC_SERVICE_KEY="$SCC_SERVICE_KEY" \
+		CHARTER_CALENDAR_URL="$CALENDAR_URL" CHARTER_CALENDAR_TOKEN="$CALENDAR_TOKEN"
 	# migrate: database + sql dir, and the admin login to bootstrap (if it does that).
 	write_envfile "$STACK_DIR/migrate.env" \
 		CHARTER_DATABASE_URL="$OWNER_DB_URL" \
@@ -1131,12 +1145,29 @@ stack_generate() {
 	DYNAMO_ENDPOINT="http://127.0.0.1:$DYNPROXY_PORT" # dynalite checks no signature; the proxy does
 	SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" MAIL_UI="http://127.0.0.1:$MAILWEB_PORT/"
 	site_generate
+	sccpeer_generate "${ports[@]}" "${CLOUDFRONT_PORT:-}"
+}
+
+# sccpeer_generate PORT...: a port for the SCC and calendar peer other than PORT...,
+# and the keys it checks (tests/peers/scc-calendar-peer.py).
+sccpeer_generate() {
+	SCCPEER_PORT=$(free_ports 12 | grep -vxF -f <(printf '%s\n' "$@" | grep .) | head -n 1)
+	[ -n "$SCCPEER_PORT" ] || die "no free port for the SCC and calendar peer"
+	SCC_SERVICE_KEY=$(rand_hex 32) CALENDAR_TOKEN=$(rand_hex 32)
+	sccpeer_urls
+}
+
+# sccpeer_urls: SCC's URL (the peer's stand-in for API Gateway's, stage /prod), the
+# calendar's, and the peer's control URL that tests read (never charterd).
+sccpeer_urls() {
+	SCC_URL="http://127.0.0.1:$SCCPEER_PORT/prod" CALENDAR_URL="http://127.0.0.1:$SCCPEER_PORT/jada"
+	SCCPEER_URL="http://127.0.0.1:$SCCPEER_PORT/_peer"
 }
 
 # stack_write_env: $STACK_DIR/stack.env, everything tests and scripts need.
 stack_write_env() {
 	local n pids=()
-	for n in postgres s3rver s3proxy dynalite maildev charterd sync nginx; do
+	for n in postgres s3rver s3proxy dynalite maildev sccpeer charterd sync nginx; do
 		pids+=("STACK_PID_$(echo "$n" | tr a-z A-Z)=$(pid_of "$n" || true)")
 	done
 	write_envfile "$STACK_DIR/stack.env" \
@@ -1163,6 +1194,9 @@ stack_write_env() {
 		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
 		CHARTER_DYNAMO_RAW_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" STACK_DYNPROXY_PORT="${DYNPROXY_PORT:-}" \
 		CHARTER_SMTP_URL="$SMTP_URL" CHARTER_MAIL_UI="$MAIL_UI" \
+		CHARTER_SCC_URL="$SCC_URL" CHARTER_SCC_SERVICE_KEY="$SCC_SERVICE_KEY" \
+		CHARTER_CALENDAR_URL="$CALENDAR_URL" CHARTER_CALENDAR_TOKEN="$CALENDAR_TOKEN" \
+		CHARTER_SCC_PEER_URL="$SCCPEER_URL" STACK_SCCPEER_PORT="$SCCPEER_PORT" \
 		CHARTER_CHROMIUM="${CHARTER_CHROMIUM:-$(command -v chromium || true)}" \
 		STACK_SITE_BUCKET="$SITE_BUCKET" STACK_CLOUDFRONT_PORT="${CLOUDFRONT_PORT:-}" \
 		STACK_CLOUDFRONT_DISTRIBUTION="$CLOUDFRONT_DIST" \
@@ -1193,11 +1227,14 @@ stack_load() {
 	DYNPROXY_PORT=${STACK_DYNPROXY_PORT:-} # empty: a stack from before the DynamoDB proxy
 	SMTP_URL=$CHARTER_SMTP_URL MAIL_UI=$CHARTER_MAIL_UI
 	CLOUDFRONT_PORT=${STACK_CLOUDFRONT_PORT:-}
+	SCCPEER_PORT=${STACK_SCCPEER_PORT:-} SCC_SERVICE_KEY=${CHARTER_SCC_SERVICE_KEY:-}
+	CALENDAR_TOKEN=${CHARTER_CALENDAR_TOKEN:-}
+	sccpeer_urls
 	STACK_TEMPLATE_DIR=$CHARTER_TEMPLATE_DIR STACK_SQL_DIR=$CHARTER_SQL_DIR
 	STACK_STATIC_DIR=${CHARTER_STATIC_DIR:-$CHARTER_SRCDIR/static}
 }
 
-STACK_SERVICES="postgres s3rver s3proxy dynalite maildev charterd nginx"
+STACK_SERVICES="postgres s3rver s3proxy dynalite maildev sccpeer charterd nginx"
 STACK_SERVICES+=" dynproxy"
 
 # stack_status: 0 all up; 1 nothing/partly up but charterd is the only casualty
@@ -1208,6 +1245,7 @@ stack_status() {
 	for n in $STACK_SERVICES; do
 		[ "$n" = s3proxy ] && [ ! -f "$STACK_DIR/run/s3proxy.pid" ] && continue
 		[ "$n" = dynproxy ] && [ ! -f "$STACK_DIR/run/dynproxy.pid" ] && continue
+		[ "$n" = sccpeer ] && [ ! -f "$STACK_DIR/run/sccpeer.pid" ] && continue
 		pid_alive "$n" || dead+=("$n")
 	done
 	if [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then dead+=(sync); fi
@@ -1259,6 +1297,7 @@ stack_ports() {
 	dynalite) echo "$DYNAMO_PORT" ;;
 	dynproxy) echo "${DYNPROXY_PORT:-}" ;;
 	maildev) echo "$SMTP_PORT $MAILWEB_PORT" ;;
+	sccpeer) echo "$SCCPEER_PORT" ;;
 	charterd) [ -n "${FCGI_SOCK:-}" ] || echo "$FCGI_PORT" ;;
 	nginx) echo "$PUBLIC_PORT $API_PORT" ;;
 	esac
@@ -1275,6 +1314,7 @@ stack_resume() {
 	for n in $STACK_SERVICES; do
 		[ "$n" = s3proxy ] && [ -z "$S3PROXY_PORT" ] && continue
 		[ "$n" = dynproxy ] && [ -z "$DYNPROXY_PORT" ] && continue
+		[ "$n" = sccpeer ] && [ -z "$SCCPEER_PORT" ] && continue # a stack older than it
 		if [ "$n" = charterd ] && [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then
 			dead+=(charterd)
 			continue
@@ -1297,7 +1337,7 @@ stack_resume() {
 	for n in "${dead[@]}"; do
 		case $n in
 		postgres) info "PostgreSQL on 127.0.0.1:$PG_PORT (existing cluster)"; pg_start ;;
-		s3rver|s3proxy|dynalite|maildev|dynproxy) peers+=("$n") ;;
+		s3rver|s3proxy|dynalite|maildev|dynproxy|sccpeer) peers+=("$n") ;;
 		esac
 	done
 	[ ${#peers[@]} -eq 0 ] || { info "peers: ${peers[*]}"; peers_start "${peers[@]}"; }
@@ -1330,6 +1370,7 @@ stack_down() {
 	stop_proc nginx QUIT 10
 	charterd_stop
 	for n in maildev dynalite s3proxy s3rver; do stop_proc "$n" TERM 5; done
+	stop_proc sccpeer TERM 5
 	pg_stop
 	# anything else that was recorded (future services)
 	for f in "$STACK_DIR"/run/*.pid; do

@@ -55,6 +55,14 @@
 #define LIMIT_DYNAMO_WAIT_S	120		/* create-table waits this for ACTIVE */
 #define LIMIT_DYNAMO_REF	4096		/* crew ids in sync_refs; longer: Query */
 
+/* The SCC and calendar targets (src/sync_rest.c): their answers are small
+ * JSON objects; what a refusal said is kept in last_error cut to
+ * LIMIT_SYNC_MESSAGE_LEN bytes; the ids they hand back are at most
+ * LIMIT_SYNC_REF_LEN bytes (sync_refs). */
+#define LIMIT_SYNC_ANSWER_BYTES	(64 * 1024)
+#define LIMIT_SYNC_MESSAGE_LEN	200
+#define LIMIT_SYNC_REF_LEN	128
+
 /* Process lifecycle (src/prefork.c, src/listener.c) */
 #define LIMIT_CHILDREN		256		/* CHARTER_WORKERS at most */
 #define LIMIT_BACKLOG		1024		/* listen() queue */
