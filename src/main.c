@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "gc.h"
 #include "log.h"
 #include "migrate.h"
 #include "publish.h"
@@ -64,6 +65,14 @@ cmd_publish(const struct config *cfg, int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+static int
+cmd_gc(const struct config *cfg, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return gc_run(cfg) == 0 ? 0 : 1;
+}
+
 static const struct command commands[] = {
 	{ "serve", CMD_SERVE, "--check", "run the FastCGI server (prefork workers)",
 	  "usage: charterd serve [--check]\n\n"
@@ -93,6 +102,17 @@ static const struct command commands[] = {
 	  "removes the files of cancelled ones (creating the folders); run it\n"
 	  "after changing templates. Reads as charterd_guest.\n",
 	  cmd_publish },
+	{ "gc", CMD_GC, "", "delete photo uploads that were never completed",
+	  "usage: charterd gc\n\n"
+	  "One pass: every photo reservation whose upload URL expired without\n"
+	  "a complete has its object deleted from the photo bucket (one that\n"
+	  "is already gone counts as deleted) and then its row. Logs the\n"
+	  "counts; exits 0 when all were handled, 1 when the database or the\n"
+	  "store failed (the next pass takes what is left). Logs in as\n"
+	  "charterd_gc, which may only read and delete photo rows. Run it\n"
+	  "every few minutes from cron or a systemd timer; concurrent passes\n"
+	  "are safe.\n",
+	  cmd_gc },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,4 +1,4 @@
-/* s3.c: S3 object URLs, presigned PUT/GET, HEAD and PUT over libcurl */
+/* s3.c: S3 object URLs, presigned PUT/GET, HEAD, PUT and DELETE over libcurl */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 #define S3_EMPTY_SHA256 \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define S3_ERRBODY_MAX	4096	/* error document kept for the log */
+#define S3_CHECKSUM_HEADER	"x-amz-checksum-sha256"
 
 /* Where an object lives: scheme, Host value and the unencoded path. */
 struct s3_target {
@@ -194,12 +195,23 @@ s3_presign_put(const struct s3_config *c, const char *key,
     const char *content_type, long long size, time_t now, unsigned expires_s,
     struct buf *url, json_t **headers_out)
 {
-	struct sigv4_header h[2];
+	return s3_presign_put_sha256(c, key, content_type, size, NULL, now,
+	    expires_s, url, headers_out);
+}
+
+int
+s3_presign_put_sha256(const struct s3_config *c, const char *key,
+    const char *content_type, long long size, const char *sha256_b64,
+    time_t now, unsigned expires_s, struct buf *url, json_t **headers_out)
+{
+	struct sigv4_header h[3];
 	char		 len[24];
+	size_t		 nh = 2;
 
 	*headers_out = NULL;
-	if (s3_bad_text(content_type, 255) || size < 0) {
-		log_warnx("bad content type or size");
+	if (s3_bad_text(content_type, 255) || size < 0 ||
+	    (sha256_b64 != NULL && s3_bad_text(sha256_b64, 64))) {
+		log_warnx("bad content type, size or checksum");
 		return -1;
 	}
 	snprintf(len, sizeof(len), "%lld", size);
@@ -207,11 +219,21 @@ s3_presign_put(const struct s3_config *c, const char *key,
 	h[0].value = content_type;
 	h[1].name = "Content-Length";
 	h[1].value = len;
-	if (s3_presign(c, "PUT", key, h, 2, now, expires_s, url) == -1)
+	if (sha256_b64 != NULL) {
+		h[nh].name = S3_CHECKSUM_HEADER;
+		h[nh++].value = sha256_b64;
+	}
+	if (s3_presign(c, "PUT", key, h, nh, now, expires_s, url) == -1)
 		return -1;
 	if ((*headers_out = json_pack("{s:s}", "Content-Type",
 	    content_type)) == NULL)
 		return -1;
+	if (sha256_b64 != NULL && json_object_set_new(*headers_out,
+	    S3_CHECKSUM_HEADER, json_string(sha256_b64)) == -1) {
+		json_decref(*headers_out);
+		*headers_out = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -234,6 +256,31 @@ s3_body_cb(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* Keeps the x-amz-checksum-sha256 answer header, if any. */
+static size_t
+s3_header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf	*sum = arg;
+	size_t		 len = size * n, hl = sizeof(S3_CHECKSUM_HEADER) - 1;
+
+	if (len > hl + 1 && strncasecmp(p, S3_CHECKSUM_HEADER, hl) == 0 &&
+	    p[hl] == ':') {
+		p += hl + 1;
+		len -= hl + 1;
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
+		    p[len - 1] == ' '))
+			len--;
+		buf_reset(sum);
+		if (len <= 64)
+			buf_append(sum, p, len);
+	}
+	return size * n;
+}
+
 /* Copies the <Code> of an S3 error document, for the log. */
 static void
 s3_error_code(const struct buf *body, char *out, size_t outlen)
@@ -251,17 +298,20 @@ s3_error_code(const struct buf *body, char *out, size_t outlen)
 /*
  * Signs (header form) and performs one request.  *status gets the HTTP
  * status.  ctype_out/ctype_len receive the answer's Content-Type and
- * *size_out its Content-Length when not NULL.
+ * *size_out its Content-Length when not NULL.  extra, when not NULL, is
+ * one more header, signed; sum, when not NULL, gets the answer's
+ * x-amz-checksum-sha256 ("" without one).
  */
 static int
 s3_perform(const struct s3_config *c, const char *method, const char *key,
     const char *content_type, const void *body, size_t len, time_t now,
-    long *status, long long *size_out, char *ctype_out, size_t ctype_len)
+    long *status, long long *size_out, char *ctype_out, size_t ctype_len,
+    const struct sigv4_header *extra, struct buf *sum)
 {
 	struct s3_target t;
 	struct sigv4_key k;
 	struct sigv4_request r;
-	struct sigv4_header h[1];
+	struct sigv4_header h[2];
 	struct curl_slist *hl = NULL, *tmp;
 	struct buf	 url = { 0 }, auth = { 0 }, line = { 0 }, resp = { 0 };
 	CURL		*cu = NULL;
@@ -284,12 +334,13 @@ s3_perform(const struct s3_config *c, const char *method, const char *key,
 	r.host = buf_str(&t.host);
 	r.path = buf_str(&t.path);
 	r.payload_sha256_hex = hash;
+	r.headers = h;
 	if (content_type) {
-		h[0].name = "Content-Type";
-		h[0].value = content_type;
-		r.headers = h;
-		r.nheaders = 1;
+		h[r.nheaders].name = "Content-Type";
+		h[r.nheaders++].value = content_type;
 	}
+	if (extra)
+		h[r.nheaders++] = *extra;
 	if (sigv4_authorization(&k, &r, now, &auth, amz_date) == -1 ||
 	    s3_base_url(&t, &url) == -1)
 		goto out;
@@ -308,6 +359,8 @@ s3_perform(const struct s3_config *c, const char *method, const char *key,
 		S3_HDR("X-Amz-Security-Token: %s", c->session_token);
 	if (content_type)
 		S3_HDR("Content-Type: %s", content_type);
+	if (extra)
+		S3_HDR("%s: %s", extra->name, extra->value);
 	S3_HDR("Expect:");
 #undef S3_HDR
 
@@ -325,6 +378,10 @@ s3_perform(const struct s3_config *c, const char *method, const char *key,
 	    curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, s3_body_cb) !=
 	    CURLE_OK ||
 	    curl_easy_setopt(cu, CURLOPT_WRITEDATA, &resp) != CURLE_OK)
+		goto out;
+	if (sum != NULL && (curl_easy_setopt(cu, CURLOPT_HEADERFUNCTION,
+	    s3_header_cb) != CURLE_OK ||
+	    curl_easy_setopt(cu, CURLOPT_HEADERDATA, sum) != CURLE_OK))
 		goto out;
 	if (is_head) {
 		if (curl_easy_setopt(cu, CURLOPT_NOBODY, 1L) != CURLE_OK)
@@ -387,13 +444,40 @@ s3_head(const struct s3_config *c, const char *key, time_t now,
 	long	 status;
 
 	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now, &status,
-	    size_out, ctype_out, ctype_len) == -1)
+	    size_out, ctype_out, ctype_len, NULL, NULL) == -1)
 		return -1;
 	if (status == 200)
 		return 0;
 	if (status == 404)
 		return 1;
 	return -1;
+}
+
+int
+s3_head_sha256(const struct s3_config *c, const char *key, time_t now,
+    long long *size_out, char *ctype_out, size_t ctype_len, char *sum_out,
+    size_t sum_len)
+{
+	static const struct sigv4_header mode = {
+		"x-amz-checksum-mode", "ENABLED"
+	};
+	struct buf	 sum = { 0 };
+	long		 status;
+	int		 rc = -1;
+
+	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now, &status,
+	    size_out, ctype_out, ctype_len, &mode, &sum) == -1)
+		goto out;
+	if (status == 404)
+		rc = 1;
+	else if (status == 200) {
+		if (sum_out != NULL && sum_len > 0)
+			snprintf(sum_out, sum_len, "%s", buf_str(&sum));
+		rc = 0;
+	}
+out:
+	buf_free(&sum);
+	return rc;
 }
 
 int
@@ -407,7 +491,18 @@ s3_put(const struct s3_config *c, const char *key, const char *content_type,
 		return -1;
 	}
 	if (s3_perform(c, "PUT", key, content_type, body ? body : "", len,
-	    now, &status, NULL, NULL, 0) == -1)
+	    now, &status, NULL, NULL, 0, NULL, NULL) == -1)
 		return -1;
 	return status / 100 == 2 ? 0 : -1;
+}
+
+int
+s3_delete(const struct s3_config *c, const char *key, time_t now)
+{
+	long	 status;
+
+	if (s3_perform(c, "DELETE", key, NULL, NULL, 0, now, &status, NULL,
+	    NULL, 0, NULL, NULL) == -1)
+		return -1;
+	return status / 100 == 2 || status == 404 ? 0 : -1;
 }

@@ -1,0 +1,123 @@
+/* gc.c: `charterd gc`, one pass that deletes photo reservations left uncompleted */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "db_photos.h"
+#include "gc.h"
+#include "log.h"
+#include "s3.h"
+
+#define GC_BATCH	1000	/* reservations per pass; the next takes the rest */
+#define GC_MAX_FAILURES	3	/* store failures in a row that end a pass */
+
+struct gc_counts {
+	int	due;		/* expired reservations found */
+	int	deleted;	/* objects and rows deleted */
+	int	completed;	/* completed (or taken) before we got to them */
+	int	failed;		/* left for the next pass */
+};
+
+/* The photo bucket and its credentials; -1 when they are not set. */
+static int
+gc_store(const struct config *cfg, struct s3_config *s3)
+{
+	memset(s3, 0, sizeof(*s3));
+	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
+	    cfg->photo_secret_key == NULL) {
+		log_err("CHARTER_PHOTO_BUCKET, CHARTER_PHOTO_ACCESS_KEY_ID and "
+		    "CHARTER_PHOTO_SECRET_ACCESS_KEY must be set");
+		return -1;
+	}
+	s3->endpoint = cfg->s3_endpoint;
+	s3->bucket = cfg->photo_bucket;
+	s3->region = cfg->aws_region;
+	s3->access_key = cfg->photo_access_key;
+	s3->secret_key = cfg->photo_secret_key;
+	s3->session_token = cfg->photo_session_token;
+	s3->path_style = (int)cfg->s3_path_style;
+	return 0;
+}
+
+/*
+ * One reservation: takes its row (locked until commit), deletes the
+ * object, commits. 0 when handled, 1 when the store failed (the row
+ * stays), -1 when the database failed.
+ */
+static int
+gc_one(struct db *db, const struct s3_config *s3, const char *id,
+    time_t pass_started, struct gc_counts *n)
+{
+	char	 key[S3_KEY_MAX + 1];
+	int	 rc;
+
+	if (db_begin(db) == DB_ERROR)
+		return -1;
+	rc = db_photo_gc_take(db, id, (long long)pass_started, key,
+	    sizeof(key));
+	if (rc == DB_NOT_FOUND) {
+		db_rollback(db);
+		n->completed++;
+		return 0;
+	}
+	if (rc != DB_OK) {
+		db_rollback(db);
+		return -1;
+	}
+	/* Signed now, not when the pass began: a long pass stays valid. */
+	if (s3_delete(s3, key, time(NULL)) == -1) {
+		db_rollback(db);
+		n->failed++;
+		return 1;
+	}
+	/* Should the commit fail, the next pass deletes the object again
+	 * (404, fine) and then the row. */
+	if (db_commit(db) == DB_ERROR) {
+		n->failed++;
+		return -1;
+	}
+	n->deleted++;
+	return 0;
+}
+
+int
+gc_run(const struct config *cfg)
+{
+	struct s3_config	 s3;
+	struct gc_counts	 n = { 0, 0, 0, 0 };
+	struct db		 db;
+	PGresult		*due = NULL;
+	time_t			 now = time(NULL);
+	int			 i, rc = -1, r, failures = 0;
+
+	memset(&db, 0, sizeof(db));
+	if (gc_store(cfg, &s3) == -1)
+		return -1;
+	if (db_open(&db, cfg->database_url, GC_ROLE) == -1)
+		return -1;
+	if ((due = db_photo_gc_due(&db, (long long)now, GC_BATCH)) == NULL)
+		goto out;
+	n.due = PQntuples(due);
+	for (i = 0; i < n.due; i++) {
+		r = gc_one(&db, &s3, PQgetvalue(due, i, 0), now, &n);
+		if (r == -1)
+			goto out;
+		failures = r == 1 ? failures + 1 : 0;
+		if (failures == GC_MAX_FAILURES) {
+			log_err("the photo store failed %d times in a row; "
+			    "stopping this pass", failures);
+			goto out;
+		}
+	}
+	rc = n.failed == 0 ? 0 : -1;
+out:
+	log_info("%d expired photo reservations: %d deleted (object and "
+	    "row), %d completed meanwhile, %d left for the next pass (%d "
+	    "failed)", n.due, n.deleted, n.completed,
+	    n.due - n.deleted - n.completed, n.failed);
+	PQclear(due);
+	db_close(&db);
+	return rc;
+}
