@@ -555,7 +555,7 @@ SERVE_OPTIONAL_VARS="CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHO
 
 # The login roles charterd's processes use (sql/006_least_privilege.sql and later);
 # `charterd migrate` sets their passwords from the passfile.
-RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_sync"
+RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_sync charterd_gc"
 
 # pgpass_write: $STACK_DIR/pgpass (mode 600): the owner's password and a fresh one per
 # runtime role, in libpq's passfile format. Kept when it exists (the roles have them).
