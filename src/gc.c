@@ -10,7 +10,7 @@
 #include "log.h"
 #include "s3.h"
 
-#define GC_BATCH	1000	/* reservations per pass; the next takes the rest */
+#define GC_BATCH	1000	/* reservations read at a time */
 #define GC_MAX_FAILURES	3	/* store failures in a row that end a pass */
 
 struct gc_counts {
@@ -82,42 +82,68 @@ gc_one(struct db *db, const struct s3_config *s3, const char *id,
 	return 0;
 }
 
+/*
+ * One batch of up to GC_BATCH due reservations, oldest first. 0 when every
+ * one was handled, 1 when one was left for the next pass (the pass should
+ * stop), -1 when the database failed. *more is 1 when the batch was full
+ * and deleted something, so another may follow.
+ */
+static int
+gc_batch(struct db *db, const struct s3_config *s3, time_t pass_started,
+    struct gc_counts *n, int *more)
+{
+	PGresult	*due;
+	int		 i, r, rc = 0, failures = 0, found, deleted = n->deleted;
+
+	*more = 0;
+	if ((due = db_photo_gc_due(db, (long long)pass_started, GC_BATCH)) ==
+	    NULL)
+		return -1;
+	found = PQntuples(due);
+	n->due += found;
+	for (i = 0; i < found && rc != -1; i++) {
+		r = gc_one(db, s3, PQgetvalue(due, i, 0), pass_started, n);
+		if (r == -1)
+			rc = -1;
+		else if (r == 1) {
+			rc = 1;
+			if (++failures == GC_MAX_FAILURES) {
+				log_err("the photo store failed %d times in a "
+				    "row; stopping this pass", failures);
+				break;
+			}
+		} else
+			failures = 0;
+	}
+	PQclear(due);
+	*more = found == GC_BATCH && n->deleted > deleted;
+	return rc;
+}
+
 int
 gc_run(const struct config *cfg)
 {
 	struct s3_config	 s3;
 	struct gc_counts	 n = { 0, 0, 0, 0 };
 	struct db		 db;
-	PGresult		*due = NULL;
 	time_t			 now = time(NULL);
-	int			 i, rc = -1, r, failures = 0;
+	int			 rc, more;
 
 	memset(&db, 0, sizeof(db));
 	if (gc_store(cfg, &s3) == -1)
 		return -1;
 	if (db_open(&db, cfg->database_url, GC_ROLE) == -1)
 		return -1;
-	if ((due = db_photo_gc_due(&db, (long long)now, GC_BATCH)) == NULL)
-		goto out;
-	n.due = PQntuples(due);
-	for (i = 0; i < n.due; i++) {
-		r = gc_one(&db, &s3, PQgetvalue(due, i, 0), now, &n);
-		if (r == -1)
-			goto out;
-		failures = r == 1 ? failures + 1 : 0;
-		if (failures == GC_MAX_FAILURES) {
-			log_err("the photo store failed %d times in a row; "
-			    "stopping this pass", failures);
-			goto out;
-		}
-	}
-	rc = n.failed == 0 ? 0 : -1;
-out:
+	/* A batch leaves none of the rows it deleted due, so the next one
+	 * moves on; one with a failure, or that deleted nothing, ends the
+	 * pass. */
+	do
+		rc = gc_batch(&db, &s3, now, &n, &more);
+	while (rc == 0 && more);
 	log_info("%d expired photo reservations: %d deleted (object and "
 	    "row), %d completed meanwhile, %d left for the next pass (%d "
 	    "failed)", n.due, n.deleted, n.completed,
 	    n.due - n.deleted - n.completed, n.failed);
-	PQclear(due);
 	db_close(&db);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
