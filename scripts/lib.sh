@@ -7,10 +7,14 @@
 #   pg/         private PostgreSQL cluster (data/, sock/, postgres.log; owned by postgres)
 #   s3/ dynamo/ mail/   peer data          publish/g/   guest pages (CHARTER_PUBLISH_DIR)
 #   nginx/      nginx prefix (nginx.conf, logs/, tmp/)
+#   share/      copies of static/, templates/, sql/ when services cannot read the checkout
 #   log/        one log per process          run/<name>.pid   "pid starttime" per process
 #   serve.env sync.env   charterd's environment (mode 600)
 #   stack.env   everything a client needs (mode 600), see stack_write_env
-# stack_up / stack_down / stack_restart_charterd are shared by tests/stack and scripts/demo.
+# Callers name it by $STACK_DIR (e.g. var/test); stack_locate turns that into
+# STACK_LINK (the name) and STACK_DIR (the real folder, see stack_create).
+# stack_up / stack_down / stack_remove / stack_restart_charterd are shared by tests/stack
+# and scripts/demo; stack_resume is how scripts/demo starts again without losing data.
 
 CHARTER_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CHARTER_SRCDIR=${CHARTER_SRCDIR:-$(cd "$CHARTER_LIB_DIR/.." && pwd)}
@@ -294,31 +298,17 @@ can_traverse() {
 
 # pg_setup: initdb a private cluster in $STACK_DIR/pg, start it on $PG_PORT and create
 # role charterd (LOGIN CREATEROLE, password $PG_PASSWORD) owning database charterd.
-# If postgres cannot reach $STACK_DIR (e.g. a checkout under /root), the cluster
-# lives in /var/tmp/charterd-pg.XXXXXX and $STACK_DIR/pg is a symlink to it.
+# $STACK_DIR is reachable by postgres and short enough for a socket path (stack_create).
 pg_setup() {
-	local pg="$STACK_DIR/pg" owner=postgres real sock
+	local pg="$STACK_DIR/pg" owner=postgres
 	[ "$(id -u)" -eq 0 ] || owner=$(id -un)
 	id "$owner" >/dev/null 2>&1 || die "no '$owner' user (is the postgresql package installed?)"
 	[ -x "$PG_BINDIR/initdb" ] || die "PostgreSQL binaries not found (PG_BINDIR=$PG_BINDIR)"
-	if [ "$owner" = postgres ] && ! can_traverse postgres "$STACK_DIR"; then
-		real=$(mktemp -d /var/tmp/charterd-pg.XXXXXX)
-		warn "postgres cannot reach $STACK_DIR; cluster lives in $real"
-		ln -s "$real" "$pg"
-	else
-		mkdir -p "$pg"
-	fi
+	mkdir -p "$pg"
 	chmod 700 "$pg"
 	[ "$owner" = postgres ] && chown postgres:postgres "$pg"
-	# unix socket paths are limited to ~107 bytes
-	sock="$pg/sock"
-	if [ ${#sock} -gt 80 ]; then
-		sock=$(as_pg mktemp -d /tmp/charterd-pgsock.XXXXXX)
-	else
-		as_pg mkdir -p "$sock"
-	fi
-	PG_SOCKDIR=$sock
-	as_pg mkdir -p "$pg/data"
+	PG_SOCKDIR="$pg/sock"
+	as_pg mkdir -p "$PG_SOCKDIR" "$pg/data"
 	printf '%s\n' "$(rand_hex 16)" | as_pg tee "$pg/.superpw" >/dev/null
 	as_pg "$PG_BINDIR/initdb" -D "$pg/data" -U postgres --pwfile="$pg/.superpw" \
 		-E UTF8 --locale=C.UTF-8 --auth-local=peer --auth-host=scram-sha-256 \
@@ -381,24 +371,21 @@ pg_stop() {
 }
 
 # ------------------------------------------------------------------ nginx
-# nginx_user DIR...: the unprivileged user nginx workers run as. It must be able to
-# read the given directories; if it cannot (checkout under /root), fall back to the
-# current user with a warning rather than loosening permissions on parent dirs.
+# nginx_user: the unprivileged user nginx workers run as: the current user when not
+# root, else the first of www-data, nginx, nobody that exists. Never root: a folder
+# that user cannot read is a placement problem stack_create solves by copying, not a
+# reason to run workers as root. (Callers may name the folders nginx serves; the
+# stack's placement has already checked them, so they are not looked at here.)
 nginx_user() {
-	local u d
+	local u
 	if [ "$(id -u)" -ne 0 ]; then
 		id -un
 		return
 	fi
 	for u in www-data nginx nobody; do
-		id "$u" >/dev/null 2>&1 || continue
-		for d in "$@"; do
-			can_traverse "$u" "$d" || { u=; break; }
-		done
-		[ -n "$u" ] && { echo "$u"; return; }
+		id "$u" >/dev/null 2>&1 && { echo "$u"; return; }
 	done
-	warn "no unprivileged user can read $*; nginx workers will run as root"
-	echo root
+	die "no unprivileged user (www-data, nginx, nobody) for nginx's workers"
 }
 
 # render_template IN OUT KEY=VALUE...: replace @KEY@ with VALUE; fails if any
@@ -430,12 +417,14 @@ nginx_setup() {
 	local prefix="$STACK_DIR/nginx" user group
 	mkdir -p "$prefix/logs" "$prefix/tmp"
 	chmod 755 "$prefix" "$prefix/tmp"
-	user=$(nginx_user "$CHARTER_SRCDIR/static" "$STACK_DIR/publish/g")
+	user=$(nginx_user)
 	group=$(id -gn "$user")
+	can_traverse "$user" "$STACK_STATIC_DIR" && can_traverse "$user" "$STACK_DIR/publish/g" ||
+		die "nginx's user $user cannot read $STACK_STATIC_DIR or $STACK_DIR/publish/g"
 	render_template "$CHARTER_SRCDIR/nginx/charterd.conf.in" "$prefix/nginx.conf" \
 		PREFIX="$prefix" NGINX_USER="$user" NGINX_GROUP="$group" \
 		PUBLIC_PORT="$PUBLIC_PORT" API_PORT="$API_PORT" FCGI="$FCGI_ADDR" \
-		PUBLISH_DIR="$STACK_DIR/publish" STATIC_DIR="$CHARTER_SRCDIR/static" \
+		PUBLISH_DIR="$STACK_DIR/publish" STATIC_DIR="$STACK_STATIC_DIR" \
 		S3_ORIGIN="$S3_ENDPOINT" FCGI_KEEP_CONN="${CHARTER_FCGI_KEEP_CONN:-off}" ||
 		die "rendering nginx.conf failed"
 	"$NGINX_BIN" -t -q -c "$prefix/nginx.conf" -p "$prefix/" -e "$prefix/logs/error.log" \
@@ -451,41 +440,59 @@ nginx_start() {
 }
 
 # ------------------------------------------------------------------ peers
+PEERS="s3rver s3proxy dynalite maildev"
+
+# peers_start [NAME...]: start the given peers (default: all of $PEERS) on the ports
+# chosen by stack_generate (or read back by stack_load) and wait until each listens.
+# Their data lives in $STACK_DIR/{s3,dynamo,mail}, so a restart finds it again.
 peers_start() {
 	local bin="$CHARTER_SRCDIR/node_modules/.bin" cors="$CHARTER_SRCDIR/tests/peers/s3-cors.xml"
-	local proxy="$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" cfg=()
+	local proxy="$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" cfg=() n
+	local want=" ${*:-$PEERS} "
 	[ -x "$bin/s3rver" ] || die "node_modules missing; run npm ci in $CHARTER_SRCDIR"
 	[ -f "$cors" ] && cfg=("$cors")
-	mkdir -p "$STACK_DIR/s3"
 	# The verifying proxy checks SigV4 with our keys and forwards anonymously;
 	# without it charterd signs with s3rver's own S3RVER/S3RVER account.
-	start_bg s3rver "$bin/s3rver" --directory "$STACK_DIR/s3" --port "$S3RVER_PORT" \
-		--address 127.0.0.1 --allow-mismatched-signatures \
-		--configure-bucket "$PHOTO_BUCKET" "${cfg[@]}" --silent
-	if [ -f "$proxy" ]; then
-		start_bg s3proxy /usr/bin/python3 "$proxy" --listen "127.0.0.1:$S3PROXY_PORT" \
-			--upstream "http://127.0.0.1:$S3RVER_PORT" --access-key "$AWS_KEY_ID" \
-			--secret-key "$AWS_SECRET" --region "$AWS_REGION"
-	else
-		warn "tests/peers/s3-verify-proxy.py not found; charterd talks to s3rver directly"
+	if [ -z "${S3PROXY_PORT:-}" ] || [ ! -f "$proxy" ]; then
+		[ -n "${S3PROXY_PORT:-}" ] && warn "tests/peers/s3-verify-proxy.py not found; charterd talks to s3rver directly"
 		S3PROXY_PORT=
 		S3_ENDPOINT="http://127.0.0.1:$S3RVER_PORT"
+		want=${want/ s3proxy / }
 	fi
-	mkdir -p "$STACK_DIR/dynamo" "$STACK_DIR/mail"
-	start_bg dynalite "$bin/dynalite" --host 127.0.0.1 --port "$DYNAMO_PORT" \
-		--path "$STACK_DIR/dynamo" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
-	start_bg maildev "$bin/maildev" --smtp "$SMTP_PORT" --web "$MAILWEB_PORT" \
-		--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$STACK_DIR/mail"
-
-	wait_port "$S3RVER_PORT" 30 s3rver || die "s3rver did not start (log/s3rver.log)"
-	if [ -n "$S3PROXY_PORT" ]; then
-		wait_log "$STACK_DIR/log/s3proxy.log" ready 30 s3proxy || die "s3 proxy did not start (log/s3proxy.log)"
-		wait_port "$S3PROXY_PORT" 10 s3proxy || die "s3 proxy not listening"
-	fi
-	wait_port "$DYNAMO_PORT" 30 dynalite || die "dynalite did not start (log/dynalite.log)"
-	wait_port "$SMTP_PORT" 30 maildev || die "maildev did not start (log/maildev.log)"
-	wait_port "$MAILWEB_PORT" 30 maildev || die "maildev web UI did not start"
-	dynamo_create_table || warn "could not create DynamoDB table $DYNAMO_TABLE (charterd sync may create it)"
+	mkdir -p "$STACK_DIR/s3" "$STACK_DIR/dynamo" "$STACK_DIR/mail"
+	for n in $want; do
+		case $n in
+		s3rver)
+			start_bg s3rver "$bin/s3rver" --directory "$STACK_DIR/s3" --port "$S3RVER_PORT" \
+				--address 127.0.0.1 --allow-mismatched-signatures \
+				--configure-bucket "$PHOTO_BUCKET" "${cfg[@]}" --silent ;;
+		s3proxy)
+			start_bg s3proxy /usr/bin/python3 "$proxy" --listen "127.0.0.1:$S3PROXY_PORT" \
+				--upstream "http://127.0.0.1:$S3RVER_PORT" --access-key "$AWS_KEY_ID" \
+				--secret-key "$AWS_SECRET" --region "$AWS_REGION" ;;
+		dynalite)
+			start_bg dynalite "$bin/dynalite" --host 127.0.0.1 --port "$DYNAMO_PORT" \
+				--path "$STACK_DIR/dynamo" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 ;;
+		maildev)
+			start_bg maildev "$bin/maildev" --smtp "$SMTP_PORT" --web "$MAILWEB_PORT" \
+				--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$STACK_DIR/mail" ;;
+		*) die "peers_start: unknown peer $n" ;;
+		esac
+	done
+	for n in $want; do
+		case $n in
+		s3rver) wait_port "$S3RVER_PORT" 30 s3rver || die "s3rver did not start (log/s3rver.log)" ;;
+		s3proxy)
+			wait_log "$STACK_DIR/log/s3proxy.log" ready 30 s3proxy || die "s3 proxy did not start (log/s3proxy.log)"
+			wait_port "$S3PROXY_PORT" 10 s3proxy || die "s3 proxy not listening" ;;
+		dynalite)
+			wait_port "$DYNAMO_PORT" 30 dynalite || die "dynalite did not start (log/dynalite.log)"
+			dynamo_create_table || warn "could not create DynamoDB table $DYNAMO_TABLE (charterd sync may create it)" ;;
+		maildev)
+			wait_port "$SMTP_PORT" 30 maildev || die "maildev did not start (log/maildev.log)"
+			wait_port "$MAILWEB_PORT" 30 maildev || die "maildev web UI did not start" ;;
+		esac
+	done
 }
 
 # dynamo_create_table: create $DYNAMO_TABLE (pk, sk strings) in dynalite via botocore.
@@ -591,7 +598,7 @@ charterd_write_env() {
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
 		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
-		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
+		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
 		CHARTER_SERVICE_KEY_HASH="$(sha256_hex "$SERVICE_KEY")" \
@@ -606,7 +613,7 @@ charterd_write_env() {
 	# sync holds the outbound credentials; serve does not get them.
 	write_envfile "$STACK_DIR/sync.env" \
 		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
-		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" \
+		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
 		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" \
@@ -622,7 +629,7 @@ charterd_write_env() {
 	# migrate: database + sql dir, and the admin login to bootstrap (if it does that).
 	write_envfile "$STACK_DIR/migrate.env" \
 		CHARTER_DATABASE_URL="$OWNER_DB_URL" \
-		CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
+		CHARTER_SQL_DIR="$STACK_SQL_DIR" \
 		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" \
 		CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD"
 }
@@ -661,6 +668,114 @@ charterd_start() {
 charterd_stop() {
 	stop_proc sync TERM 15
 	stop_proc charterd TERM 15
+}
+
+# ------------------------------------------------------------------ where the stack lives
+# As root, services run as their own users (postgres, nginx's user, and charterd's
+# once it has one), so the stack must be a folder they can reach, holding all they
+# read. A checkout they cannot traverse (under /root, mode 0700), or a var/ that is
+# private, therefore keeps its stack in /var/tmp/charterd-<name>-<hash of the path>/,
+# named by a symlink at the usual place, with copies of static/, templates/ and sql/.
+# Every path handed to a service is computed from the real folder, never through
+# the symlink.
+
+# service_users: the users services run as, one per line (none when not root).
+service_users() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	echo postgres
+	nginx_user
+	if id charterd >/dev/null 2>&1; then echo charterd; fi
+}
+
+# stack_reachable DIR...: true if every service user can reach every DIR.
+stack_reachable() {
+	local u d
+	for u in $(service_users); do
+		for d in "$@"; do
+			can_traverse "$u" "$d" || return 1
+		done
+	done
+}
+
+# stack_external_dir: the /var/tmp folder for the stack named $STACK_LINK; the same
+# for the same name, so a rerun finds it again. /var/tmp, unlike /tmp, outlives reboots.
+stack_external_dir() {
+	local name
+	name=$(basename "$STACK_LINK" | tr -c 'A-Za-z0-9._\n-' '_' | cut -c1-20)
+	printf '/var/tmp/charterd-%s-%s\n' "$name" "$(sha256_hex "$STACK_LINK" | cut -c1-12)"
+}
+
+# own_dir DIR: DIR is a real folder (not a symlink), ours, writable by nobody else.
+# /var/tmp is shared: a folder someone else made there must never get our database.
+own_dir() {
+	[ -d "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %u "$1")" = "$(id -u)" ] &&
+		[ $((8#$(stat -c %a "$1") & 8#022)) -eq 0 ]
+}
+
+# stack_locate: STACK_LINK = $STACK_DIR as the caller named it (made absolute);
+# STACK_DIR = the real folder behind it. A link lost while its /var/tmp folder still
+# exists is made again, so the data there is found, not started over.
+stack_locate() {
+	case $STACK_DIR in /*) ;; *) STACK_DIR=$PWD/$STACK_DIR ;; esac
+	STACK_LINK=$STACK_DIR
+	if [ ! -e "$STACK_LINK" ] && [ ! -L "$STACK_LINK" ] && own_dir "$(stack_external_dir)"; then
+		mkdir -p "$(dirname "$STACK_LINK")"
+		ln -s "$(stack_external_dir)" "$STACK_LINK"
+	fi
+	if [ -L "$STACK_LINK" ]; then
+		STACK_DIR=$(readlink -f "$STACK_LINK" || readlink "$STACK_LINK")
+	fi
+	export STACK_DIR STACK_LINK
+}
+
+# stack_create: make the new, empty folder $STACK_LINK names and set STACK_DIR to it:
+# in place when every service user can reach it and read the checkout's static/,
+# templates/ and sql/; otherwise (or when the path is too long for the unix sockets
+# inside, sun_path being 108 bytes) in stack_external_dir, with copies (stack_share).
+# Sets STACK_STATIC_DIR, STACK_TEMPLATE_DIR and STACK_SQL_DIR to what services read.
+stack_create() {
+	local parent ext
+	parent=$(dirname "$STACK_LINK")
+	mkdir -p "$parent"
+	if [ -L "$STACK_LINK" ] && [ ! -e "$STACK_LINK" ]; then rm -f "$STACK_LINK"; fi
+	[ ! -e "$STACK_LINK" ] || die "$STACK_LINK exists; remove the old stack first"
+	if [ ${#STACK_LINK} -le 70 ] && stack_reachable "$parent" "$CHARTER_SRCDIR/static" \
+	   "$CHARTER_SRCDIR/templates" "$CHARTER_SRCDIR/sql"; then
+		mkdir -m 0711 "$STACK_LINK"
+		STACK_DIR=$STACK_LINK
+		STACK_STATIC_DIR=$CHARTER_SRCDIR/static
+		STACK_TEMPLATE_DIR=$CHARTER_SRCDIR/templates
+		STACK_SQL_DIR=$CHARTER_SRCDIR/sql
+		return 0
+	fi
+	ext=$(stack_external_dir)
+	if [ -e "$ext" ] || [ -L "$ext" ]; then
+		own_dir "$ext" || die "$ext exists but is not a private folder of $(id -un); refusing to use it"
+		rm -rf "$ext" # no link names it any more: a leftover
+	fi
+	mkdir -m 0711 "$ext" || die "cannot create $ext"
+	ln -s "$ext" "$STACK_LINK"
+	STACK_DIR=$ext
+	info "services cannot reach $parent or the checkout: the stack lives in $ext"
+	stack_share
+}
+
+# stack_share: copy static/, templates/ and sql/ from the checkout into $STACK_DIR/share
+# (readable by all) and point STACK_*_DIR at the copies. Done at every start, so a
+# restarted stack serves what the checkout has now.
+stack_share() {
+	local d new="$STACK_DIR/share.new"
+	rm -rf "$new"
+	mkdir -p "$new"
+	for d in static templates sql; do
+		cp -R "$CHARTER_SRCDIR/$d" "$new/$d"
+	done
+	chmod -R u=rwX,go=rX "$new"
+	rm -rf "$STACK_DIR/share"
+	mv "$new" "$STACK_DIR/share"
+	STACK_STATIC_DIR=$STACK_DIR/share/static
+	STACK_TEMPLATE_DIR=$STACK_DIR/share/templates
+	STACK_SQL_DIR=$STACK_DIR/share/sql
 }
 
 # ------------------------------------------------------------------ the stack
@@ -722,8 +837,10 @@ stack_write_env() {
 		CHARTER_DATABASE_URL="$DATABASE_URL" \
 		PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=charterd PGPASSWORD="$PG_PASSWORD" PGDATABASE=charterd \
 		STACK_PG_SOCKDIR="$PG_SOCKDIR" STACK_PG_PORT="$PG_PORT" STACK_PGPASSFILE="$STACK_DIR/pgpass" \
+		STACK_DYNAMO_PORT="$DYNAMO_PORT" STACK_SMTP_PORT="$SMTP_PORT" STACK_MAILWEB_PORT="$MAILWEB_PORT" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
-		CHARTER_TEMPLATE_DIR="$CHARTER_SRCDIR/templates" CHARTER_SQL_DIR="$CHARTER_SRCDIR/sql" \
+		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" CHARTER_SQL_DIR="$STACK_SQL_DIR" \
+		CHARTER_STATIC_DIR="$STACK_STATIC_DIR" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" CHARTER_S3_RAW_ENDPOINT="http://127.0.0.1:$S3RVER_PORT" \
 		CHARTER_S3_PROXY_PORT="${S3PROXY_PORT:-}" CHARTER_S3RVER_PORT="$S3RVER_PORT" \
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" CHARTER_AWS_REGION="$AWS_REGION" \
@@ -746,12 +863,15 @@ stack_load() {
 	SERVICE_KEY=$CHARTER_SERVICE_KEY DASHBOARD_TOKEN=$CHARTER_DASHBOARD_TOKEN
 	ADMIN_EMAIL=$CHARTER_ADMIN_EMAIL ADMIN_PASSWORD=$CHARTER_ADMIN_PASSWORD
 	DATABASE_URL=$CHARTER_DATABASE_URL PG_PORT=$STACK_PG_PORT PG_SOCKDIR=$STACK_PG_SOCKDIR
+	DYNAMO_PORT=$STACK_DYNAMO_PORT SMTP_PORT=$STACK_SMTP_PORT MAILWEB_PORT=$STACK_MAILWEB_PORT
 	PG_PASSWORD=$PGPASSWORD
 	S3_ENDPOINT=$CHARTER_S3_ENDPOINT S3RVER_PORT=$CHARTER_S3RVER_PORT S3PROXY_PORT=$CHARTER_S3_PROXY_PORT
 	PHOTO_BUCKET=$CHARTER_PHOTO_BUCKET AWS_REGION=$CHARTER_AWS_REGION
 	AWS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET=$AWS_SECRET_ACCESS_KEY
 	DYNAMO_ENDPOINT=$CHARTER_DYNAMO_ENDPOINT DYNAMO_TABLE=$CHARTER_DYNAMO_TABLE
 	SMTP_URL=$CHARTER_SMTP_URL MAIL_UI=$CHARTER_MAIL_UI
+	STACK_TEMPLATE_DIR=$CHARTER_TEMPLATE_DIR STACK_SQL_DIR=$CHARTER_SQL_DIR
+	STACK_STATIC_DIR=${CHARTER_STATIC_DIR:-$CHARTER_SRCDIR/static}
 }
 
 STACK_SERVICES="postgres s3rver s3proxy dynalite maildev charterd nginx"
@@ -774,12 +894,14 @@ stack_status() {
 	return 1
 }
 
-# stack_up: bring the whole stack up in $STACK_DIR (caller holds the lock).
+# stack_up: bring a new stack up in the folder $STACK_LINK names (nothing may be there:
+# callers stack_remove an old one first; caller holds the lock).
 stack_up() {
 	[ -x "$CHARTERD" ] || die "charterd binary not found: $CHARTERD (build first, or set CHARTERD)"
 	[ -f "$CHARTER_SRCDIR/nginx/charterd.conf.in" ] || die "nginx/charterd.conf.in missing"
+	stack_create
 	mkdir -p "$STACK_DIR"/{log,run,publish/g}
-	chmod 755 "$STACK_DIR" "$STACK_DIR/publish" "$STACK_DIR/publish/g"
+	chmod 755 "$STACK_DIR/publish" "$STACK_DIR/publish/g"
 	chmod 700 "$STACK_DIR/run" "$STACK_DIR/log"
 	stack_generate
 	info "PostgreSQL on 127.0.0.1:$PG_PORT"
@@ -803,9 +925,77 @@ stack_up() {
 	stack_write_env
 }
 
-# stack_down: stop everything recorded under $STACK_DIR (in reverse order).
+# stack_ports NAME: the TCP ports service NAME of a loaded stack listens on.
+stack_ports() {
+	case $1 in
+	postgres) echo "$PG_PORT" ;;
+	s3rver) echo "$S3RVER_PORT" ;;
+	s3proxy) echo "${S3PROXY_PORT:-}" ;;
+	dynalite) echo "$DYNAMO_PORT" ;;
+	maildev) echo "$SMTP_PORT $MAILWEB_PORT" ;;
+	charterd) [ -n "${FCGI_SOCK:-}" ] || echo "$FCGI_PORT" ;;
+	nginx) echo "$PUBLIC_PORT $API_PORT" ;;
+	esac
+}
+
+# stack_resume: start again whatever of an existing stack is not running: PostgreSQL
+# from its data folder, the peers on their data, charterd, nginx; with the ports and
+# secrets of its stack.env; and re-run charterd migrate (safe to repeat). Deletes
+# nothing. Dies before starting anything when one of the stack's ports is now taken
+# by another program. Caller holds the lock.
+stack_resume() {
+	local n p dead=() peers=() busy=()
+	stack_load
+	for n in $STACK_SERVICES; do
+		[ "$n" = s3proxy ] && [ -z "$S3PROXY_PORT" ] && continue
+		if [ "$n" = charterd ] && [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then
+			dead+=(charterd)
+			continue
+		fi
+		pid_alive "$n" || dead+=("$n")
+	done
+	# What is left of a dead service (nginx or charterd workers, postgres backends)
+	# goes first: it may still hold the service's port.
+	for n in "${dead[@]}"; do
+		if [ "$n" = charterd ]; then charterd_stop; else stop_proc "$n" TERM 5; fi
+	done
+	for n in "${dead[@]}"; do
+		for p in $(stack_ports "$n"); do
+			port_busy "$p" && busy+=("127.0.0.1:$p ($n)")
+		done
+	done
+	[ ${#busy[@]} -eq 0 ] ||
+		die "$(printf '%s, ' "${busy[@]}")now taken by another program; the stack keeps its ports: free them and try again (nothing was deleted)"
+	[ "$STACK_STATIC_DIR" != "$STACK_DIR/share/static" ] || stack_share
+	for n in "${dead[@]}"; do
+		case $n in
+		postgres) info "PostgreSQL on 127.0.0.1:$PG_PORT (existing cluster)"; pg_start ;;
+		s3rver|s3proxy|dynalite|maildev) peers+=("$n") ;;
+		esac
+	done
+	[ ${#peers[@]} -eq 0 ] || { info "peers: ${peers[*]}"; peers_start "${peers[@]}"; }
+	charterd_migrate
+	for n in "${dead[@]}"; do
+		case $n in
+		charterd)
+			info "charterd serve on $FCGI_ADDR ($CHARTER_WORKERS workers)"
+			# a socket left by a killed server would look like a listening one
+			[ -z "${FCGI_SOCK:-}" ] || [ ! -S "$FCGI_SOCK" ] || rm -f "$FCGI_SOCK"
+			charterd_start ;;
+		nginx)
+			info "nginx public :$PUBLIC_PORT internal :$API_PORT"
+			nginx_setup
+			nginx_start ;;
+		esac
+	done
+	wait_http "$PUBLIC_URL/healthz" 30 200 ||
+		{ tail -n 20 "$STACK_DIR/log/charterd.log" >&2 || true; die "$PUBLIC_URL/healthz is not 200"; }
+	stack_write_env
+}
+
+# stack_down: stop everything recorded under $STACK_DIR (in reverse order); data stays.
 stack_down() {
-	local f n real
+	local f n
 	[ -d "$STACK_DIR" ] || return 0
 	stop_proc nginx QUIT 10
 	charterd_stop
@@ -817,14 +1007,17 @@ stack_down() {
 		n=${f##*/}
 		stop_proc "${n%.pid}" TERM 5
 	done
-	if [ -f "$STACK_DIR/stack.env" ]; then
-		real=$(sed -n 's/^STACK_PG_SOCKDIR=//p' "$STACK_DIR/stack.env")
-		case $real in /tmp/charterd-pgsock.*) rm -rf "$real" ;; esac
-	fi
-	if [ -L "$STACK_DIR/pg" ]; then
-		real=$(readlink "$STACK_DIR/pg")
-		case $real in /var/tmp/charterd-pg.*) rm -rf "$real" ;; esac
-	fi
+}
+
+# stack_remove: stop the stack and delete it: its folder (in /var/tmp too) and the
+# link that names it.
+stack_remove() {
+	stack_down
+	case $STACK_DIR in
+	/ | "$CHARTER_SRCDIR" | "$CHARTER_SRCDIR"/ | "${HOME:-/}") die "refusing to delete $STACK_DIR" ;;
+	esac
+	rm -rf "$STACK_DIR"
+	if [ -L "$STACK_LINK" ]; then rm -f "$STACK_LINK"; fi
 }
 
 # stack_restart_charterd: restart serve (and sync), same ports and secrets.

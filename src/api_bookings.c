@@ -15,8 +15,6 @@
 #include "slug.h"
 #include "valid.h"
 
-#define SLUG_ATTEMPTS	4	/* random suffixes collide about never */
-
 static const char actor[] = "api";
 
 static json_t *
@@ -160,7 +158,7 @@ api_bookings_create(struct request *req)
 	}
 	given = json_string_value(json_object_get(req->json, "slug"));
 	name = json_string_value(json_object_get(req->json, "guest_name"));
-	for (attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
+	for (attempt = 0; attempt < LIMIT_SLUG_ATTEMPTS; attempt++) {
 		if ((given != NULL ? slug_suffixed(given, slug, sizeof(slug)) :
 		    slug_generate(name, slug, sizeof(slug))) == -1) {
 			resp_error(req, 503, "unavailable", "No randomness "

@@ -93,6 +93,61 @@ buf_html(struct buf *b, const char *s, size_t n)
 	return buf_append(b, s + start, n - start);
 }
 
+/*
+ * Length of the control character starting at s[i] (n bytes in all): 1 for
+ * C0 and DEL, 2 for C1 (UTF-8 C2 80-9F), else 0.  A stray byte of broken
+ * UTF-8 is not a control character: jansson strings are valid UTF-8.
+ */
+static size_t
+ctl_len(const char *s, size_t n, size_t i)
+{
+	unsigned char	 c = (unsigned char)s[i];
+
+	if (c < 0x20 || c == 0x7f)
+		return 1;
+	if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+	    (unsigned char)s[i + 1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+int
+buf_text(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i = 0, start = 0, k;
+
+	while (i < n) {
+		k = s[i] == '\t' || s[i] == '\n' ? 0 : ctl_len(s, n, i);
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		if (buf_append(b, s + start, i - start) == -1)
+			return -1;
+		i += k;
+		start = i;
+	}
+	return buf_append(b, s + start, n - start);
+}
+
+size_t
+buf_header_bad(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (ctl_len(s, n, i) > 0)
+			return i;
+		/* U+2028, U+2029: E2 80 A8, E2 80 A9 */
+		if ((unsigned char)s[i] == 0xe2 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 ||
+		    (unsigned char)s[i + 2] == 0xa9))
+			return i;
+	}
+	return n;
+}
+
 void
 buf_reset(struct buf *b)
 {

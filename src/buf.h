@@ -19,6 +19,19 @@ int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Appends s HTML-escaped (& < > " ' and nothing else). */
 int	 buf_html(struct buf *, const char *, size_t);
+/*
+ * Appends UTF-8 s for a plain-text body: as is, minus every control
+ * character but \t and \n (C0 including \r and NUL, DEL, C1 U+0080-U+009F),
+ * so a value cannot forge a line ending the mailer did not write.
+ */
+int	 buf_text(struct buf *, const char *, size_t);
+/*
+ * Returns the offset of the first byte of UTF-8 s that a one-line header
+ * value may not carry: any C0 control (\t, \r, \n, NUL, ...), DEL, a C1
+ * control, or the line and paragraph separators U+2028 and U+2029.
+ * Returns n when s is clean.  Pure: appends nothing.
+ */
+size_t	 buf_header_bad(const char *, size_t);
 /* Empties the buffer but keeps its memory (workers reuse buffers). */
 void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);

@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "limits.h"
 #include "log.h"
-
-#define DB_MAX_CONNINFO	64	/* keywords libpq knows, with room to spare */
 
 static const char *const role_names[AUD__MAX] = {
 	[AUD_NONE] = NULL,
@@ -75,7 +74,7 @@ static PGconn *
 db_connect_as(const char *url, const char *role, int *had_password)
 {
 	PQconninfoOption	*opts, *o;
-	const char		*keys[DB_MAX_CONNINFO + 3], *vals[DB_MAX_CONNINFO + 3];
+	const char		*keys[LIMIT_CONNINFO_KEYS + 3], *vals[LIMIT_CONNINFO_KEYS + 3];
 	char			*err = NULL;
 	size_t			 n = 0;
 	int			 named = 0;
@@ -88,7 +87,7 @@ db_connect_as(const char *url, const char *role, int *had_password)
 		PQfreemem(err);
 		return NULL;
 	}
-	for (o = opts; o->keyword != NULL && n < DB_MAX_CONNINFO; o++) {
+	for (o = opts; o->keyword != NULL && n < LIMIT_CONNINFO_KEYS; o++) {
 		if (o->val == NULL || o->val[0] == '\0')
 			continue;
 		if (strcmp(o->keyword, "password") == 0) {

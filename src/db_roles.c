@@ -6,11 +6,10 @@
 
 #include "buf.h"
 #include "db_roles.h"
+#include "limits.h"
 #include "log.h"
 #include "pgpass.h"
 
-#define ROLES_PASSFILE_MAX	(64 * 1024)
-#define ROLES_PASSWORD_MAX	256
 
 static const char sql_runtime_roles[] =
 	"SELECT rolname FROM pg_roles WHERE rolname LIKE 'charterd\\_%' "
@@ -47,7 +46,7 @@ passfile_read(const char *path, struct buf *text)
 
 	if ((f = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	text->max = ROLES_PASSFILE_MAX;
+	text->max = LIMIT_PASSFILE_BYTES;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_append(text, chunk, n) == -1) {
 			rc = -1;
@@ -91,7 +90,7 @@ db_roles_set_passwords(struct db *db)
 {
 	struct buf	 text = { 0 };
 	PGresult	*roles = NULL;
-	char		 path[4096], pw[ROLES_PASSWORD_MAX];
+	char		 path[4096], pw[LIMIT_PASSWORD_LEN + 1];
 	const char	*role;
 	int		 i, found, rc = DB_ERROR;
 
@@ -113,7 +112,7 @@ db_roles_set_passwords(struct db *db)
 		    pw, sizeof(pw));
 		if (found == -1) {
 			log_err("the password of %s in %s is longer than %d "
-			    "bytes", role, path, ROLES_PASSWORD_MAX - 1);
+			    "bytes", role, path, LIMIT_PASSWORD_LEN);
 			goto out;
 		}
 		if (found == 0) {

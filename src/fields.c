@@ -351,24 +351,26 @@ fields_check(const json_t *obj, const struct field *tbl, size_t n,
 }
 
 int
-fields_depth_ok(const json_t *v, size_t max)
+fields_json_depth(const char *s, size_t len)
 {
-	const char	*key;
-	const json_t	*item;
-	size_t		 i;
+	int	 depth = 0, max = 0, instr = 0;
+	size_t	 i;
 
-	if (!json_is_object(v) && !json_is_array(v))
-		return 1;
-	if (max == 0)
-		return 0;
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, item)
-			if (!fields_depth_ok(item, max - 1))
-				return 0;
-		return 1;
+	for (i = 0; i < len; i++) {
+		if (instr) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				instr = 0;
+			continue;
+		}
+		if (s[i] == '"')
+			instr = 1;
+		else if (s[i] == '[' || s[i] == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if (s[i] == ']' || s[i] == '}')
+			depth--;
 	}
-	json_object_foreach((json_t *)v, key, item)
-		if (!fields_depth_ok(item, max - 1))
-			return 0;
-	return 1;
+	return max;
 }

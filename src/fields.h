@@ -98,10 +98,12 @@ int	 fields_fail(struct field_error *err, const char *field,
 int	 fields_hundredths(const json_t *v, long long *out);
 
 /*
- * Returns 1 when v nests at most max containers deep (a scalar is 0, an
- * object of scalars 1), 0 when deeper.  Call right after json_loadb with
- * LIMIT_JSON_DEPTH; recursion stops at max + 1.
+ * How deep the JSON text s[0..len) nests containers (a scalar is 0, an
+ * object of scalars 1), counted outside strings, before any parsing: the
+ * request path refuses a body deeper than LIMIT_JSON_DEPTH before jansson
+ * recurses into it. Text that is not JSON gives some number; parse it to
+ * know whether it is JSON.
  */
-int	 fields_depth_ok(const json_t *v, size_t max);
+int	 fields_json_depth(const char *s, size_t len);
 
 #endif

@@ -7,7 +7,9 @@
 #include "db.h"
 #include "db_photos.h"
 #include "gc.h"
+#include "limits.h"
 #include "log.h"
+#include "outbound.h"
 #include "s3.h"
 
 #define GC_BATCH	1000	/* reservations read at a time */
@@ -20,7 +22,8 @@ struct gc_counts {
 	int	failed;		/* left for the next pass */
 };
 
-/* The photo bucket and its credentials; -1 when they are not set. */
+/* The photo bucket, its credentials and a connection to the store kept
+ * for the whole pass (a batch job's timeouts); -1 when not set. */
 static int
 gc_store(const struct config *cfg, struct s3_config *s3)
 {
@@ -38,6 +41,9 @@ gc_store(const struct config *cfg, struct s3_config *s3)
 	s3->secret_key = cfg->photo_secret_key;
 	s3->session_token = cfg->photo_session_token;
 	s3->path_style = (int)cfg->s3_path_style;
+	if ((s3->out = outbound_new("photo-store", LIMIT_OUT_SYNC_CONNECT_MS,
+	    LIMIT_OUT_SYNC_TOTAL_MS)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -132,8 +138,10 @@ gc_run(const struct config *cfg)
 	memset(&db, 0, sizeof(db));
 	if (gc_store(cfg, &s3) == -1)
 		return -1;
-	if (db_open(&db, cfg->database_url, GC_ROLE) == -1)
+	if (db_open(&db, cfg->database_url, GC_ROLE) == -1) {
+		outbound_free(s3.out);
 		return -1;
+	}
 	/* A batch leaves none of the rows it deleted due, so the next one
 	 * moves on; one with a failure, or that deleted nothing, ends the
 	 * pass. */
@@ -145,5 +153,6 @@ gc_run(const struct config *cfg)
 	    "failed)", n.due, n.deleted, n.completed,
 	    n.due - n.deleted - n.completed, n.failed);
 	db_close(&db);
+	outbound_free(s3.out);
 	return rc == 0 ? 0 : -1;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "fields.h"
 #include "http.h"
 #include "log.h"
 #include "utf8.h"
@@ -169,32 +170,6 @@ http_read_query(struct request *req)
 	return 0;
 }
 
-/* Maximum nesting of JSON text, counted outside strings. */
-static int
-json_depth(const char *s, size_t len)
-{
-	int	 depth = 0, max = 0, instr = 0;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		if (instr) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				instr = 0;
-			continue;
-		}
-		if (s[i] == '"')
-			instr = 1;
-		else if (s[i] == '[' || s[i] == '{') {
-			if (++depth > max)
-				max = depth;
-		} else if (s[i] == ']' || s[i] == '}')
-			depth--;
-	}
-	return max;
-}
-
 static int
 content_type_is(const char *ct, const char *want)
 {
@@ -260,7 +235,8 @@ http_read_body(struct request *req, int want_json, int want_form)
 			    "The body is not valid UTF-8.");
 			return 400;
 		}
-		if (json_depth(req->body.data, req->body.len) > LIMIT_JSON_DEPTH) {
+		if (fields_json_depth(req->body.data, req->body.len) >
+		    LIMIT_JSON_DEPTH) {
 			resp_error(req, 400, "malformed_json",
 			    "JSON may nest at most %d levels.", LIMIT_JSON_DEPTH);
 			return 400;

@@ -7,28 +7,6 @@
 #include "limits.h"
 #include "utf8.h"
 
-const char *
-kv_strerror(enum kv_status st)
-{
-	switch (st) {
-	case KV_OK:
-		return "No error.";
-	case KV_EMALFORMED:
-		return "The request contains a malformed parameter.";
-	case KV_ETOOMANY:
-		return "The request has too many parameters.";
-	case KV_ETOOLONG:
-		return "The request's cookies are too long.";
-	case KV_EUTF8:
-		return "A parameter is not valid UTF-8 text.";
-	case KV_ENOMEM:
-		return "Out of memory.";
-	default:
-		break;
-	}
-	return "Unknown error.";
-}
-
 /* NUL inside, or not UTF-8: either way not text we hand to handlers. */
 static int
 is_clean_text(const char *s, size_t len)

@@ -25,9 +25,6 @@ enum kv_status {
 	KV__MAX
 };
 
-/* A short English sentence for the status, fit for a 400 page; never NULL. */
-const char	*kv_strerror(enum kv_status);
-
 /*
  * Percent-decodes len bytes at s into a new NUL-terminated string stored in
  * *out (free() it), its length in *outlen (may be NULL).  With plus_space,

@@ -31,16 +31,39 @@
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
 #define LIMIT_TMPL_SIZE		(256 * 1024)	/* one template file */
+#define LIMIT_TMPL_NAME		128		/* name: "email/x.txt" */
 /* Nodes visited (plus section iterations) in one render: nested sections
  * over arrays multiply, and a bad template/context pair must not spin a worker. */
 #define LIMIT_TMPL_STEPS	(10 * 1000 * 1000)
 
-#define LIMIT_OUT_CONNECT_MS	5000		/* outbound connect (S3, ...) */
-#define LIMIT_OUT_TOTAL_MS	30000		/* one whole outbound request */
+/* Outbound HTTP (src/outbound.c), per context.  A web worker's call
+ * (a HEAD on the photo store) must give up well before nginx's 30 s
+ * fastcgi_read_timeout, and holds one of a few workers while it waits;
+ * the sync process can wait longer for a slow peer. */
+#define LIMIT_OUT_WEB_CONNECT_MS	2000
+#define LIMIT_OUT_WEB_TOTAL_MS		5000
+#define LIMIT_OUT_SYNC_CONNECT_MS	5000
+#define LIMIT_OUT_SYNC_TOTAL_MS		30000
 
 #define LIMIT_PHOTO_BYTES	(25 * 1024 * 1024)	/* default, configurable */
 #define LIMIT_PHOTO_QUOTA	500			/* default, per booking */
 #define LIMIT_FILENAME_LEN	255
+
+/* The default photo upload window around a charter; the SQL that applies
+ * it (sql/001_schema.sql, 002_views.sql) must say the same: test-limits. */
+#define LIMIT_UPLOAD_OPENS_BEFORE_H	2	/* hours before departure */
+#define LIMIT_UPLOAD_CLOSES_AFTER_H	72	/* hours after return */
+
+/* Start-up and bookkeeping sizes. */
+#define LIMIT_SLUG_ATTEMPTS	4		/* generated slugs collide about never */
+#define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
+#define LIMIT_MIGRATION_BYTES	(1024 * 1024)	/* one migration file */
+#define LIMIT_PASSFILE_BYTES	(64 * 1024)	/* libpq passfile migrate reads */
+#define LIMIT_PASSWORD_LEN	255		/* a role's password in it */
+#define LIMIT_PASSFILE_FIELD	1024		/* longer fields never match */
+#define LIMIT_CONNINFO_KEYS	64		/* keywords in CHARTER_DATABASE_URL */
+#define LIMIT_PAGE_CACHE_SLOTS	64		/* guest pages a worker keeps */
+#define LIMIT_PAGE_CACHE_PAGE	(256 * 1024)	/* larger pages are not kept */
 
 /* Input validation (src/valid.c, src/booking_input.c) */
 #define LIMIT_EMAIL_LOCAL	64		/* part before the @ */

@@ -9,12 +9,11 @@
 #include "config.h"
 #include "db.h"
 #include "db_roles.h"
+#include "limits.h"
 #include "log.h"
 #include "migrate.h"
 
-#define MIGRATE_MAX_FILES	512
 #define MIGRATE_ROLES_FILE	"roles.sql"	/* applied on every run */
-#define MIGRATE_MAX_BYTES	(1024 * 1024)
 
 /* Migration files are named NNN_words.sql. */
 static int
@@ -46,11 +45,11 @@ read_file(const char *path, struct buf *b)
 		log_err("cannot open %s", path);
 		return -1;
 	}
-	b->max = MIGRATE_MAX_BYTES;
+	b->max = LIMIT_MIGRATION_BYTES;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (buf_append(b, chunk, n) == -1) {
 			log_err("%s is larger than %d bytes", path,
-			    MIGRATE_MAX_BYTES);
+			    LIMIT_MIGRATION_BYTES);
 			rc = -1;
 			break;
 		}
@@ -147,7 +146,7 @@ migrate_run(const struct config *cfg)
 	struct db	 db = { 0 };
 	DIR		*d = NULL;
 	struct dirent	*e;
-	char		*names[MIGRATE_MAX_FILES];
+	char		*names[LIMIT_MIGRATIONS];
 	size_t		 n = 0, i;
 	int		 rc = -1, applied = 0;
 
@@ -156,7 +155,7 @@ migrate_run(const struct config *cfg)
 		    "CHARTER_SQL_DIR)", cfg->sql_dir);
 		return -1;
 	}
-	while ((e = readdir(d)) != NULL && n < MIGRATE_MAX_FILES)
+	while ((e = readdir(d)) != NULL && n < LIMIT_MIGRATIONS)
 		if (migration_name(e->d_name) &&
 		    (names[n] = strdup(e->d_name)) != NULL)
 			n++;

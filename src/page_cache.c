@@ -4,8 +4,6 @@
 #include "app.h"
 #include "page_cache.h"
 
-#define PAGE_CACHE_SLOTS	64
-#define PAGE_CACHE_MAX_PAGE	(256 * 1024)	/* larger pages are not kept */
 
 struct page_entry {
 	char			 slug[72];
@@ -16,7 +14,7 @@ struct page_entry {
 };
 
 /* Per process: each worker fills its own after fork. */
-static struct page_entry	 entries[PAGE_CACHE_SLOTS];
+static struct page_entry	 entries[LIMIT_PAGE_CACHE_SLOTS];
 static unsigned			 next_victim;
 
 static struct page_entry *
@@ -24,7 +22,7 @@ find(const char *slug)
 {
 	size_t i;
 
-	for (i = 0; i < PAGE_CACHE_SLOTS; i++)
+	for (i = 0; i < LIMIT_PAGE_CACHE_SLOTS; i++)
 		if (entries[i].status != 0 && strcmp(entries[i].slug, slug) == 0)
 			return &entries[i];
 	return NULL;
@@ -62,12 +60,12 @@ page_cache_put(struct app *app, const char *slug, int status,
 {
 	struct page_entry *e;
 
-	if (app->cfg->page_cache_ms <= 0 || page->len > PAGE_CACHE_MAX_PAGE ||
+	if (app->cfg->page_cache_ms <= 0 || page->len > LIMIT_PAGE_CACHE_PAGE ||
 	    strlen(slug) >= sizeof(e->slug))
 		return;
 	if ((e = find(slug)) == NULL) {
 		e = &entries[next_victim];
-		next_victim = (next_victim + 1) % PAGE_CACHE_SLOTS;
+		next_victim = (next_victim + 1) % LIMIT_PAGE_CACHE_SLOTS;
 	}
 	buf_reset(&e->page);
 	if (buf_append(&e->page, page->data, page->len) == -1) {

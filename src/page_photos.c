@@ -17,6 +17,8 @@
 #include "db_errors.h"
 #include "db_photos.h"
 #include "handlers.h"
+#include "limits.h"
+#include "outbound.h"
 #include "s3.h"
 
 #define PHOTO_PUT_SECONDS	900	/* a presigned PUT lives 15 minutes */
@@ -27,6 +29,19 @@ static const char *const photo_types[] = {
 	"image/jpeg", "image/png", "image/webp", "image/heic", NULL
 };
 static const char *const photo_exts[] = { "jpg", "png", "webp", "heic" };
+
+/* This worker's one connection to the photo store, made on first use
+ * (after the fork) and kept for the worker's life; NULL if that failed. */
+static struct outbound *
+photo_outbound(void)
+{
+	static struct outbound *out;
+
+	if (out == NULL)
+		out = outbound_new("photo-store", LIMIT_OUT_WEB_CONNECT_MS,
+		    LIMIT_OUT_WEB_TOTAL_MS);
+	return out;
+}
 
 /* The photo store, or 0 when none is configured (503 sent). */
 static int
@@ -383,6 +398,8 @@ api_photos_complete(struct request *req)
 		goto out;
 	outcome = json_string_value(json_object_get(check, "outcome"));
 	if (strcmp(outcome, "ok") == 0) {
+		/* The store is asked outside any transaction. */
+		s3.out = photo_outbound();
 		if (photo_verified(req, &s3, &row, now) == -1)
 			goto out;
 		if (db_photo_complete(req->db, row.id,

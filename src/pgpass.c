@@ -1,9 +1,9 @@
 /* pgpass.c: finding a role's password in a libpq password file */
 #include <string.h>
 
+#include "limits.h"
 #include "pgpass.h"
 
-#define PGPASS_FIELD_MAX	1024	/* longer fields never match */
 /* Debian's libpq: a host in this folder is "localhost" to the passfile. */
 #define PGPASS_DEFAULT_SOCKET_DIR	"/var/run/postgresql"
 
@@ -47,7 +47,7 @@ static int
 line_matches(const char *line, size_t end, const char *const want[4],
     char *out, size_t outlen)
 {
-	char	 field[PGPASS_FIELD_MAX];
+	char	 field[LIMIT_PASSFILE_FIELD];
 	size_t	 pos = 0;
 	int	 i, more;
 

@@ -1,28 +1,22 @@
-/* s3.c: S3 object URLs, presigned PUT/GET, HEAD, PUT and DELETE over libcurl */
+/* s3.c: S3 object URLs, presigned PUT/GET, and signed HEAD/PUT/DELETE */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "buf.h"
-#include "limits.h"
 #include "log.h"
+#include "outbound.h"
 #include "s3.h"
-#include "crypto.h"
 #include "sigv4.h"
 
-#define S3_EMPTY_SHA256 \
-	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-#define S3_ERRBODY_MAX	4096	/* error document kept for the log */
+#define S3_ERRBODY_MAX	4096	/* an error document, read for the log */
 #define S3_CHECKSUM_HEADER	"x-amz-checksum-sha256"
 
 /* Where an object lives: scheme, Host value and the unencoded path. */
 struct s3_target {
 	char		 scheme[8];	/* "http" or "https" */
-	struct buf	 host;		/* "h" or "h:port" (non-default port) */
+	struct buf	 host;		/* the Host value, from sigv4_host() */
 	struct buf	 path;		/* "/bucket/key" or "/key", unencoded */
 };
 
@@ -61,8 +55,8 @@ s3_bad_bucket(const char *b)
 static int
 s3_target(const struct s3_config *c, const char *key, struct s3_target *t)
 {
-	const char	*rest, *hostend;
-	size_t		 hlen;
+	struct buf	 auth = { 0 };
+	const char	*rest = NULL, *hostend;
 
 	memset(t, 0, sizeof(*t));
 	if (c == NULL || s3_bad_bucket(c->bucket) ||
@@ -77,50 +71,45 @@ s3_target(const struct s3_config *c, const char *key, struct s3_target *t)
 		goto fail;
 	}
 
-	if (c->endpoint == NULL) {
+	if (c->endpoint == NULL)
 		snprintf(t->scheme, sizeof(t->scheme), "https");
-		if ((!c->path_style && buf_printf(&t->host, "%s.", c->bucket)
-		    == -1) || buf_printf(&t->host, "s3.%s.amazonaws.com",
-		    c->region) == -1)
+	else if (strncmp(c->endpoint, "https://", 8) == 0) {
+		snprintf(t->scheme, sizeof(t->scheme), "https");
+		rest = c->endpoint + 8;
+	} else if (strncmp(c->endpoint, "http://", 7) == 0) {
+		snprintf(t->scheme, sizeof(t->scheme), "http");
+		rest = c->endpoint + 7;
+	} else {
+		log_warnx("S3 endpoint must be http:// or https://");
+		goto fail;
+	}
+	/* Virtual-host style puts the bucket in front of the host. */
+	if (!c->path_style && buf_printf(&auth, "%s.", c->bucket) == -1)
+		goto fail;
+	if (rest == NULL) {
+		if (buf_printf(&auth, "s3.%s.amazonaws.com", c->region) == -1)
 			goto fail;
 	} else {
-		if (strncmp(c->endpoint, "https://", 8) == 0) {
-			snprintf(t->scheme, sizeof(t->scheme), "https");
-			rest = c->endpoint + 8;
-		} else if (strncmp(c->endpoint, "http://", 7) == 0) {
-			snprintf(t->scheme, sizeof(t->scheme), "http");
-			rest = c->endpoint + 7;
-		} else {
-			log_warnx("S3 endpoint must be http:// or https://");
-			goto fail;
-		}
 		hostend = rest + strcspn(rest, "/");
-		hlen = (size_t)(hostend - rest);
 		if (*hostend != '\0' && strcmp(hostend, "/") != 0) {
 			log_warnx("S3 endpoint may not carry a path");
 			goto fail;
 		}
-		if (hlen == 0 || memchr(rest, '@', hlen) != NULL ||
-		    strspn(rest, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:[]") < hlen) {
-			log_warnx("bad S3 endpoint host");
+		if (buf_append(&auth, rest, (size_t)(hostend - rest)) == -1)
 			goto fail;
-		}
-		/* Drop a default port: Host must match what curl sends. */
-		if ((strcmp(t->scheme, "https") == 0 && hlen > 4 &&
-		    memcmp(hostend - 4, ":443", 4) == 0) ||
-		    (strcmp(t->scheme, "http") == 0 && hlen > 3 &&
-		    memcmp(hostend - 3, ":80", 3) == 0))
-			hlen = (size_t)(strrchr(rest, ':') - rest);
-		if ((!c->path_style && buf_printf(&t->host, "%s.", c->bucket)
-		    == -1) || buf_append(&t->host, rest, hlen) == -1)
-			goto fail;
+	}
+	/* The same Host value goes into the URL and the signature. */
+	if (sigv4_host(&t->host, t->scheme, auth.data, auth.len) == -1) {
+		log_warnx("bad S3 endpoint host");
+		goto fail;
 	}
 	if ((c->path_style && buf_printf(&t->path, "/%s", c->bucket) == -1) ||
 	    buf_printf(&t->path, "/%s", key) == -1)
 		goto fail;
+	buf_free(&auth);
 	return 0;
 fail:
+	buf_free(&auth);
 	s3_target_free(t);
 	return -1;
 }
@@ -244,43 +233,6 @@ s3_presign_get(const struct s3_config *c, const char *key, time_t now,
 	return s3_presign(c, "GET", key, NULL, 0, now, expires_s, url);
 }
 
-static size_t
-s3_body_cb(char *p, size_t size, size_t n, void *arg)
-{
-	struct buf	*b = arg;
-
-	/* Keep what fits for the log; never fail the transfer over it. */
-	if (b->len < S3_ERRBODY_MAX)
-		buf_append(b, p, size * n < S3_ERRBODY_MAX - b->len ?
-		    size * n : S3_ERRBODY_MAX - b->len);
-	return size * n;
-}
-
-/* Keeps the x-amz-checksum-sha256 answer header, if any. */
-static size_t
-s3_header_cb(char *p, size_t size, size_t n, void *arg)
-{
-	struct buf	*sum = arg;
-	size_t		 len = size * n, hl = sizeof(S3_CHECKSUM_HEADER) - 1;
-
-	if (len > hl + 1 && strncasecmp(p, S3_CHECKSUM_HEADER, hl) == 0 &&
-	    p[hl] == ':') {
-		p += hl + 1;
-		len -= hl + 1;
-		while (len > 0 && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n' ||
-		    p[len - 1] == ' '))
-			len--;
-		buf_reset(sum);
-		if (len <= 64)
-			buf_append(sum, p, len);
-	}
-	return size * n;
-}
-
 /* Copies the <Code> of an S3 error document, for the log. */
 static void
 s3_error_code(const struct buf *body, char *out, size_t outlen)
@@ -296,144 +248,108 @@ s3_error_code(const struct buf *body, char *out, size_t outlen)
 }
 
 /*
- * Signs (header form) and performs one request.  *status gets the HTTP
- * status.  ctype_out/ctype_len receive the answer's Content-Type and
- * *size_out its Content-Length when not NULL.  extra, when not NULL, is
- * one more header, signed; sum, when not NULL, gets the answer's
- * x-amz-checksum-sha256 ("" without one).
+ * One signed (header form) request through the config's outbound
+ * handle; res gets the answer.  extra, when not NULL, is one more header
+ * (signed, as S3 wants every x-amz-* header); capture names answer
+ * headers to keep (NULL-terminated, or NULL).  Returns 0 when the store
+ * answered, whatever the status (a status other than 2xx or 404 is logged
+ * with S3's error code), -1 on bad input or a transport error.
  */
 static int
 s3_perform(const struct s3_config *c, const char *method, const char *key,
     const char *content_type, const void *body, size_t len, time_t now,
-    long *status, long long *size_out, char *ctype_out, size_t ctype_len,
-    const struct sigv4_header *extra, struct buf *sum)
+    const struct sigv4_header *extra, const char *const *capture,
+    struct outbound_response *res)
 {
 	struct s3_target t;
 	struct sigv4_key k;
-	struct sigv4_request r;
 	struct sigv4_header h[2];
-	struct curl_slist *hl = NULL, *tmp;
-	struct buf	 url = { 0 }, auth = { 0 }, line = { 0 }, resp = { 0 };
-	CURL		*cu = NULL;
-	CURLcode	 cc;
-	curl_off_t	 clen = -1;
-	char		 amz_date[17], hash[65], code[80];
-	const char	*ct = NULL;
-	int		 rc = -1, is_head = strcmp(method, "HEAD") == 0;
+	struct outbound_request rq;
+	struct buf	 url = { 0 };
+	char		 code[80];
+	int		 rc = -1;
 
-	*status = 0;
+	if (c == NULL || c->out == NULL) {
+		log_warnx("no outbound handle for the store");
+		return -1;
+	}
 	if (s3_target(c, key, &t) == -1)
 		return -1;
 	s3_key(c, &k);
-	if (body != NULL)
-		sha256_hex(body, len, hash);
-	else
-		snprintf(hash, sizeof(hash), "%s", S3_EMPTY_SHA256);
-	memset(&r, 0, sizeof(r));
-	r.method = method;
-	r.host = buf_str(&t.host);
-	r.path = buf_str(&t.path);
-	r.payload_sha256_hex = hash;
-	r.headers = h;
+	if (s3_base_url(&t, &url) == -1)
+		goto out;
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.url = buf_str(&url);
+	rq.headers = h;
 	if (content_type) {
-		h[r.nheaders].name = "Content-Type";
-		h[r.nheaders++].value = content_type;
+		h[rq.nheaders].name = "Content-Type";
+		h[rq.nheaders++].value = content_type;
 	}
 	if (extra)
-		h[r.nheaders++] = *extra;
-	if (sigv4_authorization(&k, &r, now, &auth, amz_date) == -1 ||
-	    s3_base_url(&t, &url) == -1)
+		h[rq.nheaders++] = *extra;
+	rq.capture = capture;
+	rq.body = body;
+	rq.body_len = len;
+	rq.sign = &k;
+	rq.now = now;
+	rq.body_max = S3_ERRBODY_MAX;
+	if (outbound_request(c->out, &rq, res) == -1)
 		goto out;
-
-#define S3_HDR(...) do {						\
-	buf_reset(&line);						\
-	if (buf_printf(&line, __VA_ARGS__) == -1 ||			\
-	    (tmp = curl_slist_append(hl, buf_str(&line))) == NULL)	\
-		goto out;						\
-	hl = tmp;							\
-} while (0)
-	S3_HDR("Authorization: %s", buf_str(&auth));
-	S3_HDR("X-Amz-Date: %s", amz_date);
-	S3_HDR("X-Amz-Content-Sha256: %s", hash);
-	if (c->session_token)
-		S3_HDR("X-Amz-Security-Token: %s", c->session_token);
-	if (content_type)
-		S3_HDR("Content-Type: %s", content_type);
-	if (extra)
-		S3_HDR("%s: %s", extra->name, extra->value);
-	S3_HDR("Expect:");
-#undef S3_HDR
-
-	if ((cu = curl_easy_init()) == NULL)
-		goto out;
-	if (curl_easy_setopt(cu, CURLOPT_URL, buf_str(&url)) != CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hl) != CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)LIMIT_OUT_CONNECT_MS) != CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_TIMEOUT_MS,
-	    (long)LIMIT_OUT_TOTAL_MS) != CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, s3_body_cb) !=
-	    CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_WRITEDATA, &resp) != CURLE_OK)
-		goto out;
-	if (sum != NULL && (curl_easy_setopt(cu, CURLOPT_HEADERFUNCTION,
-	    s3_header_cb) != CURLE_OK ||
-	    curl_easy_setopt(cu, CURLOPT_HEADERDATA, sum) != CURLE_OK))
-		goto out;
-	if (is_head) {
-		if (curl_easy_setopt(cu, CURLOPT_NOBODY, 1L) != CURLE_OK)
-			goto out;
-	} else if (body != NULL) {
-		if (curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, method) !=
-		    CURLE_OK ||
-		    curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)len) != CURLE_OK ||
-		    curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body) != CURLE_OK)
-			goto out;
-	} else if (curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, method) !=
-	    CURLE_OK)
-		goto out;
-
-	if ((cc = curl_easy_perform(cu)) != CURLE_OK) {
-		log_warnx("%s %s: %s", method, buf_str(&t.host),
-		    curl_easy_strerror(cc));
-		goto out;
-	}
-	curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, status);
-	if (*status / 100 == 2) {
-		if (size_out) {
-			if (curl_easy_getinfo(cu,
-			    CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen) !=
-			    CURLE_OK || clen < 0) {
-				log_warnx("%s: no Content-Length", method);
-				goto out;
-			}
-			*size_out = (long long)clen;
-		}
-		if (ctype_out && ctype_len > 0) {
-			if (curl_easy_getinfo(cu, CURLINFO_CONTENT_TYPE, &ct)
-			    != CURLE_OK || ct == NULL)
-				ct = "";
-			snprintf(ctype_out, ctype_len, "%s", ct);
-		}
-	} else if (*status != 404) {
-		s3_error_code(&resp, code, sizeof(code));
+	if (res->status / 100 != 2 && res->status != 404) {
+		s3_error_code(&res->body, code, sizeof(code));
 		log_warnx("%s %s: HTTP %ld %s", method, buf_str(&t.host),
-		    *status, code);
+		    res->status, code);
 	}
 	rc = 0;
 out:
-	if (cu)
-		curl_easy_cleanup(cu);
-	curl_slist_free_all(hl);
 	s3_target_free(&t);
 	buf_free(&url);
-	buf_free(&auth);
-	buf_free(&line);
-	buf_free(&resp);
+	return rc;
+}
+
+/*
+ * HEAD, with x-amz-checksum-mode: ENABLED when sum_out is not NULL (which
+ * then gets the stored x-amz-checksum-sha256, "" without one).
+ */
+static int
+s3_head_as(const struct s3_config *c, const char *key, time_t now,
+    long long *size_out, char *ctype_out, size_t ctype_len, char *sum_out,
+    size_t sum_len)
+{
+	static const struct sigv4_header mode = {
+		"x-amz-checksum-mode", "ENABLED"
+	};
+	static const char *const capture[] = { S3_CHECKSUM_HEADER, NULL };
+	struct outbound_response res;
+	int		 rc = -1;
+
+	memset(&res, 0, sizeof(res));
+	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now,
+	    sum_out ? &mode : NULL, sum_out ? capture : NULL, &res) == -1)
+		goto out;
+	if (res.status == 404) {
+		rc = 1;
+		goto out;
+	}
+	if (res.status != 200)
+		goto out;
+	if (size_out) {
+		if (res.content_length < 0) {
+			log_warnx("HEAD: no Content-Length");
+			goto out;
+		}
+		*size_out = res.content_length;
+	}
+	if (ctype_out && ctype_len > 0)
+		snprintf(ctype_out, ctype_len, "%s",
+		    res.content_type ? res.content_type : "");
+	if (sum_out && sum_len > 0)
+		snprintf(sum_out, sum_len, "%s",
+		    res.captured[0] ? res.captured[0] : "");
+	rc = 0;
+out:
+	outbound_response_free(&res);
 	return rc;
 }
 
@@ -441,16 +357,8 @@ int
 s3_head(const struct s3_config *c, const char *key, time_t now,
     long long *size_out, char *ctype_out, size_t ctype_len)
 {
-	long	 status;
-
-	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now, &status,
-	    size_out, ctype_out, ctype_len, NULL, NULL) == -1)
-		return -1;
-	if (status == 200)
-		return 0;
-	if (status == 404)
-		return 1;
-	return -1;
+	return s3_head_as(c, key, now, size_out, ctype_out, ctype_len, NULL,
+	    0);
 }
 
 int
@@ -458,51 +366,42 @@ s3_head_sha256(const struct s3_config *c, const char *key, time_t now,
     long long *size_out, char *ctype_out, size_t ctype_len, char *sum_out,
     size_t sum_len)
 {
-	static const struct sigv4_header mode = {
-		"x-amz-checksum-mode", "ENABLED"
-	};
-	struct buf	 sum = { 0 };
-	long		 status;
-	int		 rc = -1;
-
-	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now, &status,
-	    size_out, ctype_out, ctype_len, &mode, &sum) == -1)
-		goto out;
-	if (status == 404)
-		rc = 1;
-	else if (status == 200) {
-		if (sum_out != NULL && sum_len > 0)
-			snprintf(sum_out, sum_len, "%s", buf_str(&sum));
-		rc = 0;
-	}
-out:
-	buf_free(&sum);
-	return rc;
+	if (sum_out == NULL || sum_len == 0)
+		return -1;
+	return s3_head_as(c, key, now, size_out, ctype_out, ctype_len,
+	    sum_out, sum_len);
 }
 
 int
 s3_put(const struct s3_config *c, const char *key, const char *content_type,
     const void *body, size_t len, time_t now)
 {
-	long	 status;
+	struct outbound_response res;
+	int		 rc = -1;
 
 	if (s3_bad_text(content_type, 255) || (body == NULL && len > 0)) {
 		log_warnx("bad content type or body");
 		return -1;
 	}
+	memset(&res, 0, sizeof(res));
 	if (s3_perform(c, "PUT", key, content_type, body ? body : "", len,
-	    now, &status, NULL, NULL, 0, NULL, NULL) == -1)
-		return -1;
-	return status / 100 == 2 ? 0 : -1;
+	    now, NULL, NULL, &res) == 0 && res.status / 100 == 2)
+		rc = 0;
+	outbound_response_free(&res);
+	return rc;
 }
 
 int
 s3_delete(const struct s3_config *c, const char *key, time_t now)
 {
-	long	 status;
+	struct outbound_response res;
+	int		 rc = -1;
 
-	if (s3_perform(c, "DELETE", key, NULL, NULL, 0, now, &status, NULL,
-	    NULL, 0, NULL, NULL) == -1)
-		return -1;
-	return status / 100 == 2 || status == 404 ? 0 : -1;
+	memset(&res, 0, sizeof(res));
+	if (s3_perform(c, "DELETE", key, NULL, NULL, 0, now, NULL, NULL,
+	    &res) == 0 &&
+	    (res.status / 100 == 2 || res.status == 404))
+		rc = 0;
+	outbound_response_free(&res);
+	return rc;
 }

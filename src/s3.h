@@ -1,4 +1,4 @@
-/* s3.h: S3 object URLs, presigned PUT/GET, HEAD, PUT and DELETE over libcurl */
+/* s3.h: S3 object URLs, presigned PUT/GET, and signed HEAD/PUT/DELETE */
 #ifndef CHARTERD_S3_H
 #define CHARTERD_S3_H
 
@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 struct buf;
+struct outbound;
 
 #define S3_KEY_MAX		1024	/* S3's own ceiling, in bytes */
 
@@ -26,6 +27,9 @@ struct s3_config {
 	 * 1: <endpoint>/<bucket>/<key> (AWS: s3.<region>.amazonaws.com),
 	 *    which local peers need. */
 	int		 path_style;
+	/* What HEAD, PUT and DELETE go through (one per process, reused so
+	 * the connection stays open); presigning needs none. */
+	struct outbound	*out;
 };
 
 /*
@@ -63,10 +67,11 @@ int	s3_presign_get(const struct s3_config *, const char *key, time_t now,
 	    unsigned expires_s, struct buf *url);
 
 /*
- * HEAD of the object.  Returns 0 when it exists (with its size in
- * *size_out and its Content-Type, truncated to ctype_len - 1 bytes, in
- * ctype_out; either may be NULL), 1 when the store answers 404, -1 on
- * any other answer or transport error.
+ * HEAD of the object, signed, through c->out.  Returns 0 when it exists
+ * (with its size in *size_out and its Content-Type, truncated to
+ * ctype_len - 1 bytes, in ctype_out; either may be NULL), 1 when the
+ * store answers 404, -1 on any other answer or transport error
+ * (including c->out's timeouts).
  */
 int	s3_head(const struct s3_config *, const char *key, time_t now,
 	    long long *size_out, char *ctype_out, size_t ctype_len);
@@ -81,16 +86,17 @@ int	s3_head_sha256(const struct s3_config *, const char *key, time_t now,
 	    char *sum_out, size_t sum_len);
 
 /*
- * PUT of body[0..len) with the given Content-Type, payload signed.
- * Returns 0 on a 2xx answer, -1 otherwise.
+ * PUT of body[0..len) with the given Content-Type, payload signed,
+ * through c->out.  Returns 0 on a 2xx answer, -1 otherwise.
  */
 int	s3_put(const struct s3_config *, const char *key,
 	    const char *content_type, const void *body, size_t len,
 	    time_t now);
 
 /*
- * DELETE of the object, signed.  Returns 0 when it is gone (2xx, or 404:
- * already gone), -1 on any other answer or transport error.
+ * DELETE of the object, signed, through c->out.  Returns 0 when it is
+ * gone (2xx, or 404: already gone), -1 on any other answer or transport
+ * error.
  */
 int	s3_delete(const struct s3_config *, const char *key, time_t now);
 

@@ -19,6 +19,8 @@
 #define SIGV4_TERM		"aws4_request"
 #define SIGV4_CACHE_SLOTS	4
 #define SIGV4_NAME_MAX		64	/* region, service in a cache slot */
+#define SIGV4_EMPTY_SHA256 \
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 /* the request's own pairs plus the X-Amz-* ones presigning adds */
 #define SIGV4_MAX_PAIRS		(LIMIT_QUERY_PAIRS + 8)
 
@@ -365,6 +367,97 @@ sigv4_trimall(struct buf *b, const char *v)
 	return 0;
 }
 
+/* RFC 9110 tchar: what a method (a token) may be made of. */
+static int
+sigv4_tchar(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+int
+sigv4_http_token(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!sigv4_tchar((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/*
+ * A Host value: a DNS name or IPv4 address (letters, digits, '-', '.',
+ * '_') or a bracketed IPv6 literal, then optionally ':' and a port
+ * 1..65535 without leading zeros.  No user info, path, blanks or
+ * controls: what is signed must be exactly what goes on the wire.
+ * *namelen gets the length without the port.
+ */
+static int
+sigv4_host_ok(const char *h, size_t len, size_t *namelen, unsigned *port)
+{
+	const char	*p = h, *e = h + len, *rb;
+	unsigned	 n = 0;
+
+	*port = 0;
+	if (len == 0 || len > SIGV4_HOST_MAX)
+		return 0;
+	if (*p == '[') {
+		if ((rb = memchr(p, ']', len)) == NULL || rb - p < 3)
+			return 0;
+		for (p++; p < rb; p++)
+			if (hex_value(*p) < 0 && *p != ':' && *p != '.')
+				return 0;
+		p = rb + 1;
+	} else {
+		for (; p < e && *p != ':'; p++)
+			if (!((*p >= 'A' && *p <= 'Z') ||
+			    (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9') ||
+			    *p == '-' || *p == '.' || *p == '_'))
+				return 0;
+		if (p == h)
+			return 0;
+	}
+	*namelen = (size_t)(p - h);
+	if (p == e)
+		return 1;
+	if (*p++ != ':' || p == e || e - p > 5 || *p == '0')
+		return 0;
+	for (; p < e; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		n = n * 10 + (unsigned)(*p - '0');
+	}
+	*port = n;
+	return n <= 65535;
+}
+
+int
+sigv4_host(struct buf *out, const char *scheme, const char *authority,
+    size_t len)
+{
+	size_t		 namelen;
+	unsigned	 port, dflt;
+
+	if (scheme != NULL && strcmp(scheme, "https") == 0)
+		dflt = 443;
+	else if (scheme != NULL && strcmp(scheme, "http") == 0)
+		dflt = 80;
+	else {
+		log_warnx("scheme must be http or https");
+		return -1;
+	}
+	if (authority == NULL ||
+	    !sigv4_host_ok(authority, len, &namelen, &port)) {
+		log_warnx("bad host");
+		return -1;
+	}
+	/* curl leaves a default port out of Host; so must the signer. */
+	return buf_append(out, authority, port == dflt ? namelen : len);
+}
+
 static int
 sigv4_is_s3(const struct sigv4_key *k)
 {
@@ -374,12 +467,15 @@ sigv4_is_s3(const struct sigv4_key *k)
 static int
 sigv4_valid(const struct sigv4_key *k, const struct sigv4_request *r)
 {
+	size_t		 namelen;
+	unsigned	 port;
+
 	if (k == NULL || r == NULL || k->access_key == NULL ||
 	    k->secret_key == NULL || k->region == NULL || k->service == NULL ||
 	    r->method == NULL || r->host == NULL || r->path == NULL ||
 	    r->path[0] != '/' || (r->nheaders > 0 && r->headers == NULL) ||
 	    r->nheaders > SIGV4_MAX_HEADERS || *k->access_key == '\0' ||
-	    *k->region == '\0' || *k->service == '\0' || *r->host == '\0' ||
+	    *k->region == '\0' || *k->service == '\0' ||
 	    strpbrk(k->access_key, "/\r\n") != NULL ||
 	    strpbrk(k->region, "/\r\n") != NULL ||
 	    strpbrk(k->service, "/\r\n") != NULL ||
@@ -387,7 +483,49 @@ sigv4_valid(const struct sigv4_key *k, const struct sigv4_request *r)
 		log_warnx("invalid signing input");
 		return -1;
 	}
+	if (!sigv4_http_token(r->method)) {
+		log_warnx("method is not an HTTP token");
+		return -1;
+	}
+	if (!sigv4_host_ok(r->host, strlen(r->host), &namelen, &port)) {
+		log_warnx("bad host");
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * The payload hash to sign: exactly 64 lower-case hex digits, or
+ * UNSIGNED-PAYLOAD, which only S3 accepts.  NULL means UNSIGNED-PAYLOAD
+ * for an S3 presigned URL and the empty body's hash for another
+ * service's (as botocore signs them); the header form needs a hash.
+ */
+static const char *
+sigv4_payload(const struct sigv4_key *k, const struct sigv4_request *r,
+    int presign)
+{
+	const char	*p = r->payload_sha256_hex;
+
+	if (p == NULL) {
+		if (!presign) {
+			log_warnx("header form needs a payload hash");
+			return NULL;
+		}
+		return sigv4_is_s3(k) ? SIGV4_UNSIGNED_PAYLOAD :
+		    SIGV4_EMPTY_SHA256;
+	}
+	if (strcmp(p, SIGV4_UNSIGNED_PAYLOAD) == 0) {
+		if (!sigv4_is_s3(k)) {
+			log_warnx("UNSIGNED-PAYLOAD is for S3 only");
+			return NULL;
+		}
+		return p;
+	}
+	if (strlen(p) != 64 || strspn(p, "0123456789abcdef") != 64) {
+		log_warnx("payload hash is neither hex nor UNSIGNED-PAYLOAD");
+		return NULL;
+	}
+	return p;
 }
 
 /*
@@ -403,23 +541,13 @@ sigv4_build(const struct sigv4_key *k, const struct sigv4_request *r,
 	struct sigv4_pair *pairs = NULL;
 	struct sigv4_hdr hdrs[SIGV4_MAX_HEADERS + 4];
 	struct buf	 path = { 0 }, val = { 0 }, cred = { 0 };
-	const char	*payload = r->payload_sha256_hex;
+	const char	*payload;
 	char		 exp[16];
 	size_t		 npairs = 0, nh = 0, i;
 	int		 rc = -1, presign = expires_s != 0;
 
-	if (payload == NULL) {
-		if (!presign) {
-			log_warnx("header form needs a payload hash");
-			goto out;
-		}
-		payload = SIGV4_UNSIGNED_PAYLOAD;
-	}
-	if (strcmp(payload, SIGV4_UNSIGNED_PAYLOAD) != 0 &&
-	    strspn(payload, "0123456789abcdef") != 64) {
-		log_warnx("payload hash is neither hex nor UNSIGNED-PAYLOAD");
+	if ((payload = sigv4_payload(k, r, presign)) == NULL)
 		goto out;
-	}
 
 	/* Headers: the caller's, then the ones this module owns. */
 	for (i = 0; i < r->nheaders; i++) {

@@ -10,6 +10,7 @@ struct buf;
 #define SIGV4_UNSIGNED_PAYLOAD	"UNSIGNED-PAYLOAD"
 #define SIGV4_MAX_EXPIRES	604800U		/* seven days, S3's ceiling */
 #define SIGV4_MAX_HEADERS	32		/* caller headers per request */
+#define SIGV4_HOST_MAX		255		/* a Host value, port included */
 
 struct sigv4_key {
 	const char	*access_key;
@@ -47,14 +48,17 @@ struct sigv4_header {
  *   plus (signed as %2B), never a space.
  */
 struct sigv4_request {
-	const char			*method;	/* "GET" */
-	const char			*host;		/* "h:port" if not default */
+	const char			*method;	/* an RFC 9110 token */
+	/* the Host value exactly as sent: make it with sigv4_host() */
+	const char			*host;
 	const char			*path;		/* see above; "/" at least */
 	const char			*query;
 	const struct sigv4_header	*headers;
 	size_t				 nheaders;
-	/* hex SHA-256 of the body, or "UNSIGNED-PAYLOAD"; NULL means
-	 * UNSIGNED-PAYLOAD for presign and is refused for header form */
+	/* 64 lower-case hex digits of the body's SHA-256, or
+	 * "UNSIGNED-PAYLOAD" (service "s3" only).  NULL: refused for the
+	 * header form; for presigning, UNSIGNED-PAYLOAD for "s3" and the
+	 * empty body's hash for other services. */
 	const char			*payload_sha256_hex;
 };
 
@@ -98,7 +102,20 @@ int	sigv4_uri_encode(struct buf *, const char *s, size_t len,
 /* Writes "YYYYMMDDTHHMMSSZ" for now (UTC).  Returns 0 or -1. */
 int	sigv4_amz_date(time_t now, char out[17]);
 
-/* Writes the lower-case hex SHA-256 of p[0..len) and a NUL to out. */
+/*
+ * Appends the Host value for authority[0..len) ("host[:port]") reached
+ * over scheme ("http" or "https"): the authority itself, less a port
+ * that is the scheme's default, as curl leaves it out.  The one place
+ * that rule lives, so URL builders and the signer agree.  The host is a
+ * DNS name or IPv4 address, or a bracketed IPv6 literal; the port is
+ * 1..65535.  Returns 0, or -1 on a bad scheme or host (or allocation).
+ */
+int	sigv4_host(struct buf *, const char *scheme, const char *authority,
+	    size_t len);
+
+/* 1 when s is a non-empty RFC 9110 token (a method or a header name),
+ * else 0. */
+int	sigv4_http_token(const char *s);
 
 /* Signing keys derived so far (not served from the cache); for tests. */
 unsigned long	sigv4_key_derivations(void);

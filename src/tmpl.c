@@ -23,10 +23,20 @@
 /* Longest name quoted back in an error message. */
 #define TMPL_ERR_NAME	64
 
+/* Per context: the file name suffix selecting it, its name in messages. */
+static const struct {
+	const char	*suffix;
+	const char	*name;
+} escapes[TMPL_ESC__MAX] = {
+	[TMPL_ESC_HTML] = { ".html", "HTML" },
+	[TMPL_ESC_TEXT] = { ".txt", "text" },
+	[TMPL_ESC_HEADER] = { ".hdr", "header" },
+};
+
 enum node_type {
 	NODE_TEXT,	/* off, len: bytes of pool */
-	NODE_VAR,	/* seg, nseg: HTML-escaped value */
-	NODE_RAW,	/* seg, nseg: value as is */
+	NODE_VAR,	/* seg, nseg: value escaped for the render's context */
+	NODE_RAW,	/* seg, nseg: value as is (HTML renders only) */
 	NODE_SECTION,	/* seg, nseg, end */
 	NODE_INVERTED,	/* seg, nseg, end */
 	NODE_PARTIAL,	/* off: NUL-terminated name in pool */
@@ -43,6 +53,7 @@ struct node {
 };
 
 struct tmpl {
+	enum tmpl_escape esc;	/* from the file name; the default render's */
 	char		*pool;	/* source copy, then NUL-terminated names */
 	size_t		*segs;	/* offsets of name segments in pool */
 	struct node	*nodes;
@@ -74,6 +85,7 @@ struct open_sec {
 };
 
 struct parser {
+	enum tmpl_escape esc;
 	const char	*src;
 	size_t		 len;
 	size_t		 counted;	/* newlines counted in src[0, counted) */
@@ -91,6 +103,7 @@ struct parser {
 
 struct render {
 	const struct tmpl_set	*set;
+	enum tmpl_escape	 esc;	/* where out's bytes go */
 	struct buf		*out;
 	const json_t		*stack[TMPL_CTX_MAX];
 	size_t			 depth;
@@ -146,6 +159,21 @@ line_at(struct parser *p, size_t pos)
 	if (p->counted < pos)
 		p->counted = pos;
 	return p->line;
+}
+
+/* Line number of src[pos] counted from the start: for error paths only. */
+static unsigned
+line_of(const struct parser *p, size_t pos)
+{
+	const char	*nl;
+	size_t		 at = 0;
+	unsigned	 line = 1;
+
+	while (at < pos && (nl = memchr(p->src + at, '\n', pos - at)) != NULL) {
+		line++;
+		at = (size_t)(nl - p->src) + 1;
+	}
+	return line;
 }
 
 /* Offset of the first "}}" in src[from, len), or (size_t)-1. */
@@ -226,9 +254,31 @@ bad_char(struct parser *p, unsigned line, char c)
 }
 
 /*
+ * A partial name is a loaded template's name: a file name of
+ * [A-Za-z0-9_.-], or one folder and a file name ("email/_sign.txt").
+ * Neither part is empty or starts with a dot, so no "..", no hidden file.
+ */
+static int
+check_partial(struct parser *p, const char *s, size_t n, unsigned line)
+{
+	const char	*slash;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != '.' && s[i] != '/' && !is_namech(s[i]))
+			return bad_char(p, line, s[i]);
+	slash = memchr(s, '/', n);
+	if (s[0] == '.' || s[n - 1] == '/' || (slash != NULL &&
+	    (slash == s || slash[1] == '.' ||
+	    memchr(slash + 1, '/', n - (size_t)(slash - s) - 1) != NULL)))
+		return perr(p, line, "invalid partial name '%.*s'",
+		    (int)(n > TMPL_ERR_NAME ? TMPL_ERR_NAME : n), s);
+	return 0;
+}
+
+/*
  * Checks a trimmed tag name: "." alone, or dot-separated non-empty
- * segments of [A-Za-z0-9_-].  Partial names are file names: any run of
- * [A-Za-z0-9_.-].
+ * segments of [A-Za-z0-9_-]; partial names as check_partial.
  */
 static int
 check_name(struct parser *p, const char *s, size_t n, int partial,
@@ -240,11 +290,13 @@ check_name(struct parser *p, const char *s, size_t n, int partial,
 		return perr(p, line, "empty name");
 	if (memmem(s, n, "{{", 2) != NULL)
 		return perr(p, line, "unclosed tag");
+	if (partial)
+		return check_partial(p, s, n, line);
 	if (n == 1 && s[0] == '.')
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '.') {
-			if (!partial && (i == 0 || i == n - 1 || s[i - 1] == '.'))
+			if (i == 0 || i == n - 1 || s[i - 1] == '.')
 				return perr(p, line, "empty segment in name "
 				    "'%.*s'", (int)(n > TMPL_ERR_NAME ?
 				    TMPL_ERR_NAME : n), s);
@@ -309,13 +361,23 @@ standalone(const struct parser *p, size_t tag, size_t end, size_t *ls,
 	return 1;
 }
 
+/*
+ * Adds a text node for src[from, to).  A header template's text is one
+ * line: a control character in it is a parse error, not a render error.
+ */
 static int
 emit_text(struct parser *p, size_t from, size_t to, unsigned line)
 {
 	struct node	*n;
+	size_t		 bad;
 
 	if (from >= to)
 		return 0;
+	if (p->esc == TMPL_ESC_HEADER &&
+	    (bad = buf_header_bad(p->src + from, to - from)) < to - from)
+		return perr(p, line_of(p, from + bad), "control character "
+		    "0x%02x in the text of a header template",
+		    (unsigned char)p->src[from + bad]);
 	if ((n = add_node(p, NODE_TEXT, line)) == NULL)
 		return -1;
 	n->off = from;
@@ -384,6 +446,10 @@ do_tag(struct parser *p, enum tag_type type, const char *name, size_t nlen,
 	case TAG_RAW:
 		if (check_name(p, name, nlen, 0, line) == -1)
 			return -1;
+		if (type == TAG_RAW && p->esc != TMPL_ESC_HTML)
+			return perr(p, line, "raw output {{{%.*s}}} in a %s "
+			    "template (HTML only)", (int)(nlen > TMPL_ERR_NAME ?
+			    TMPL_ERR_NAME : nlen), name, escapes[p->esc].name);
 		if ((n = add_node(p, type == TAG_VAR ? NODE_VAR : NODE_RAW,
 		    line)) == NULL)
 			return -1;
@@ -479,18 +545,45 @@ parse(struct parser *p)
 	return 0;
 }
 
+/* *.html, *.txt, *.hdr: 0 and the context in *esc; -1 for other names. */
+int
+tmpl_escape_from_name(const char *name, enum tmpl_escape *esc)
+{
+	size_t	 i, n, m;
+
+	if (name == NULL)
+		return -1;
+	n = strlen(name);
+	for (i = 0; i < TMPL_ESC__MAX; i++) {
+		m = strlen(escapes[i].suffix);
+		if (n > m && strcmp(name + n - m, escapes[i].suffix) == 0) {
+			*esc = (enum tmpl_escape)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /*
- * Parses a template.  Returns it, or NULL with "line N: ..." in err on a
- * syntax error, a source over LIMIT_TMPL_SIZE or allocation failure.
+ * Parses a template for context esc.  Returns it, or NULL with "line N:
+ * ..." in err on a syntax error, a raw tag outside HTML, a control
+ * character in a header template's text, a source over LIMIT_TMPL_SIZE or
+ * allocation failure.
  */
 struct tmpl *
-tmpl_parse(const char *src, size_t len, char *err, size_t errlen)
+tmpl_parse(const char *src, size_t len, enum tmpl_escape esc, char *err,
+    size_t errlen)
 {
 	struct parser	 p;
 	struct tmpl	*t;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
+	if ((unsigned)esc >= TMPL_ESC__MAX) {
+		seterr(err, errlen, "line 1: no such escaping context %d",
+		    (int)esc);
+		return NULL;
+	}
 	if (len > LIMIT_TMPL_SIZE) {
 		seterr(err, errlen, "line 1: template larger than %d bytes",
 		    LIMIT_TMPL_SIZE);
@@ -498,11 +591,16 @@ tmpl_parse(const char *src, size_t len, char *err, size_t errlen)
 	}
 	if (src == NULL)
 		src = "";
+	/* Editors end a file with a newline; a header value has none. */
+	if (esc == TMPL_ESC_HEADER && len > 0 && src[len - 1] == '\n')
+		len -= len > 1 && src[len - 2] == '\r' ? 2 : 1;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		seterr(err, errlen, "line 1: out of memory");
 		return NULL;
 	}
+	t->esc = esc;
 	memset(&p, 0, sizeof(p));
+	p.esc = esc;
 	p.src = src;
 	p.len = len;
 	p.line = 1;
@@ -524,6 +622,13 @@ fail:
 	buf_free(&p.pool);
 	tmpl_free(t);
 	return NULL;
+}
+
+/* The context t was parsed for. */
+enum tmpl_escape
+tmpl_escape_of(const struct tmpl *t)
+{
+	return t->esc;
 }
 
 void
@@ -577,16 +682,69 @@ lookup(const struct render *r, const struct tmpl *t, const struct node *n)
 	return v;
 }
 
-static int
-put_value(struct buf *out, const json_t *v, int escape)
+/* "a.b.c" of a variable node, for messages ("." for the current item). */
+static void
+node_name(const struct tmpl *t, const struct node *n, char *name, size_t len)
 {
+	size_t	 i, at = 0;
+	int	 w;
+
+	name[0] = '\0';
+	if (n->nseg == 0)
+		snprintf(name, len, ".");
+	for (i = 0; i < n->nseg && at < len; i++) {
+		w = snprintf(name + at, len - at, "%s%s", i ? "." : "",
+		    t->pool + t->segs[n->seg + i]);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+}
+
+/*
+ * A value a header may not carry (buf_header_bad) fails the render here,
+ * so the log can name the variable; not the value, which may be a guest's
+ * name.  render_tmpl checks the whole output once more.  Returns 1, logged,
+ * when s is refused.
+ */
+static int
+header_refuses(const struct tmpl *t, const struct node *n, const char *s,
+    size_t len)
+{
+	char	 name[TMPL_ERR_NAME + 1];
+	size_t	 bad;
+
+	if ((bad = buf_header_bad(s, len)) == len)
+		return 0;
+	node_name(t, n, name, sizeof(name));
+	log_warnx("line %u: {{%s}} holds byte 0x%02x at %zu, a control "
+	    "character or line break that a header may not carry", n->line,
+	    name, (unsigned char)s[bad], bad);
+	return 1;
+}
+
+/*
+ * Appends a variable's value: a string escaped for esc (HTML entities,
+ * text without control characters, header as is: header_refuses has seen
+ * it) or as is when raw; a number or true as its digits; anything else
+ * as nothing.
+ */
+static int
+put_value(struct buf *out, enum tmpl_escape esc, const json_t *v, int raw)
+{
+	const char	*s;
+	size_t		 len;
+
 	if (v == NULL)
 		return 0;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return escape ?
-		    buf_html(out, json_string_value(v), json_string_length(v)) :
-		    buf_append(out, json_string_value(v), json_string_length(v));
+		s = json_string_value(v);
+		len = json_string_length(v);
+		if (raw || esc == TMPL_ESC_HEADER)
+			return buf_append(out, s, len);
+		return esc == TMPL_ESC_TEXT ? buf_text(out, s, len) :
+		    buf_html(out, s, len);
 	case JSON_INTEGER:
 		return buf_printf(out, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
@@ -663,10 +821,21 @@ render_range(struct render *r, const struct tmpl *t, size_t from, size_t to)
 			if (buf_append(r->out, t->pool + n->off, n->len) == -1)
 				goto nomem;
 			break;
-		case NODE_VAR:
 		case NODE_RAW:
-			if (put_value(r->out, lookup(r, t, n),
-			    n->type == NODE_VAR) == -1)
+		case NODE_VAR:
+			/* A raw tag parses only in HTML; this render may not be. */
+			if (n->type == NODE_RAW && r->esc != TMPL_ESC_HTML) {
+				log_warnx("line %u: raw output in a %s render",
+				    n->line, escapes[r->esc].name);
+				return -1;
+			}
+			v = lookup(r, t, n);
+			if (r->esc == TMPL_ESC_HEADER && json_is_string(v) &&
+			    header_refuses(t, n, json_string_value(v),
+			    json_string_length(v)))
+				return -1;
+			if (put_value(r->out, r->esc, v,
+			    n->type == NODE_RAW) == -1)
 				goto nomem;
 			break;
 		case NODE_SECTION:
@@ -717,36 +886,95 @@ nomem:
 }
 
 /*
- * Renders template name of set with ctx, appending to out.  Returns 0, or
- * -1 (out restored) on an unknown template or partial, too deep partials,
- * the step budget or an append failure.
+ * Renders t in esc, appending to out; on -1 out is as it was.  A header
+ * render is checked whole at the end: the template's own text (an .html
+ * or .txt one rendered as a header, or bytes of broken UTF-8 on both sides
+ * of a tag, "\xc2{{x}}\x85") may hold what no single value does.
  */
-int
-tmpl_render(const struct tmpl_set *set, const char *name, const json_t *ctx,
-    struct buf *out)
+static int
+render_tmpl(const struct tmpl_set *set, const struct tmpl *t,
+    enum tmpl_escape esc, const json_t *ctx, struct buf *out)
 {
 	struct render	 r;
-	const struct tmpl *t;
-	size_t		 len0 = out->len;
+	size_t		 len0 = out->len, bad;
 
-	if (set == NULL || name == NULL || (t = set_find(set, name)) == NULL) {
-		log_warnx("unknown template %s", name ? name : "(null)");
-		return -1;
-	}
 	r.set = set;
+	r.esc = esc;
 	r.out = out;
 	r.depth = 0;
 	r.partials = 0;
 	r.steps = 0;
 	if (ctx != NULL)
 		r.stack[r.depth++] = ctx;
-	if (render_range(&r, t, 0, t->nnodes) == -1) {
-		out->len = len0;
-		if (out->data != NULL)
-			out->data[len0] = '\0';
-		return -1;
+	if (render_range(&r, t, 0, t->nnodes) == -1)
+		goto fail;
+	if (esc == TMPL_ESC_HEADER && out->len > len0 &&
+	    (bad = buf_header_bad(out->data + len0, out->len - len0)) <
+	    out->len - len0) {
+		log_warnx("header output holds byte 0x%02x at %zu, a control "
+		    "character or line break", (unsigned char)out->data[len0 +
+		    bad], bad);
+		goto fail;
 	}
 	return 0;
+fail:
+	out->len = len0;
+	if (out->data != NULL)
+		out->data[len0] = '\0';
+	return -1;
+}
+
+static const struct tmpl *
+find_logged(const struct tmpl_set *set, const char *name)
+{
+	const struct tmpl	*t;
+
+	if (set == NULL || name == NULL || (t = set_find(set, name)) == NULL) {
+		log_warnx("unknown template %s", name ? name : "(null)");
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * Renders template name of set with ctx in its own context, appending to
+ * out.  Returns 0, or -1 (out restored) on an unknown template or partial,
+ * too deep partials, the step budget, a header refusal or an append
+ * failure.
+ */
+int
+tmpl_render(const struct tmpl_set *set, const char *name, const json_t *ctx,
+    struct buf *out)
+{
+	const struct tmpl	*t;
+
+	if ((t = find_logged(set, name)) == NULL)
+		return -1;
+	return render_tmpl(set, t, t->esc, ctx, out);
+}
+
+/* As tmpl_render, in context esc instead of the template's own. */
+int
+tmpl_render_as(const struct tmpl_set *set, const char *name,
+    enum tmpl_escape esc, const json_t *ctx, struct buf *out)
+{
+	const struct tmpl	*t;
+
+	if ((unsigned)esc >= TMPL_ESC__MAX) {
+		log_warnx("no such escaping context %d", (int)esc);
+		return -1;
+	}
+	if ((t = find_logged(set, name)) == NULL)
+		return -1;
+	return render_tmpl(set, t, esc, ctx, out);
+}
+
+/* One header value: -1 means do not send. */
+int
+tmpl_render_header(const struct tmpl_set *set, const char *name,
+    const json_t *ctx, struct buf *out)
+{
+	return tmpl_render_as(set, name, TMPL_ESC_HEADER, ctx, out);
 }
 
 /* --- sets --------------------------------------------------------------- */
@@ -778,9 +1006,23 @@ tmpl_set_has(const struct tmpl_set *set, const char *name)
 	return set != NULL && name != NULL && set_find(set, name) != NULL;
 }
 
+/* The context of template name in *esc: 0, or -1 when there is none. */
+int
+tmpl_set_escape_of(const struct tmpl_set *set, const char *name,
+    enum tmpl_escape *esc)
+{
+	const struct tmpl	*t;
+
+	if (set == NULL || name == NULL || (t = set_find(set, name)) == NULL)
+		return -1;
+	*esc = t->esc;
+	return 0;
+}
+
 /*
- * Parses src and adds it under name.  Returns 0, or -1 with err filled on
- * a parse error ("line N: ..."), a duplicate name or allocation failure.
+ * Parses src in the context of its name (HTML when the name has no known
+ * suffix) and adds it under name.  Returns 0, or -1 with err filled on a
+ * parse error ("line N: ..."), a duplicate name or allocation failure.
  */
 int
 tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
@@ -788,6 +1030,7 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
 {
 	struct tmpl_ent	*v;
 	struct tmpl	*t = NULL;
+	enum tmpl_escape esc;
 	char		*dup = NULL;
 	size_t		 lo = 0, hi, mid, ncap;
 	int		 c;
@@ -808,7 +1051,9 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
 		else
 			lo = mid + 1;
 	}
-	if ((t = tmpl_parse(src, len, err, errlen)) == NULL)
+	if (tmpl_escape_from_name(name, &esc) == -1)
+		esc = TMPL_ESC_HTML;
+	if ((t = tmpl_parse(src, len, esc, err, errlen)) == NULL)
 		return -1;
 	if ((dup = strdup(name)) == NULL)
 		goto nomem;
@@ -832,13 +1077,15 @@ nomem:
 }
 
 /*
- * Checks that every {{> partial}} in the set names a template of the set.
- * Returns 0, or -1 with "name: line N: unknown partial ..." in err.
+ * Checks that every {{> partial}} in the set names a template of the set,
+ * of the includer's context: an .html footer in a text mail would put
+ * markup in it.  (A render escapes partials for its own context anyway.)
+ * Returns 0, or -1 with "name: line N: ..." in err.
  */
 int
 tmpl_set_check(const struct tmpl_set *set, char *err, size_t errlen)
 {
-	const struct tmpl	*t;
+	const struct tmpl	*t, *pt;
 	const struct node	*n;
 	size_t			 i, k;
 
@@ -846,74 +1093,185 @@ tmpl_set_check(const struct tmpl_set *set, char *err, size_t errlen)
 		t = set->v[i].t;
 		for (k = 0; k < t->nnodes; k++) {
 			n = &t->nodes[k];
-			if (n->type != NODE_PARTIAL ||
-			    set_find(set, t->pool + n->off) != NULL)
+			if (n->type != NODE_PARTIAL)
 				continue;
-			seterr(err, errlen, "%s: line %u: unknown partial "
-			    "{{> %s}}", set->v[i].name, n->line,
-			    t->pool + n->off);
-			return -1;
+			if ((pt = set_find(set, t->pool + n->off)) == NULL) {
+				seterr(err, errlen, "%s: line %u: unknown "
+				    "partial {{> %s}}", set->v[i].name,
+				    n->line, t->pool + n->off);
+				return -1;
+			}
+			if (pt->esc != t->esc) {
+				seterr(err, errlen, "%s: line %u: partial "
+				    "{{> %s}} is %s, not %s", set->v[i].name,
+				    n->line, t->pool + n->off,
+				    escapes[pt->esc].name,
+				    escapes[t->esc].name);
+				return -1;
+			}
 		}
 	}
 	return 0;
 }
 
-static int
-has_suffix(const char *s, const char *suffix)
-{
-	size_t	 n = strlen(s), m = strlen(suffix);
+/* --- loading ------------------------------------------------------------ */
 
-	return n > m && strcmp(s + n - m, suffix) == 0;
-}
+struct loader {
+	struct tmpl_set	*set;
+	const char	*dir;	/* as given, for messages */
+	char		*root;	/* realpath of dir: symlinks must stay below */
+	char		*data;	/* LIMIT_TMPL_SIZE + 1 bytes */
+	char		*err;
+	size_t		 errlen;
+};
 
-/* Reads a regular file of at most LIMIT_TMPL_SIZE bytes into data. */
+static int	load_dir(struct loader *, int, const char *);
+
+/*
+ * Reads fd (named rel) into l->data: a regular file (a symlink may lead
+ * to a folder) of at most LIMIT_TMPL_SIZE bytes.
+ */
 static int
-read_file(int dfd, const char *name, char *data, size_t *len, int *skip,
-    char *err, size_t errlen)
+read_fd(struct loader *l, int fd, const char *rel, size_t *len)
 {
 	struct stat	 st;
 	ssize_t		 r;
 	size_t		 got = 0;
-	int		 fd, rc = -1;
 
-	*skip = 0;
-	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		seterr(err, errlen, "%s: %s", name, strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		seterr(l->err, l->errlen, "%s: %s", rel, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1) {
-		seterr(err, errlen, "%s: %s", name, strerror(errno));
-		goto out;
-	}
 	if (!S_ISREG(st.st_mode)) {
-		*skip = 1;
-		rc = 0;
-		goto out;
+		seterr(l->err, l->errlen, "%s: not a regular file", rel);
+		return -1;
 	}
 	if (st.st_size > LIMIT_TMPL_SIZE) {
-		seterr(err, errlen, "%s: larger than %d bytes", name,
+		seterr(l->err, l->errlen, "%s: larger than %d bytes", rel,
 		    LIMIT_TMPL_SIZE);
-		goto out;
+		return -1;
 	}
 	/* Read one byte past the limit to catch a file that grew. */
 	for (;;) {
-		r = read(fd, data + got, LIMIT_TMPL_SIZE + 1 - got);
+		r = read(fd, l->data + got, LIMIT_TMPL_SIZE + 1 - got);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			seterr(err, errlen, "%s: %s", name, strerror(errno));
-			goto out;
+			seterr(l->err, l->errlen, "%s: %s", rel,
+			    strerror(errno));
+			return -1;
 		}
 		if (r == 0)
 			break;
 		got += (size_t)r;
 		if (got > LIMIT_TMPL_SIZE) {
-			seterr(err, errlen, "%s: larger than %d bytes", name,
-			    LIMIT_TMPL_SIZE);
-			goto out;
+			seterr(l->err, l->errlen, "%s: larger than %d bytes",
+			    rel, LIMIT_TMPL_SIZE);
+			return -1;
 		}
 	}
 	*len = got;
+	return 0;
+}
+
+/*
+ * Opens symlink rel (below the root) after resolving it: it must land
+ * below the root, so a link cannot pull /etc/passwd in as a template.
+ * Returns the fd, or -1 with err set.  The template folder belongs to the
+ * operator; this guards against a stray link, not a race.
+ */
+static int
+open_link(struct loader *l, const char *rel)
+{
+	struct buf	 path = { 0 };
+	char		*real = NULL;
+	size_t		 n = strlen(l->root);
+	int		 fd = -1;
+
+	if (buf_printf(&path, "%s/%s", l->root, rel) == -1) {
+		seterr(l->err, l->errlen, "%s: out of memory", rel);
+		goto out;
+	}
+	if ((real = realpath(path.data, NULL)) == NULL) {
+		seterr(l->err, l->errlen, "%s: %s", rel, strerror(errno));
+		goto out;
+	}
+	if (strncmp(real, l->root, n) != 0 ||
+	    (real[n] != '/' && strcmp(l->root, "/") != 0)) {
+		seterr(l->err, l->errlen, "%s: symlink leads outside %s",
+		    rel, l->dir);
+		goto out;
+	}
+	if ((fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOFOLLOW)) == -1)
+		seterr(l->err, l->errlen, "%s: %s", rel, strerror(errno));
+out:
+	free(real);
+	buf_free(&path);
+	return fd;
+}
+
+/*
+ * Loads entry name of folder dfd, whose names start with prefix ("" at
+ * the top, "email/" below): a template file, or at the top a real folder.
+ * Anything else is skipped.  Returns 0, or -1 with err set.
+ */
+static int
+load_entry(struct loader *l, int dfd, const char *prefix, const char *name)
+{
+	struct stat	 st;
+	enum tmpl_escape esc;
+	char		 rel[LIMIT_TMPL_NAME + 2], perr_[256];
+	size_t		 len;
+	int		 fd = -1, rc = -1, n;
+
+	/* The name it loads under; with a '/' added, a folder's prefix. */
+	n = snprintf(rel, sizeof(rel), "%s%s/", prefix, name);
+	if (n < 0 || (size_t)n >= sizeof(rel)) {
+		seterr(l->err, l->errlen, "%s%.*s...: name longer than %d bytes",
+		    prefix, TMPL_ERR_NAME, name, LIMIT_TMPL_NAME);
+		return -1;
+	}
+	rel[n - 1] = '\0';
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		seterr(l->err, l->errlen, "%s: %s", rel, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		/* One level deep: a folder in a folder is skipped. */
+		if (prefix[0] != '\0')
+			return 0;
+		if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+			seterr(l->err, l->errlen, "%s: %s", rel,
+			    strerror(errno));
+			return -1;
+		}
+		rel[n - 1] = '/';
+		return load_dir(l, fd, rel);
+	}
+	if (tmpl_escape_from_name(name, &esc) == -1)
+		return 0;
+	if (S_ISLNK(st.st_mode))
+		fd = open_link(l, rel);
+	else if (S_ISREG(st.st_mode))
+		fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+		    O_NOFOLLOW);
+	else
+		return 0;	/* a fifo, socket or device */
+	if (fd == -1) {
+		if (!S_ISLNK(st.st_mode))
+			seterr(l->err, l->errlen, "%s: %s", rel,
+			    strerror(errno));
+		return -1;
+	}
+	if (read_fd(l, fd, rel, &len) == -1)
+		goto out;
+	if (tmpl_set_add(l->set, rel, l->data, len, perr_,
+	    sizeof(perr_)) == -1) {
+		seterr(l->err, l->errlen, "%s: %s", rel, perr_);
+		goto out;
+	}
 	rc = 0;
 out:
 	close(fd);
@@ -921,67 +1279,84 @@ out:
 }
 
 /*
- * Loads every regular *.html and *.txt file of dir (not recursive, hidden
- * files skipped) under its file name, then runs tmpl_set_check.  Returns
- * the set, or NULL with "file: ..." in err.
+ * Loads the entries of folder fd (which it closes) whose names start with
+ * prefix.  Hidden entries are skipped.  Returns 0, or -1 with err set.
  */
-struct tmpl_set *
-tmpl_set_load(const char *dir, char *err, size_t errlen)
+static int
+load_dir(struct loader *l, int fd, const char *prefix)
 {
-	struct tmpl_set	*set = NULL;
 	struct dirent	*de;
-	DIR		*d = NULL;
-	char		*data = NULL, perr_[256];
-	size_t		 len = 0;
-	int		 dfd, skip, ok = 0;
+	DIR		*d;
+	int		 rc = -1;
 
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		seterr(err, errlen, "%s: %s", dir, strerror(errno));
-		return NULL;
-	}
-	if ((d = fdopendir(dfd)) == NULL) {
-		seterr(err, errlen, "%s: %s", dir, strerror(errno));
-		close(dfd);
-		return NULL;
-	}
-	if ((set = tmpl_set_new()) == NULL ||
-	    (data = malloc(LIMIT_TMPL_SIZE + 1)) == NULL) {
-		seterr(err, errlen, "out of memory");
-		goto out;
+	if ((d = fdopendir(fd)) == NULL) {
+		seterr(l->err, l->errlen, "%s/%s: %s", l->dir, prefix,
+		    strerror(errno));
+		close(fd);
+		return -1;
 	}
 	for (;;) {
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0) {
-				seterr(err, errlen, "%s: %s", dir,
-				    strerror(errno));
+				seterr(l->err, l->errlen, "%s/%s: %s", l->dir,
+				    prefix, strerror(errno));
 				goto out;
 			}
 			break;
 		}
-		if (de->d_name[0] == '.' || (!has_suffix(de->d_name, ".html") &&
-		    !has_suffix(de->d_name, ".txt")))
+		if (de->d_name[0] == '.')
 			continue;
-		if (read_file(dfd, de->d_name, data, &len, &skip,
-		    err, errlen) == -1)
+		if (load_entry(l, dirfd(d), prefix, de->d_name) == -1)
 			goto out;
-		if (skip)
-			continue;
-		if (tmpl_set_add(set, de->d_name, data, len, perr_,
-		    sizeof(perr_)) == -1) {
-			seterr(err, errlen, "%s: %s", de->d_name, perr_);
-			goto out;
-		}
 	}
-	if (tmpl_set_check(set, err, errlen) == -1)
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Loads every template of dir and of its subfolders, one level deep (see
+ * tmpl.h), then runs tmpl_set_check.  Returns the set, or NULL with
+ * "file: ..." in err.
+ */
+struct tmpl_set *
+tmpl_set_load(const char *dir, char *err, size_t errlen)
+{
+	struct loader	 l;
+	int		 fd, ok = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.dir = dir;
+	l.err = err;
+	l.errlen = errlen;
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (l.root = realpath(dir, NULL)) == NULL) {
+		seterr(err, errlen, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if ((l.set = tmpl_set_new()) == NULL ||
+	    (l.data = malloc(LIMIT_TMPL_SIZE + 1)) == NULL) {
+		seterr(err, errlen, "out of memory");
+		goto out;
+	}
+	if (load_dir(&l, fd, "") == -1) {
+		fd = -1;	/* load_dir closed it */
+		goto out;
+	}
+	fd = -1;
+	if (tmpl_set_check(l.set, err, errlen) == -1)
 		goto out;
 	ok = 1;
 out:
-	free(data);
-	closedir(d);
+	if (fd != -1)
+		close(fd);
+	free(l.data);
+	free(l.root);
 	if (!ok) {
-		tmpl_set_free(set);
+		tmpl_set_free(l.set);
 		return NULL;
 	}
-	return set;
+	return l.set;
 }

@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "limits.h"
 #include "log.h"
+#include "outbound.h"
 #include "s3.h"
 
 static void
@@ -20,6 +22,8 @@ usage(void)
 	fprintf(stderr, "usage: s3-sign-tool presign-put|presign-get|head|"
 	    "head-sha256|put|delete endpoint bucket key [content-type "
 	    "size|body] [now-offset-s] [expires-s]\n"
+	    "       s3-sign-tool head endpoint bucket key [count]: count "
+	    "HEADs on one connection handle; prints the connections opened\n"
 	    "environment: AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY "
 	    "AWS_REGION (default us-east-1) [AWS_SESSION_TOKEN] "
 	    "[S3_VIRTUAL_HOST=1] [S3_CHECKSUM_SHA256=<base64>: presign-put "
@@ -43,7 +47,7 @@ main(int argc, char *argv[])
 	struct s3_config c;
 	struct buf	 url = { 0 };
 	json_t		*h = NULL;
-	long long	 size = 0, off = 0, exp = 900, got = 0;
+	long long	 size = 0, off = 0, exp = 900, got = 0, count = 1, i;
 	char		 ctype[128], sum[72];
 	const char	*op;
 	time_t		 now;
@@ -69,6 +73,9 @@ main(int argc, char *argv[])
 	}
 	now = time(NULL);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((c.out = outbound_new("s3-sign-tool", LIMIT_OUT_WEB_CONNECT_MS,
+	    LIMIT_OUT_WEB_TOTAL_MS)) == NULL)
+		goto out;
 
 	if (strcmp(op, "presign-put") == 0) {
 		if (argc < 7 || num(argv[6], 0, 1LL << 40, &size) == -1 ||
@@ -95,11 +102,20 @@ main(int argc, char *argv[])
 			goto out;
 		printf("%s\n", buf_str(&url));
 	} else if (strcmp(op, "head") == 0) {
-		r = s3_head(&c, argv[4], now, &got, ctype, sizeof(ctype));
+		if (argc > 5 && num(argv[5], 1, 10000, &count) == -1) {
+			usage();
+			goto out;
+		}
+		for (i = 0, r = 0; i < count && r == 0; i++)
+			r = s3_head(&c, argv[4], now, &got, ctype,
+			    sizeof(ctype));
 		if (r == 0)
 			printf("found %lld %s\n", got, ctype);
 		else
 			printf("%s\n", r == 1 ? "missing" : "error");
+		if (argc > 5)
+			printf("%lld heads, %lu connections\n", i,
+			    outbound_connections(c.out));
 		rc = r == 0 ? 0 : 1;
 		goto out;
 	} else if (strcmp(op, "head-sha256") == 0) {
@@ -112,12 +128,6 @@ main(int argc, char *argv[])
 			printf("%s\n", r == 1 ? "missing" : "error");
 		rc = r == 0 ? 0 : 1;
 		goto out;
-	} else if (strcmp(op, "delete") == 0) {
-		if (s3_delete(&c, argv[4], now) == -1) {
-			printf("error\n");
-			goto out;
-		}
-		printf("deleted\n");
 	} else if (strcmp(op, "put") == 0) {
 		if (argc < 7) {
 			usage();
@@ -129,6 +139,12 @@ main(int argc, char *argv[])
 			goto out;
 		}
 		printf("stored\n");
+	} else if (strcmp(op, "delete") == 0) {
+		if (s3_delete(&c, argv[4], now) == -1) {
+			printf("error\n");
+			goto out;
+		}
+		printf("deleted\n");
 	} else {
 		usage();
 		goto out;
@@ -137,6 +153,7 @@ main(int argc, char *argv[])
 out:
 	json_decref(h);
 	buf_free(&url);
+	outbound_free(c.out);
 	curl_global_cleanup();
 	return rc;
 }

@@ -245,18 +245,23 @@ main(void)
 	is_int(fields_hundredths(j, &h), -1, "a string is not hours");
 	json_decref(j);
 
-	/* Depth. */
-	j = load("{\"a\":[{\"b\":[1]}]}");
-	ok(fields_depth_ok(j, 4), "depth 4 within 4");
-	ok(!fields_depth_ok(j, 3), "depth 4 over 3");
-	json_decref(j);
-	j = load("5");
-	ok(fields_depth_ok(j, 0), "scalar is depth 0");
-	json_decref(j);
-	j = load("[[[[[[[[[[]]]]]]]]]]");
-	ok(!fields_depth_ok(j, LIMIT_JSON_DEPTH), "10 nested arrays over %d",
-	    LIMIT_JSON_DEPTH);
-	json_decref(j);
+	/* Depth, from the text. */
+	{
+		static const struct { const char *s; int depth; } d[] = {
+			{ "{\"a\":[{\"b\":[1]}]}", 4 },
+			{ "5", 0 },
+			{ "{}", 1 },
+			{ "[[[[[[[[[[]]]]]]]]]]", 10 },
+			{ "{\"a\":\"[[[[{{{{\"}", 1 },
+			{ "{\"a\":\"\\\"[[[\"}", 1 },
+			{ "[1,[2],[3,[4]]]", 3 },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(d) / sizeof(d[0]); k++)
+			is_int(fields_json_depth(d[k].s, strlen(d[k].s)),
+			    d[k].depth, "%s nests %d deep", d[k].s, d[k].depth);
+	}
 
 	return tap_done();
 }

@@ -46,9 +46,20 @@ test_url_shapes(void)
 		{ "http://h/prefix", 1, "k", NULL },
 		{ "http://user@h", 1, "k", NULL },
 		{ "http://", 1, "k", NULL },
+		/* the Host value comes from sigv4_host(), as the signer's */
+		{ "http://[::1]:4568", 1, "k", "http://[::1]:4568/photos-b/k" },
+		{ "https://[::1]:443", 1, "k", "https://[::1]/photos-b/k" },
+		{ "http://[::1]:4568", 0, "k", NULL },
+		{ "https://h:80", 1, "k", "https://h:80/photos-b/k" },
+		{ "http://h:0", 1, "k", NULL },
+		{ "http://h:65536", 1, "k", NULL },
+		{ "http://h:080", 1, "k", NULL },
+		{ "http://h:", 1, "k", NULL },
+		{ "http://h?x=1", 1, "k", NULL },
+		{ "http://h h", 1, "k", NULL },
 	};
 	struct s3_config c = { NULL, "photos-b", "eu-west-1", "AKID", "secret",
-	    NULL, 0 };
+	    NULL, 0, NULL };
 	struct buf	 b = { 0 };
 	size_t		 i;
 	int		 rc;
@@ -80,7 +91,7 @@ test_doc_presign(void)
 {
 	struct s3_config c = { "https://s3.amazonaws.com", "examplebucket",
 	    "us-east-1", "AKIAIOSFODNN7EXAMPLE",
-	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", NULL, 0 };
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", NULL, 0, NULL };
 	struct buf	 b = { 0 };
 
 	ok(s3_presign_get(&c, "test.txt", T20130524, 86400, &b) == 0,
@@ -102,7 +113,7 @@ static void
 test_presign_put(void)
 {
 	struct s3_config c = { "http://127.0.0.1:4568", "photos", "us-east-1",
-	    "AKID", "secret", NULL, 1 };
+	    "AKID", "secret", NULL, 1, NULL };
 	struct buf	 b = { 0 }, b2 = { 0 };
 	json_t		*h = NULL;
 
@@ -149,11 +160,31 @@ test_presign_put(void)
 	buf_free(&b2);
 }
 
+/* HEAD, PUT and DELETE need the process's outbound handle; the rest of
+ * their behaviour is proved against the verifying proxy
+ * (tests/peers/test-s3-proxy.sh). */
+static void
+test_needs_handle(void)
+{
+	struct s3_config c = { "http://127.0.0.1:1", "photos", "us-east-1",
+	    "AKID", "secret", NULL, 1, NULL };
+	long long	 size;
+	char		 ct[64];
+
+	is_int(s3_head(&c, "k", T20130524, &size, ct, sizeof(ct)), -1,
+	    "HEAD without an outbound handle refused");
+	is_int(s3_put(&c, "k", "text/html", "x", 1, T20130524), -1,
+	    "PUT without an outbound handle refused");
+	is_int(s3_delete(&c, "k", T20130524), -1,
+	    "DELETE without an outbound handle refused");
+}
+
 int
 main(void)
 {
 	log_init("test-s3", LOG_LVL_ERR);
 	test_url_shapes();
+	test_needs_handle();
 	test_doc_presign();
 	test_presign_put();
 	return tap_done();

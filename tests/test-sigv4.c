@@ -480,6 +480,174 @@ test_refusals(void)
 	buf_free(&b);
 }
 
+/* Payload hash: 64 lower-case hex digits, or UNSIGNED-PAYLOAD for S3. */
+static void
+test_payload_inputs(void)
+{
+	static const struct {
+		const char	*service, *payload;
+		int		 want;		/* 0 signed, -1 refused */
+	} t[] = {
+		{ "s3", EMPTY_SHA256, 0 },
+		{ "s3", "UNSIGNED-PAYLOAD", 0 },
+		{ "dynamodb", EMPTY_SHA256, 0 },
+		{ "s3", EMPTY_SHA256 "\nx-amz-acl:public-read", -1 },
+		{ "dynamodb", EMPTY_SHA256 "\nx-amz-acl:public-read", -1 },
+		{ "dynamodb", EMPTY_SHA256 "\n", -1 },
+		{ "dynamodb", EMPTY_SHA256 "-", -1 },
+		{ "s3", EMPTY_SHA256 "0", -1 },
+		{ "s3", EMPTY_SHA256 " ", -1 },
+		{ "s3", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B"
+		    "7852B855", -1 },
+		{ "s3", "", -1 },
+		{ "s3", "UNSIGNED-PAYLOAD\n", -1 },
+		{ "s3", "unsigned-payload", -1 },
+		{ "dynamodb", "UNSIGNED-PAYLOAD", -1 },
+		{ "service", "UNSIGNED-PAYLOAD", -1 },
+	};
+	struct sigv4_key key = { "AKID", "secret", NULL, "us-east-1", NULL };
+	struct sigv4_request r;
+	struct buf	 b = { 0 }, creq = { 0 };
+	char		 date[17], l[512];
+	size_t		 i;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "POST";
+	r.host = "h.example";
+	r.path = "/";
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		key.service = t[i].service;
+		r.payload_sha256_hex = t[i].payload;
+		buf_reset(&b);
+		is_int(sigv4_authorization(&key, &r, 0, &b, date), t[i].want,
+		    "payload #%zu (%s) %s", i, t[i].service,
+		    t[i].want == 0 ? "signed" : "refused");
+	}
+	/* Presigned: NULL is UNSIGNED-PAYLOAD for S3 only, as in botocore. */
+	r.payload_sha256_hex = NULL;
+	key.service = "s3";
+	sigv4_canonical(&key, &r, 0, 60, &creq, NULL);
+	is_str(line_of(buf_str(&creq), 6, l, sizeof(l)), "UNSIGNED-PAYLOAD",
+	    "presign for s3: UNSIGNED-PAYLOAD by default");
+	key.service = "dynamodb";
+	buf_reset(&creq);
+	sigv4_canonical(&key, &r, 0, 60, &creq, NULL);
+	is_str(line_of(buf_str(&creq), 6, l, sizeof(l)), EMPTY_SHA256,
+	    "presign for another service: the empty body's hash by default");
+	r.payload_sha256_hex = SIGV4_UNSIGNED_PAYLOAD;
+	buf_reset(&b);
+	is_int(sigv4_presign(&key, &r, 0, 60, &b), -1,
+	    "presign for another service: UNSIGNED-PAYLOAD refused");
+	key.service = "s3";
+	r.payload_sha256_hex = EMPTY_SHA256 "\nhost;x";
+	buf_reset(&b);
+	is_int(sigv4_presign(&key, &r, 0, 60, &b), -1,
+	    "presign: a hash with a suffix refused");
+	buf_free(&b);
+	buf_free(&creq);
+}
+
+/* Method: an RFC 9110 token (tchar only), never empty. */
+static void
+test_method_inputs(void)
+{
+	static const struct {
+		const char	*method;
+		int		 want;
+	} t[] = {
+		{ "GET", 0 }, { "PUT", 0 }, { "PATCH", 0 }, { "M-SEARCH", 0 },
+		{ "x!#$%&'*+-.^_`|~9", 0 },
+		{ "", -1 }, { "GET /x", -1 }, { "GET\n", -1 }, { "GET\t", -1 },
+		{ "G(ET", -1 }, { "GE:T", -1 }, { "GET/", -1 }, { "G\"ET", -1 },
+		{ "G\xc3\x89T", -1 }, { "GET\x7f", -1 }, { "GET,PUT", -1 },
+	};
+	struct sigv4_key key = { "AKID", "secret", NULL, "us-east-1", "s3" };
+	struct sigv4_request r;
+	struct buf	 b = { 0 };
+	char		 date[17];
+	size_t		 i;
+
+	memset(&r, 0, sizeof(r));
+	r.host = "h";
+	r.path = "/k";
+	r.payload_sha256_hex = EMPTY_SHA256;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r.method = t[i].method;
+		buf_reset(&b);
+		is_int(sigv4_authorization(&key, &r, 0, &b, date), t[i].want,
+		    "method #%zu %s", i, t[i].want == 0 ? "signed" : "refused");
+		buf_reset(&b);
+		is_int(sigv4_presign(&key, &r, 0, 60, &b), t[i].want,
+		    "method #%zu %s (presigned)", i,
+		    t[i].want == 0 ? "signed" : "refused");
+	}
+	buf_free(&b);
+}
+
+/* Host: validated by the signer; default ports dropped by sigv4_host(). */
+static void
+test_host_inputs(void)
+{
+	static const struct {
+		const char	*host;
+		int		 want;
+	} t[] = {
+		{ "h", 0 }, { "h:8080", 0 }, { "h:1", 0 }, { "h:65535", 0 },
+		{ "127.0.0.1:4568", 0 }, { "[::1]", 0 }, { "[::1]:9000", 0 },
+		{ "[2001:db8::1]", 0 }, { "photos.s3.eu-west-1.amazonaws.com", 0 },
+		{ "my_host.internal", 0 },
+		{ "", -1 }, { "a b", -1 }, { "h\t", -1 }, { " h", -1 },
+		{ "user@h", -1 }, { "h/path", -1 }, { "h?x=1", -1 }, { "h#f", -1 },
+		{ "h:0", -1 }, { "h:65536", -1 }, { "h:99999", -1 },
+		{ "h:", -1 }, { "h:080", -1 }, { "h:8o", -1 }, { "h:+80", -1 },
+		{ ":80", -1 }, { "h:80:80", -1 }, { "[::1", -1 }, { "[]", -1 },
+		{ "[zz::1]", -1 }, { "[::1]x", -1 }, { "[::1]:", -1 },
+		{ "h\x7f", -1 }, { "h\x01", -1 }, { "h\xc3\xa9", -1 },
+		{ "bucket.[::1]", -1 }, { "h%2e", -1 },
+	};
+	static const struct {
+		const char	*scheme, *authority, *want;	/* NULL: refused */
+	} d[] = {
+		{ "http", "h", "h" }, { "http", "h:80", "h" },
+		{ "https", "h:443", "h" }, { "http", "h:443", "h:443" },
+		{ "https", "h:80", "h:80" }, { "https", "h:8443", "h:8443" },
+		{ "https", "[::1]:443", "[::1]" }, { "http", "[::1]:80", "[::1]" },
+		{ "http", "127.0.0.1:4568", "127.0.0.1:4568" },
+		{ "ftp", "h", NULL }, { "HTTP", "h", NULL }, { NULL, "h", NULL },
+		{ "http", "user@h:80", NULL }, { "http", "h:0", NULL },
+		{ "http", "", NULL },
+	};
+	struct sigv4_key key = { "AKID", "secret", NULL, "us-east-1", "s3" };
+	struct sigv4_request r;
+	struct buf	 b = { 0 };
+	char		 date[17];
+	size_t		 i;
+	int		 rc;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "GET";
+	r.path = "/k";
+	r.payload_sha256_hex = EMPTY_SHA256;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r.host = t[i].host;
+		buf_reset(&b);
+		is_int(sigv4_authorization(&key, &r, 0, &b, date), t[i].want,
+		    "host #%zu %s", i, t[i].want == 0 ? "signed" : "refused");
+	}
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		buf_reset(&b);
+		rc = sigv4_host(&b, d[i].scheme, d[i].authority,
+		    strlen(d[i].authority));
+		if (d[i].want == NULL)
+			is_int(rc, -1, "sigv4_host #%zu refused", i);
+		else
+			is_str(rc == 0 ? buf_str(&b) : "(refused)", d[i].want,
+			    "sigv4_host #%zu %s://%s", i, d[i].scheme,
+			    d[i].authority);
+	}
+	buf_free(&b);
+}
+
 static void
 test_key_cache(void)
 {
@@ -506,13 +674,21 @@ test_key_cache(void)
 	is_int(sigv4_key_derivations() - n0, 3, "other secret: new key");
 	sigv4_presign(&key, &r, t + 86400, 60, &b1);
 	is_int(sigv4_key_derivations() - n0, 4, "next day: new key");
-	/* a cached key signs exactly like a fresh one */
-	key.secret_key = "secret-a";
-	key.region = "us-east-1";
-	sigv4_presign(&key, &r, t, 60, &b2);	/* may be evicted: fresh */
+	/* A key derived now (a secret never seen) signs exactly like the
+	 * same key served from the cache. */
+	key.secret_key = "secret-fresh";
+	n0 = sigv4_key_derivations();
 	buf_reset(&b1);
-	sigv4_presign(&key, &r, t, 60, &b1);	/* cached */
-	is_str(buf_str(&b1), buf_str(&b2), "cached key signs the same");
+	sigv4_presign(&key, &r, t, 60, &b1);
+	is_int(sigv4_key_derivations() - n0, 1, "unseen secret: key derived");
+	buf_reset(&b2);
+	sigv4_presign(&key, &r, t + 60, 60, &b2);
+	is_int(sigv4_key_derivations() - n0, 1, "same again: key from the cache");
+	/* same key, same time: only the cache differs between the two */
+	buf_reset(&b2);
+	sigv4_presign(&key, &r, t, 60, &b2);
+	is_int(sigv4_key_derivations() - n0, 1, "and again: still cached");
+	is_str(buf_str(&b2), buf_str(&b1), "cached key signs like the fresh one");
 	buf_free(&b1);
 	buf_free(&b2);
 }
@@ -550,6 +726,9 @@ main(int argc, char *argv[])
 	test_s3_examples();
 	test_presign_shapes();
 	test_refusals();
+	test_payload_inputs();
+	test_method_inputs();
+	test_host_inputs();
 	test_key_cache();
 	return tap_done();
 }

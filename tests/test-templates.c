@@ -1,4 +1,5 @@
-/* test-templates.c: the shipped templates parse and render safely */
+/* test-templates.c: the shipped templates parse and escape every field they print */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,20 +9,207 @@
 #include "tap.h"
 #include "tmpl.h"
 
-static const char booking[] =
+/*
+ * Everything a guest, cancelled or error page may be given: the guest
+ * page's context (view_guest_page, with "site" as view_render adds it)
+ * plus the error page's status, heading and message.
+ */
+static const char sample[] =
 	"{\"title\": \"Your charter\", \"noindex\": true,"
-	" \"site\": {\"name\": \"Queen <b>of</b> SD\", \"contact_email\": \"hi@example.com\","
-	"  \"contact_phone\": \"\", \"public_url\": \"http://x\"},"
-	" \"booking\": {\"slug\": \"jane-k3f9qz\", \"guest_name\": \"<script>alert('x')</script> & Co\","
-	"  \"vessel\": \"Jada\", \"meeting_point\": \"Dock \\\"B\\\"\", \"party_size\": 6,"
+	" \"status\": 404, \"heading\": \"Not found\", \"message\": \"No such page\","
+	" \"site\": {\"name\": \"Queen of SD\", \"contact_email\": \"hi@example.com\","
+	"  \"contact_phone\": \"+1 619 555 0142\", \"contact_phone_tel\": \"+16195550142\","
+	"  \"public_url\": \"http://x\"},"
+	" \"booking\": {\"slug\": \"jane-k3f9qz\", \"guest_name\": \"Jane\","
+	"  \"vessel\": \"Jada\", \"meeting_point\": \"Dock B\", \"party_size\": 6,"
 	"  \"date_label\": \"Saturday, May 30, 2026\", \"short_date_label\": \"Saturday, May 30\","
 	"  \"start_label\": \"9:00 AM\", \"end_label\": \"1:00 PM\", \"tz_label\": \"PDT\","
 	"  \"time_zone\": \"America/Los_Angeles\", \"duration_label\": \"4 hours\","
 	"  \"starts_at\": \"2026-05-30T09:00:00-07:00\", \"ends_at\": \"2026-05-30T13:00:00-07:00\","
-	"  \"checklist\": [\"Sunscreen\", \"<img src=x onerror=alert(1)>\"],"
+	"  \"checklist\": [\"Sunscreen\", \"Hat\"],"
 	"  \"guest_notes\": \"line one\\nline two\", \"cancelled\": false,"
 	"  \"upload_opens_at\": \"2026-05-30T07:00:00-07:00\", \"upload_closes_at\": \"2026-06-02T13:00:00-07:00\","
 	"  \"upload_opens_label\": \"Sat, May 30, 7:00 AM PDT\", \"upload_closes_label\": \"Tue, Jun 2, 1:00 PM PDT\"}}";
+
+/* Fields every page prints: the head, the brand and the footer. */
+#define SHARED_FIELDS \
+	"title", "site.name", "site.contact_email", "site.contact_phone", \
+	"site.contact_phone_tel", "booking.slug", "booking.time_zone"
+
+static const char *const guest_fields[] = { SHARED_FIELDS,
+	"booking.guest_name", "booking.starts_at", "booking.date_label",
+	"booking.start_label", "booking.ends_at", "booking.end_label",
+	"booking.tz_label", "booking.duration_label", "booking.vessel",
+	"booking.meeting_point", "booking.party_size", "booking.checklist.0",
+	"booking.checklist.1", "booking.guest_notes", "booking.upload_opens_at",
+	"booking.upload_closes_at", "booking.upload_opens_label",
+	"booking.upload_closes_label", NULL };
+static const char *const cancelled_fields[] = { SHARED_FIELDS,
+	"booking.date_label", "booking.vessel", "booking.guest_name", NULL };
+static const char *const error_fields[] = { SHARED_FIELDS,
+	"status", "heading", "message", NULL };
+
+/*
+ * Per page, exactly the fields of the sample it prints.  A field printed
+ * but not listed fails too, so a new {{field}} gets its escape check.
+ */
+static const struct {
+	const char		*page;
+	const char *const	*fields;
+} pages[] = {
+	{ "guest.html", guest_fields },
+	{ "cancelled.html", cancelled_fields },
+	{ "error.html", error_fields },
+};
+
+#define MAX_LEAVES	64
+
+/* Collects the dotted paths of ctx's string and integer leaves. */
+static void
+leaves(const json_t *v, const char *path, char paths[][64], size_t *n)
+{
+	const char	*key;
+	const json_t	*x;
+	char		 sub[64];
+	size_t		 i;
+
+	if (json_is_string(v) || json_is_integer(v)) {
+		if (*n < MAX_LEAVES)
+			snprintf(paths[(*n)++], 64, "%s", path);
+		return;
+	}
+	if (json_is_object(v))
+		json_object_foreach((json_t *)v, key, x) {
+			snprintf(sub, sizeof(sub), "%s%s%s", path,
+			    path[0] ? "." : "", key);
+			leaves(x, sub, paths, n);
+		}
+	if (json_is_array(v))
+		json_array_foreach(v, i, x) {
+			snprintf(sub, sizeof(sub), "%s.%zu", path, i);
+			leaves(x, sub, paths, n);
+		}
+}
+
+/* The member seg of an object, or element seg ("2") of an array. */
+static json_t *
+child(json_t *v, const char *seg)
+{
+	if (json_is_array(v))
+		return json_array_get(v, strtoul(seg, NULL, 10));
+	return json_object_get(v, seg);
+}
+
+/* Returns a copy of ctx with the leaf at path set to the string s. */
+static json_t *
+with_leaf(const json_t *ctx, const char *path, const char *s)
+{
+	json_t	*copy, *parent;
+	char	 buf[64], *seg, *dot;
+
+	copy = json_deep_copy(ctx);
+	snprintf(buf, sizeof(buf), "%s", path);
+	parent = copy;
+	for (seg = buf; (dot = strchr(seg, '.')) != NULL; seg = dot + 1) {
+		*dot = '\0';
+		parent = child(parent, seg);
+	}
+	if (json_is_array(parent))
+		json_array_set_new(parent, strtoul(seg, NULL, 10),
+		    json_string(s));
+	else
+		json_object_set_new(parent, seg, json_string(s));
+	return copy;
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t	 n = 0, len = strlen(needle);
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += len;
+	}
+	return n;
+}
+
+static int
+listed(const char *const *fields, const char *path)
+{
+	for (; *fields != NULL; fields++)
+		if (strcmp(*fields, path) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+render(const struct tmpl_set *set, const char *page, const json_t *ctx,
+    struct buf *out)
+{
+	buf_reset(out);
+	return tmpl_render(set, page, ctx, out);
+}
+
+/*
+ * For each field of the sample: a benign marker shows whether the page
+ * prints it (and it must exactly when listed); where it does, a hostile
+ * value carrying the same marker must appear escaped as many times, and
+ * never raw.
+ */
+static void
+test_fields(const struct tmpl_set *set, const json_t *ctx, size_t p)
+{
+	static char	 paths[MAX_LEAVES][64];
+	const char	*page = pages[p].page;
+	struct buf	 out = { 0 };
+	json_t		*c;
+	char		 mark[32], hostile[64], escaped[96], raw[40];
+	size_t		 n = 0, i, k, shown, printed = 0;
+
+	leaves(ctx, "", paths, &n);
+	ok(n > 20 && n < MAX_LEAVES, "%zu fields in the sample", n);
+	for (k = 0; pages[p].fields[k] != NULL; k++) {
+		for (i = 0; i < n; i++)
+			if (strcmp(paths[i], pages[p].fields[k]) == 0)
+				break;
+		ok(i < n, "%s: listed field %s is in the sample", page,
+		    pages[p].fields[k]);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(mark, sizeof(mark), "mk%zumk", i);
+		c = with_leaf(ctx, paths[i], mark);
+		ok(render(set, page, c, &out) == 0, "%s renders with %s marked",
+		    page, paths[i]);
+		json_decref(c);
+		shown = count(buf_str(&out), mark);
+		if (!listed(pages[p].fields, paths[i])) {
+			is_int(shown, 0, "%s prints no %s (if it does, list it)",
+			    page, paths[i]);
+			continue;
+		}
+		printed++;
+		ok(shown > 0, "%s prints %s (%zu times)", page, paths[i],
+		    shown);
+
+		snprintf(hostile, sizeof(hostile), "<b>%s</b>&\"'", mark);
+		snprintf(escaped, sizeof(escaped),
+		    "&lt;b&gt;%s&lt;/b&gt;&amp;&quot;&#39;", mark);
+		snprintf(raw, sizeof(raw), "<b>%s", mark);
+		c = with_leaf(ctx, paths[i], hostile);
+		ok(render(set, page, c, &out) == 0, "%s renders with %s hostile",
+		    page, paths[i]);
+		json_decref(c);
+		ok(count(buf_str(&out), escaped) == shown &&
+		    count(buf_str(&out), mark) == shown &&
+		    count(buf_str(&out), raw) == 0,
+		    "%s escapes %s everywhere it prints it", page, paths[i]);
+	}
+	for (k = 0; pages[p].fields[k] != NULL; k++)
+		;
+	is_int(printed, k, "%s: every listed field was checked", page);
+	buf_free(&out);
+}
 
 int
 main(void)
@@ -29,41 +217,35 @@ main(void)
 	const char	*dir = getenv("TEMPLATE_DIR");
 	struct tmpl_set	*set;
 	struct buf	 out = { 0 };
+	enum tmpl_escape esc;
 	json_t		*ctx;
 	char		 err[512];
-	static const char *const pages[] = { "guest.html", "cancelled.html", "error.html" };
 	size_t		 i;
 
 	set = tmpl_set_load(dir ? dir : "templates", err, sizeof(err));
 	ok(set != NULL, "templates load (%s)", set ? "ok" : err);
 	if (set == NULL)
 		return tap_done();
-	ctx = json_loads(booking, 0, NULL);
+	ctx = json_loads(sample, 0, NULL);
 	ok(ctx != NULL, "sample context parses");
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-		buf_reset(&out);
-		ok(tmpl_render(set, pages[i], ctx, &out) == 0, "%s renders", pages[i]);
-		ok(strstr(buf_str(&out), "<script>alert") == NULL,
-		    "%s escapes the guest name", pages[i]);
-		ok(strstr(buf_str(&out), "<img src=x") == NULL,
-		    "%s escapes checklist items", pages[i]);
-		ok(strstr(buf_str(&out), "<b>of</b>") == NULL,
-		    "%s escapes the operator name", pages[i]);
+		ok(tmpl_set_escape_of(set, pages[i].page, &esc) == 0 &&
+		    esc == TMPL_ESC_HTML, "%s is an HTML template",
+		    pages[i].page);
+		ok(render(set, pages[i].page, ctx, &out) == 0, "%s renders",
+		    pages[i].page);
 		ok(strstr(buf_str(&out), "noindex") != NULL,
-		    "%s carries noindex", pages[i]);
+		    "%s carries noindex", pages[i].page);
 		ok(strncmp(buf_str(&out), "<!DOCTYPE html>", 15) == 0 ||
 		    strncmp(buf_str(&out), "<!doctype html>", 15) == 0,
-		    "%s starts with a doctype", pages[i]);
+		    "%s starts with a doctype", pages[i].page);
+		test_fields(set, ctx, i);
 	}
-	buf_reset(&out);
-	tmpl_render(set, "guest.html", ctx, &out);
-	ok(strstr(buf_str(&out), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co") != NULL,
-	    "guest name appears escaped");
-	ok(strstr(buf_str(&out), "Saturday, May 30, 2026") != NULL, "date shown");
-	ok(strstr(buf_str(&out), "9:00 AM") != NULL, "start time shown");
-	ok(strstr(buf_str(&out), "Sunscreen") != NULL, "checklist shown");
-	ok(strstr(buf_str(&out), "data-slug=\"jane-k3f9qz\"") != NULL, "slug for the uploader");
-	ok(strstr(buf_str(&out), "/static/guest.js") != NULL, "uploader script linked");
+	render(set, "guest.html", ctx, &out);
+	ok(strstr(buf_str(&out), "data-slug=\"jane-k3f9qz\"") != NULL,
+	    "slug for the uploader");
+	ok(strstr(buf_str(&out), "/static/guest.js") != NULL,
+	    "uploader script linked");
 	json_decref(ctx);
 	buf_free(&out);
 	tmpl_set_free(set);

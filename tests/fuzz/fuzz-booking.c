@@ -43,14 +43,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > LIMIT_BODY)
 		return 0;
-	/* The same flags the request path uses. */
+	/* The same checks, in the same order, as the request path. */
+	if (fields_json_depth((const char *)data, size) > LIMIT_JSON_DEPTH)
+		return 0;
 	j = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
 	if (j == NULL)
 		return 0;
-	if (!fields_depth_ok(j, LIMIT_JSON_DEPTH)) {
-		json_decref(j);
-		return 0;
-	}
 	full = booking_input_check(j, 0, &err);
 	check_err(full, &err);
 	part = booking_input_check(j, 1, &err);

@@ -108,4 +108,5 @@ is "$STATUS" 400 "12 KiB of cookies are refused by charterd"
 # Still alive after all that.
 http GET "$CHARTER_PUBLIC_URL/healthz"
 is "$STATUS" 200 "server still healthy"
+no_worker_crashed
 done_testing

@@ -74,6 +74,7 @@ like "$(body)" '<meta name="robots" content="noindex' "page carries robots noind
 is "$(header x-robots-tag)" noindex "X-Robots-Tag from nginx"
 unlike "$(body)" "jane-$run@example.com|555 0199" "page never shows the guest's email or phone"
 unlike "$(body)" '250000|2,500|2500\.00|Guest gets seasick|4000' "page never shows money, crew pay or crew notes"
+unlike "$(body)" "$MONEY_RE" "page shows no currency amount in any format"
 rm -f "$page"
 http GET "$CHARTER_PUBLIC_URL/g/$slug"
 is "$STATUS" 200 "guest page through the FastCGI fallback"
@@ -162,4 +163,5 @@ http GET "$CHARTER_PUBLIC_URL/g/no-such-booking-here"
 is "$STATUS" 404 "unknown slug is 404"
 tidy_ok "$BODY" "404 page is well-formed HTML"
 
+no_worker_crashed
 done_testing

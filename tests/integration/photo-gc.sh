@@ -144,8 +144,9 @@ for probe in "SELECT filename FROM photos LIMIT 1" "SELECT * FROM photos LIMIT 1
 	"SELECT photo_list('$keep_slug', now())" \
 	"SELECT photo_complete('$live_id', 500, now())" \
 	"SELECT count(*) FROM outbox" "CREATE TABLE gc_probe (x int)" \
-	"SET ROLE charterd"; do
-	like "$(as_gc "$probe")" 'permission denied' "charterd_gc is refused: ${probe:0:60}"
+	"SET ROLE charterd" "CREATE ROLE gc_probe_$RANDOM LOGIN" \
+	"COPY (SELECT 1) TO PROGRAM 'id'" "SELECT pg_read_file('/etc/passwd')"; do
+	like "$(as_gc "$probe")" 'permission denied|must be superuser|privileges of' "charterd_gc is refused: ${probe:0:60}"
 done
 like "$(sql "SELECT array_to_string(array_agg(DISTINCT r.rolname ORDER BY r.rolname), ',')
 	FROM pg_proc p, pg_roles r
@@ -170,4 +171,5 @@ is "$?" 2 "an unknown option is a usage error (2)"
 gc CHARTER_PHOTO_BUCKET=
 is "$GC_RC" 1 "gc without a photo bucket exits 1"
 
+no_worker_crashed
 done_testing

@@ -465,4 +465,5 @@ api POST "/api/bookings/$late_id/cancel"
 complete "$late_slug" "$late_pid"
 is "$STATUS/$(jbody .error)" "410/booking_cancelled" "complete after the booking was cancelled is 410"
 
+no_worker_crashed
 done_testing

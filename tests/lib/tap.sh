@@ -14,6 +14,11 @@
 # Assertions: ok STATUS DESC (STATUS 0 = pass, e.g. `[ -f x ]; ok $? "x exists"`),
 # check DESC CMD... (runs CMD), is / isnt GOT WANT DESC, like / unlike GOT ERE DESC,
 # skip DESC, diag MSG, note MSG, bail_out MSG.
+# Under CI=true nothing may be skipped: `plan skip_all` bails out and `skip` fails.
+# Pages: tidy_ok FILE DESC (no tidy error or warning); unlike "$(body)" "$MONEY_RE" DESC
+# (no currency amount in any common format).
+# Crashes: no_worker_crashed [DESC] at the end of a test: charterd's log, since this
+# file was sourced, has no worker killed by a signal and no sanitizer report.
 # Requests: http METHOD URL [curl args...] sets STATUS, BODY (a file), HEADERS (a file);
 # header NAME prints a response header; jbody JQ-FILTER reads the JSON body;
 # api METHOD PATH [JSON] calls the internal API with X-Service-Key.
@@ -27,6 +32,10 @@ HEADERS=$TAP_TMP/headers
 STATUS=000
 : >"$BODY"
 : >"$HEADERS"
+# Where charterd's log stands as the test starts: no_worker_crashed reads only what
+# comes after, so a worker another test killed on purpose earlier does not count.
+TAP_CHARTERD_LOG=${STACK_LOG_DIR:-${STACK_DIR:-/nonexistent}/log}/charterd.log
+TAP_LOG_START=$(stat -c %s "$TAP_CHARTERD_LOG" 2>/dev/null || echo 0)
 
 _tap_exit() {
 	local rc=$?
@@ -49,9 +58,10 @@ bail_out() {
 	exit 255
 }
 
-# plan N | plan skip_all REASON
+# plan N | plan skip_all REASON (under CI=true a skip is a failure: CI has everything)
 plan() {
 	if [ "${1:-}" = skip_all ]; then
+		[ "${CI:-}" != true ] || bail_out "CI=true, yet this test would skip: ${2:-}"
 		echo "1..0 # SKIP ${2:-}"
 		TAP_PLANNED=skip
 		exit 0
@@ -116,6 +126,10 @@ unlike() {
 }
 
 skip() {
+	if [ "${CI:-}" = true ]; then
+		ok 1 "skipped under CI=true: ${1:-}"
+		return 1
+	fi
 	TAP_N=$((TAP_N + 1))
 	echo "ok $TAP_N # SKIP ${1:-}"
 }
@@ -180,15 +194,47 @@ api() {
 	fi
 }
 
-# tidy_ok FILE [DESC]: HTML has no tidy errors (warnings allowed).
+# tidy_ok FILE [DESC]: HTML with neither errors (tidy exit 2) nor warnings (exit 1).
 tidy_ok() {
 	local file=$1 desc=${2:-"$1 is valid HTML"} out st=0
 	out=$(tidy -q -e "$file" 2>&1) || st=$?
-	if [ "$st" -lt 2 ]; then
+	if [ "$st" -eq 0 ]; then
 		ok 0 "$desc"
 		return 0
 	fi
 	ok 1 "$desc"
 	diag "$out"
+	return 1
+}
+
+# A currency amount in any common form: a symbol before digits ($150.00, $1,850, € 20),
+# a code or word after or before them (1850.00 USD, USD 1,850.00, 20 dollars), thousands
+# with cents (1,850.00) and plain cents (1850.00). Dates (2026-12-12, Dec 12, 2026),
+# times (10:00 AM), phone numbers (+1 619 555 0142) and addresses do not match: see
+# tests/test-harness. ERE for [[ =~ ]] and grep -E.
+MONEY_RE='(\$|€|£|¥)[[:space:]]*[0-9]'
+MONEY_RE+='|[0-9][[:space:]]*(USD|EUR|GBP|CAD|AUD|MXN|dollars?)([^[:alpha:]]|$)'
+MONEY_RE+='|(USD|EUR|GBP|CAD|AUD|MXN)[[:space:]]*[0-9]'
+MONEY_RE+='|[0-9]{1,3}(,[0-9]{3})+\.[0-9]{2}'
+MONEY_RE+='|(^|[^0-9.,:])[0-9]+\.[0-9]{2}([^0-9.]|\.[^0-9]|\.?$)'
+
+# no_worker_crashed [DESC]: charterd's log has, since this file was sourced, no worker
+# that died of a signal or exited with an error, and no sanitizer report. /healthz
+# cannot tell: the supervisor replaces a crashed worker at once.
+no_worker_crashed() {
+	local desc=${1:-"no charterd worker crashed"} found
+	if [ ! -f "$TAP_CHARTERD_LOG" ]; then
+		ok 1 "$desc"
+		diag "no charterd log at $TAP_CHARTERD_LOG"
+		return 1
+	fi
+	found=$(tail -c +"$((TAP_LOG_START + 1))" "$TAP_CHARTERD_LOG" | grep -E -m 20 \
+		'worker [0-9]+ (died of signal|exited with)|ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer')
+	if [ -z "$found" ]; then
+		ok 0 "$desc"
+		return 0
+	fi
+	ok 1 "$desc"
+	diag "$found"
 	return 1
 }
