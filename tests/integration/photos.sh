@@ -431,10 +431,16 @@ t0=$(date +%s%N)
 is "$(parallel_puts "$TAP_TMP/race2.urls" "$TAP_TMP/one.jpg")" "200:500" "race: all 500 new photos reach the store"
 note "500 parallel PUTs through the verifying proxy took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 cat "$TAP_TMP/race1.ids" "$TAP_TMP/race2.ids" | shuf >"$TAP_TMP/race.ids"
+# 100 presigns race the completes: live reservations turning into photos
+# keep the count at 500 throughout, so every one of them is refused.
+parallel_presigns "$race_slug" 100 "$(jpeg r.jpg 1 "$TAP_TMP/one.jpg")" "$TAP_TMP/race3" >"$TAP_TMP/race3.codes" &
+racer=$!
 t0=$(date +%s%N)
 is "$(parallel_completes "$race_slug" "$TAP_TMP/race.ids")" "200/uploaded:500 409/upload_expired:500" \
 	"race: 1,000 completes at once: the 500 live ones are 200, the 500 expired ones 409 upload_expired"
 note "1000 parallel completes took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+wait "$racer"
+is "$(cat "$TAP_TMP/race3.codes")" "429:100" "race: 100 presigns during the completes are all 429"
 http GET "$pub/g/$race_slug/photos"
 is "$(jbody '.photos | length')/$(jbody .used)/$(jbody .quota)" "500/500/500" "race: 500 photos on a 500 quota"
 is "$(sql "SELECT count(*) FROM photos WHERE booking_id = $race_id AND status = 'uploaded'")" 500 \
