@@ -413,8 +413,13 @@ render_template() {
 }
 
 # nginx_setup: render nginx/charterd.conf.in into $STACK_DIR/nginx/nginx.conf and test it.
+# CHARTER_NGINX_LIMIT_EXEMPT: addresses (CIDRs) the per-client limits skip; default
+# 127.0.0.1 in a test stack (the suite and the benchmarks drive one address far past
+# any real client; tests of the limits use other 127/8 addresses), none otherwise.
 nginx_setup() {
-	local prefix="$STACK_DIR/nginx" user group
+	local prefix="$STACK_DIR/nginx" user group exempt="" cidr def=""
+	[ "${STACK_MODE:-test}" = test ] && def=127.0.0.1
+	for cidr in ${CHARTER_NGINX_LIMIT_EXEMPT-$def}; do exempt+="$cidr 1; "; done
 	mkdir -p "$prefix/logs" "$prefix/tmp"
 	chmod 755 "$prefix" "$prefix/tmp"
 	user=$(nginx_user)
@@ -425,7 +430,8 @@ nginx_setup() {
 		PREFIX="$prefix" NGINX_USER="$user" NGINX_GROUP="$group" \
 		PUBLIC_PORT="$PUBLIC_PORT" API_PORT="$API_PORT" FCGI="$FCGI_ADDR" \
 		PUBLISH_DIR="$STACK_DIR/publish" STATIC_DIR="$STACK_STATIC_DIR" \
-		S3_ORIGIN="$S3_ENDPOINT" FCGI_KEEP_CONN="${CHARTER_FCGI_KEEP_CONN:-off}" ||
+		S3_ORIGIN="$S3_ENDPOINT" FCGI_KEEP_CONN="${CHARTER_FCGI_KEEP_CONN:-off}" \
+		LIMIT_EXEMPT="$exempt" ||
 		die "rendering nginx.conf failed"
 	"$NGINX_BIN" -t -q -c "$prefix/nginx.conf" -p "$prefix/" -e "$prefix/logs/error.log" \
 		>>"$STACK_DIR/log/nginx.log" 2>&1 || { tail -n 20 "$STACK_DIR/log/nginx.log" >&2; die "nginx -t failed"; }
@@ -558,7 +564,7 @@ charterd_exec() {
 # Settings passed on to charterd serve when set in the caller's environment.
 SERVE_OPTIONAL_VARS="CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHONE
 	CHARTER_DEFAULT_TIME_ZONE CHARTER_PHOTO_MAX_BYTES CHARTER_PHOTO_QUOTA
-	CHARTER_PAGE_CACHE_MS CHARTER_LOG_LEVEL"
+	CHARTER_PAGE_CACHE_MS CHARTER_LOG_LEVEL CHARTER_USER"
 
 # The login roles charterd's processes use (sql/006_least_privilege.sql and later);
 # `charterd migrate` sets their passwords from the passfile.
@@ -594,10 +600,11 @@ charterd_write_env() {
 	for v in $SERVE_OPTIONAL_VARS; do
 		[ -n "${!v:-}" ] && SERVE_OPTIONAL+=("$v=${!v}")
 	done
+	# serve's workers run as CHARTER_USER and read serve.pgpass (serve_pgpass_write).
 	write_envfile "$STACK_DIR/serve.env" \
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
-		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
+		CHARTER_DATABASE_URL="${RUNTIME_DB_URL%/pgpass}/serve.pgpass" \
 		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
@@ -640,8 +647,58 @@ charterd_migrate() {
 		{ tail -n 30 "$STACK_DIR/log/migrate.log" >&2; die "charterd migrate failed (log/migrate.log)"; }
 }
 
-# charterd_start: serve (after --check), and sync when this build has it.
+# ensure_service_user [NAME]: as root, create the system user charterd's workers run as
+# (NAME, else $CHARTER_USER, else charterd). Not root: nothing to do (workers keep our uid).
+ensure_service_user() {
+	local u=${1:-${CHARTER_USER:-charterd}}
+	[ "$(id -u)" -eq 0 ] || return 0
+	id "$u" >/dev/null 2>&1 && return 0
+	info "creating the system user $u (charterd's workers run as it)"
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$u" || die "useradd $u failed"
+}
+
+# Where charterd serve writes its pid once its workers are ready (CHARTER_PID_FILE); a
+# restart in place rewrites it. Not *.pid: run/*.pid are this library's own records.
+charterd_pidfile() { echo "$STACK_DIR/run/serve.pidfile"; }
+
+# serve_pgpass_write USER: $STACK_DIR/serve.pgpass, mode 600, owned by USER: the passfile
+# lines of the roles serve logs in as, never the owner's (nor sync's). libpq reads the
+# passfile at each connect, in the worker, after the drop to USER; it refuses a passfile
+# that others may read, so USER must own it.
+serve_pgpass_write() {
+	local f="$STACK_DIR/serve.pgpass"
+	[ -f "$STACK_DIR/pgpass" ] || return 0
+	(
+		umask 077
+		grep -v -E '^([^:]*:){3}(charterd|charterd_sync):' "$STACK_DIR/pgpass" >"$f.tmp" || true
+	)
+	[ "$(id -u)" -ne 0 ] || chown "$1" "$f.tmp"
+	mv -f "$f.tmp" "$f"
+}
+
+# charterd_grant_access USER: what the workers open after dropping to USER must be reachable
+# by USER: their passfile, the guest pages they publish, and PostgreSQL's socket folder.
+charterd_grant_access() {
+	local user=$1
+	serve_pgpass_write "$user"
+	[ "$(id -u)" -eq 0 ] || return 0
+	# Publishing moves to charterd sync; until then the workers write guest pages.
+	chown "$user" "$STACK_DIR/publish/g"
+	# The cluster's folder is postgres's, mode 700: let USER through (not read) to the socket.
+	if [ -n "${PG_SOCKDIR:-}" ] && ! runuser -u "$user" -- test -x "$PG_SOCKDIR" 2>/dev/null &&
+	   [ "$PG_SOCKDIR" = "$STACK_DIR/pg/sock" ]; then
+		chmod o+x "$STACK_DIR/pg"
+	fi
+	runuser -u "$user" -- test -w "$STACK_DIR/publish/g" 2>/dev/null ||
+		warn "$user cannot write $STACK_DIR/publish/g (a folder above it is closed to it)"
+}
+
+# charterd_start: serve (after --check), and sync when this build has it. Started as root,
+# serve runs its workers as $CHARTER_USER (charterd), created here when missing.
 charterd_start() {
+	local user=${CHARTER_USER:-charterd}
+	ensure_service_user "$user"
+	charterd_grant_access "$user"
 	charterd_exec "$STACK_DIR/serve.env" serve --check </dev/null >>"$STACK_DIR/log/charterd.log" 2>&1 9>&- ||
 		{ tail -n 20 "$STACK_DIR/log/charterd.log" >&2; die "charterd serve --check failed"; }
 	if [ -n "${FCGI_SOCK:-}" ]; then
@@ -653,10 +710,23 @@ charterd_start() {
 		chgrp "$ngroup" "$(dirname "$FCGI_SOCK")"
 		chmod 2750 "$(dirname "$FCGI_SOCK")"
 	fi
+	rm -f "$(charterd_pidfile)"
 	charterd_cmd "$STACK_DIR/serve.env"
-	start_bg charterd "${CHARTERD_CMD[@]}" serve
+	# The pid file on the command line, not in serve.env: tests start private servers
+	# from serve.env, and those must not claim the stack's pid file.
+	start_bg charterd "${CHARTERD_CMD[@]:0:${#CHARTERD_CMD[@]}-1}" \
+		CHARTER_PID_FILE="$(charterd_pidfile)" "$CHARTERD" serve
+	# a restart in place keeps the environment; remember which one this is
+	sha256sum <"$STACK_DIR/serve.env" >"$STACK_DIR/run/serve.env.sum"
 	wait_listen 30 charterd ||
 		{ tail -n 30 "$STACK_DIR/log/charterd.log" >&2; die "charterd serve did not start (log/charterd.log)"; }
+	wait_file "$(charterd_pidfile)" 30 charterd ||
+		{ tail -n 30 "$STACK_DIR/log/charterd.log" >&2; die "charterd's workers did not get ready (log/charterd.log)"; }
+	sync_start
+}
+
+# sync_start: charterd sync, when this build has it.
+sync_start() {
 	if charterd_exec "$STACK_DIR/sync.env" sync --help </dev/null >/dev/null 2>&1 9>&-; then
 		charterd_cmd "$STACK_DIR/sync.env"
 		start_bg sync "${CHARTERD_CMD[@]}" sync
@@ -665,9 +735,154 @@ charterd_start() {
 	fi
 }
 
+# wait_file FILE SECONDS PIDNAME: wait until FILE exists; fail early if PIDNAME died.
+wait_file() {
+	local n=$(($2 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ -s "$1" ] && return 0
+		pid_alive "$3" || { warn "$3 exited"; return 1; }
+		sleep 0.1
+		n=$((n - 1))
+	done
+	warn "timed out waiting for $1"
+	return 1
+}
+
+# charterd_follow: when the pid file names a live charterd other than the recorded one
+# (someone sent SIGUSR2 by hand), record that one.
+charterd_follow() {
+	local pid
+	pid=$(cat "$(charterd_pidfile)" 2>/dev/null) || return 0
+	case $pid in '' | *[!0-9]*) return 0 ;; esac
+	[ -d "/proc/$pid" ] && [ "$(proc_field "$pid" 3)" != Z ] || return 0
+	[ "$(pid_of charterd || true)" != "$pid" ] || return 0
+	[ "$(proc_exe "$pid")" = "$(readlink -f "$CHARTERD")" ] || return 0
+	pid_record charterd "$pid"
+}
+
+# proc_exe PID: the path PID runs from, also once a rebuild replaced that file.
+proc_exe() {
+	local exe
+	exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	printf '%s\n' "${exe% (deleted)}"
+}
+
+# children_of PID: live pids whose parent is PID.
+children_of() {
+	local d p
+	for d in /proc/[0-9]*; do
+		p=${d#/proc/}
+		[ "$(proc_field "$p" 4 2>/dev/null)" = "$1" ] &&
+			[ "$(proc_field "$p" 3 2>/dev/null)" != Z ] && echo "$p"
+	done
+	return 0
+}
+
+# charterd_stop: sync, then serve. SIGTERM to the supervisor alone: it removes its socket
+# (new connections fail at once), lets its workers take what is queued, then drains them.
+# Signalling the whole group would stop the workers first and reset the queue.
 charterd_stop() {
+	local pid n
 	stop_proc sync TERM 15
-	stop_proc charterd TERM 15
+	charterd_follow
+	if pid=$(pid_of charterd); then
+		kill -TERM "$pid" 2>/dev/null || true
+		n=350 # charterd's drain limit (30 s) and some
+		while [ "$n" -gt 0 ] && pid_alive charterd; do
+			sleep 0.1
+			n=$((n - 1))
+		done
+	fi
+	stop_proc charterd TERM 5 # whatever is left of its process group
+	rm -f "$(charterd_pidfile)"
+}
+
+# charterd_restart_in_place: SIGUSR2 to serve's supervisor: it execs the binary anew on the
+# same listening socket, and leaves once the new workers are ready, so no queued or
+# in-flight request is lost. Waits for the pid file to name the new supervisor, records
+# it, then waits for the old one to finish draining. Prints "seconds_to_takeover
+# seconds_total"; fails (the old one keeps serving) when the new one did not take over.
+charterd_restart_in_place() {
+	local old new="" st log="$STACK_DIR/log/charterd.log" from n t0 t1
+	old=$(pid_of charterd) || { warn "charterd is not running"; return 1; }
+	st=$(proc_start_time "$old")
+	from=$(($(stat -c %s "$log" 2>/dev/null || echo 0) + 1))
+	t0=$(date +%s.%N)
+	kill -USR2 "$old" || return 1
+	n=350 # charterd's handover limit (30 s) and some
+	while [ "$n" -gt 0 ]; do
+		new=$(cat "$(charterd_pidfile)" 2>/dev/null) || new=
+		[ -n "$new" ] && [ "$new" != "$old" ] && [ -d "/proc/$new" ] && break
+		if tail -c "+$from" "$log" 2>/dev/null | grep -q 'keeps serving'; then
+			warn "the new charterd failed; the old one ($old) keeps serving:"
+			tail -c "+$from" "$log" | grep -E ' (error|warn) ' | tail -n 5 >&2
+			return 1
+		fi
+		sleep 0.05
+		n=$((n - 1))
+	done
+	if [ -z "$new" ] || [ "$new" = "$old" ]; then
+		warn "no new charterd took over in time (log/charterd.log)"
+		return 1
+	fi
+	pid_record charterd "$new"
+	t1=$(date +%s.%N)
+	n=350
+	while [ "$n" -gt 0 ] && [ "$(proc_start_time "$old" 2>/dev/null)" = "$st" ] &&
+	      [ "$(proc_field "$old" 3 2>/dev/null)" != Z ]; do
+		sleep 0.05
+		n=$((n - 1))
+	done
+	awk -v a="$t0" -v b="$t1" -v c="$(date +%s.%N)" 'BEGIN { printf "%.2f %.2f\n", b - a, c - a }'
+}
+
+# charterd_status: one line saying whether charterd serve really serves: its supervisor
+# is alive, has workers, and /healthz answers 200 through nginx. 0 when all three hold.
+charterd_status() {
+	local pid rec nw code left
+	charterd_follow
+	if pid=$(pid_of charterd); then
+		nw=$(children_of "$pid" | wc -l)
+		code=$(curl -s -o /dev/null -m 3 -w '%{http_code}' "$PUBLIC_URL/healthz" 2>/dev/null) || true
+		if [ "$nw" -ge 1 ] && [ "$code" = 200 ]; then
+			echo "charterd: up ($pid, $nw workers, /healthz 200)"
+			return 0
+		fi
+		echo "charterd: DOWN (supervisor $pid alive, $nw workers, /healthz ${code:-000} through nginx)"
+		return 1
+	fi
+	if [ -f "$STACK_DIR/run/charterd.pid" ]; then
+		read -r rec _ <"$STACK_DIR/run/charterd.pid" || rec=
+		left=$( [ -n "$rec" ] && group_members "$rec" | tr '\n' ' ')
+		if [ -n "$left" ]; then
+			echo "charterd: DOWN (supervisor $rec is gone; orphaned workers still running: $left)"
+		else
+			echo "charterd: DOWN (supervisor ${rec:-?} is gone, and no worker is left)"
+		fi
+		return 1
+	fi
+	return 1
+}
+
+# stack_report: one line per service saying whether it really runs; 0 when all do.
+stack_report() {
+	local n pid rc=0
+	if [ ! -f "$STACK_DIR/stack.env" ]; then
+		echo "not running (no $STACK_DIR/stack.env)"
+		return 2
+	fi
+	stack_load
+	for n in $STACK_SERVICES sync; do
+		if [ "$n" = charterd ]; then
+			charterd_status || rc=1
+		elif pid=$(pid_of "$n"); then
+			echo "$n: up ($pid)"
+		elif [ -f "$STACK_DIR/run/$n.pid" ]; then
+			echo "$n: DOWN"
+			rc=1
+		fi
+	done
+	return "$rc"
 }
 
 # ------------------------------------------------------------------ where the stack lives
@@ -1020,11 +1235,25 @@ stack_remove() {
 	if [ -L "$STACK_LINK" ]; then rm -f "$STACK_LINK"; fi
 }
 
-# stack_restart_charterd: restart serve (and sync), same ports and secrets.
+# stack_restart_charterd: restart serve (and sync), same ports and secrets. serve restarts
+# in place (no request lost) unless it is down, runs another binary, or serve.env changed
+# since it started (a restart in place keeps its environment): then it is stopped and started.
 stack_restart_charterd() {
+	local old took
 	stack_load
-	charterd_stop
-	charterd_start
+	charterd_follow
+	if old=$(pid_of charterd) &&
+	   [ "$(proc_exe "$old")" = "$(readlink -f "$CHARTERD")" ] &&
+	   sha256sum --status -c "$STACK_DIR/run/serve.env.sum" <"$STACK_DIR/serve.env" 2>/dev/null; then
+		took=$(charterd_restart_in_place) || die "charterd restart failed; the old one keeps serving"
+		info "charterd restarted in place: $(pid_of charterd) serves after ${took% *}s; the old one drained by ${took#* }s"
+		stop_proc sync TERM 15
+		sync_start
+	else
+		[ -z "${old:-}" ] || info "charterd: cold restart (not running, another binary, or serve.env changed)"
+		charterd_stop
+		charterd_start
+	fi
 	wait_http "$PUBLIC_URL/healthz" 30 200 || die "charterd did not come back"
 	stack_write_env
 }

@@ -19,6 +19,8 @@ struct config {
 	const char	*database_url;		/* CHARTER_DATABASE_URL */
 	const char	*listen;		/* CHARTER_LISTEN: host:port or /path */
 	long long	 workers;		/* CHARTER_WORKERS */
+	const char	*user;			/* CHARTER_USER: workers' user when root */
+	const char	*pid_file;		/* CHARTER_PID_FILE; NULL = none */
 	const char	*template_dir;		/* CHARTER_TEMPLATE_DIR */
 	const char	*sql_dir;		/* CHARTER_SQL_DIR */
 	const char	*publish_dir;		/* CHARTER_PUBLISH_DIR */

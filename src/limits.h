@@ -45,6 +45,13 @@
 #define LIMIT_OUT_SYNC_CONNECT_MS	5000
 #define LIMIT_OUT_SYNC_TOTAL_MS		30000
 
+/* Process lifecycle (src/prefork.c, src/listener.c) */
+#define LIMIT_CHILDREN		256		/* CHARTER_WORKERS at most */
+#define LIMIT_BACKLOG		1024		/* listen() queue */
+#define LIMIT_DRAIN_SECONDS	30		/* in-flight work, then SIGKILL */
+#define LIMIT_HANDOVER_SECONDS	30		/* SIGUSR2: successor must be ready */
+#define LIMIT_RESPAWN_MS	1000		/* a child that dies younger waits this */
+
 #define LIMIT_PHOTO_BYTES	(25 * 1024 * 1024)	/* default, configurable */
 #define LIMIT_PHOTO_QUOTA	500			/* default, per booking */
 #define LIMIT_FILENAME_LEN	255

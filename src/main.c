@@ -81,10 +81,24 @@ static const struct command commands[] = {
 	  "worker logs in to PostgreSQL once per audience, as that audience's\n"
 	  "role (charterd_guest, charterd_crew, charterd_api), and refuses a\n"
 	  "role that could do more than its grants. A worker that dies is\n"
-	  "replaced.\n\n"
-	  "  --check   load the templates, log in as every role, and exit\n\n"
-	  "Signals: SIGTERM/SIGINT drain in-flight requests and exit;\n"
-	  "SIGHUP re-reads the templates and replaces the workers.\n",
+	  "replaced; workers exit when the supervisor dies. Started as root,\n"
+	  "it opens the socket, then runs every worker as CHARTER_USER\n"
+	  "(charterd; it refuses to start when that user does not exist).\n"
+	  "With LISTEN_FDS=1 and LISTEN_PID set to its pid (socket activation)\n"
+	  "it serves on fd 3 instead. CHARTER_PID_FILE names the supervisor\n"
+	  "that serves now.\n\n"
+	  "  --check   load the templates, log in as every role, look up\n"
+	  "            CHARTER_USER when root, and exit\n\n"
+	  "Signals, to the supervisor:\n"
+	  "  SIGTERM, SIGINT  stop: remove the socket, answer what is queued,\n"
+	  "                   finish in-flight requests (30 s at most), exit\n"
+	  "  SIGHUP           re-read the templates; replace the workers when\n"
+	  "                   they parse\n"
+	  "  SIGUSR2          restart in place: run the binary at the path it\n"
+	  "                   was started from on the same socket; once its\n"
+	  "                   workers are ready the old supervisor drains and\n"
+	  "                   exits (no request lost); when it fails, the old\n"
+	  "                   one keeps serving\n",
 	  cmd_serve },
 	{ "migrate", CMD_MIGRATE, "", "apply pending database migrations",
 	  "usage: charterd migrate\n\n"

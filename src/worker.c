@@ -10,6 +10,7 @@
 #include "app.h"
 #include "http.h"
 #include "log.h"
+#include "prefork.h"
 #include "route.h"
 #include "worker.h"
 
@@ -96,6 +97,8 @@ worker_main(const struct config *cfg, int sock, struct tmpl_set *tmpl,
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
+	/* A restart in place waits for this before the old workers leave. */
+	prefork_child_ready();
 	for (;;) {
 		sigprocmask(SIG_UNBLOCK, &term, NULL);
 		if (worker_stop || FCGX_Accept_r(&fr) < 0)

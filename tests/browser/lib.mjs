@@ -168,10 +168,13 @@ export async function runBrowserTest(fn, ms = 55000) {
 
 /*
  * Records console errors, page errors, failed requests and CSP violations of
- * a page (and pages opened later in its context).
+ * a page (and pages opened later in its context), and the headers of the
+ * document each page loaded last: "no CSP violations" means something only
+ * when a policy was sent.
  */
 export async function watch(context) {
   const seen = { console: [], page: [], csp: [], failed: [] };
+  const docs = new WeakMap();   /* page -> its last main-frame document response */
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -185,11 +188,19 @@ export async function watch(context) {
     });
     page.on('pageerror', (e) => seen.page.push(String(e && e.message || e)));
     page.on('requestfailed', (r) => seen.failed.push(`${r.method()} ${r.url().split('?')[0]}: ${r.failure() && r.failure().errorText}`));
+    page.on('response', (r) => {
+      if (r.request().isNavigationRequest() && r.request().frame() === page.mainFrame()) docs.set(page, r);
+    });
   };
   context.on('page', hook);
   seen.check = async (page, label) => {
     const inPage = await page.evaluate(() => window.__csp || []).catch(() => []);
     const csp = seen.csp.concat(inPage);
+    const doc = docs.get(page);
+    const policy = doc ? (await doc.allHeaders())['content-security-policy'] || '' : '';
+    ok(/(^|;)\s*script-src 'self'\s*(;|$)/.test(policy),
+      `${label}: the page came with a Content-Security-Policy of script-src 'self'`) ||
+      diag(`Content-Security-Policy: ${policy || '(none)'}${doc ? '' : ' (no document response seen)'}`);
     is(seen.console.length, 0, `${label}: no console errors`) || diag(seen.console.join('\n'));
     is(seen.page.length, 0, `${label}: no page errors`) || diag(seen.page.join('\n'));
     is(csp.length, 0, `${label}: no CSP violations`) || diag(csp.join('\n'));

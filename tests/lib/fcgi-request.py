@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """fcgi-request.py: send one FastCGI request straight to charterd (no nginx).
 
-usage: fcgi-request.py [--pause SECONDS] HOST:PORT METHOD PATH [NAME=VALUE ...] < body
+usage: fcgi-request.py [--pause SECONDS] HOST:PORT|/SOCKET METHOD PATH [NAME=VALUE ...] < body
 Prints the raw CGI response (headers, blank line, body) on stdout.
 --pause sends half the body, waits, then the rest: a request in flight.
 Used by tests that run a private `charterd serve` beside the shared stack.
@@ -36,7 +36,6 @@ def main():
         pause = float(sys.argv[2])
         del sys.argv[1:3]
     addr, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
-    host, port = addr.rsplit(":", 1)
     body = b"" if sys.stdin.isatty() else sys.stdin.buffer.read()
     params = {
         "REQUEST_METHOD": method, "DOCUMENT_URI": path.split("?")[0],
@@ -47,7 +46,13 @@ def main():
         k, v = kv.split("=", 1)
         params[k] = v
     payload = b"".join(pair(k.encode(), v.encode()) for k, v in params.items())
-    s = socket.create_connection((host, int(port)), timeout=10)
+    if addr.startswith("/"):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(addr)
+    else:
+        host, port = addr.rsplit(":", 1)
+        s = socket.create_connection((host, int(port)), timeout=10)
     half = len(body) // 2 if pause else len(body)
     s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, payload) +
               record(PARAMS, b"") + record(STDIN, body[:half]))
