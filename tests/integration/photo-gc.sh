@@ -62,8 +62,8 @@ head -c 2002 /dev/urandom >"$TAP_TMP/c.jpg"
 head -c 2003 /dev/urandom >"$TAP_TMP/d.jpg"
 
 # -- what the pass will find ---------------------------------------------------------
-# A window that closes in 3 s: its URLs live 3 s.
-booking Brief "$(t '+3 seconds')"
+# A window that closes in 10 s: its URLs live 10 s at most.
+booking Brief "$(t '+10 seconds')"
 brief_slug=$B_SLUG
 reserve "$brief_slug" "$TAP_TMP/a.jpg"
 put_id=$P_ID put_key=$P_KEY brief_exp=$P_EXP
@@ -71,7 +71,7 @@ is "$(put "$P_URL" "$TAP_TMP/a.jpg")" 200 "a reservation whose object reached th
 reserve "$brief_slug" "$TAP_TMP/b.jpg"
 empty_id=$P_ID empty_key=$P_KEY
 ok 0 "a reservation whose object never came"
-[ $((brief_exp - $(date +%s))) -le 3 ]; ok $? "both URLs expire within 3 s"
+[ $((brief_exp - $(date +%s))) -le 10 ]; ok $? "both URLs expire within 10 s"
 
 booking Keep "$(t '+2 hours')"
 keep_slug=$B_SLUG
@@ -114,7 +114,7 @@ is "$GC_RC/$(grep -o '[0-9]* expired photo reservations' "$TAP_TMP/gc.log")" "0/
 ok $? "gc logs no secret, signature or connection string"
 
 # -- the store does not answer: the rows stay for the next pass ---------------------
-booking Down "$(t '+3 seconds')"
+booking Down "$(t '+10 seconds')"
 reserve "$B_SLUG" "$TAP_TMP/a.jpg"
 down_id=$P_ID down_key=$P_KEY down_exp=$P_EXP
 is "$(put "$P_URL" "$TAP_TMP/a.jpg")" 200 "another expiring reservation with its object"
