@@ -600,15 +600,15 @@ charterd_write_env() {
 	for v in $SERVE_OPTIONAL_VARS; do
 		[ -n "${!v:-}" ] && SERVE_OPTIONAL+=("$v=${!v}")
 	done
-	# serve's workers run as CHARTER_USER and read serve.pgpass (serve_pgpass_write).
+	# serve and sync read the passfile as root, before their workers drop to CHARTER_USER.
 	write_envfile "$STACK_DIR/serve.env" \
 		CHARTER_LISTEN="$CHARTER_LISTEN" \
 		CHARTER_WORKERS="$CHARTER_WORKERS" \
-		CHARTER_DATABASE_URL="${RUNTIME_DB_URL%/pgpass}/serve.pgpass" \
+		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
 		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
-		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
 		CHARTER_SERVICE_KEY_HASH="$(sha256_hex "$SERVICE_KEY")" \
+		CHARTER_TOKEN_SECRET="$TOKEN_SECRET" \
 		CHARTER_DASHBOARD_TOKEN_HASH="$(sha256_hex "$DASHBOARD_TOKEN")" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
@@ -618,8 +618,15 @@ charterd_write_env() {
 		CHARTER_PHOTO_SECRET_ACCESS_KEY="$AWS_SECRET" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
+	# The test stack retries quickly, so fault tests see a target come back in
+	# seconds; the demo keeps the production backoff.
+	SYNC_TUNING=()
+	[ "${STACK_MODE:-test}" = test ] &&
+		SYNC_TUNING=(CHARTER_SYNC_BACKOFF_MS=200 CHARTER_SYNC_BACKOFF_MAX_S=2)
 	write_envfile "$STACK_DIR/sync.env" \
+		"${SYNC_TUNING[@]}" \
 		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
+		CHARTER_TOKEN_SECRET="$TOKEN_SECRET" \
 		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
 		CHARTER_PUBLISH_DIR="$STACK_DIR/publish" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
@@ -661,29 +668,14 @@ ensure_service_user() {
 # restart in place rewrites it. Not *.pid: run/*.pid are this library's own records.
 charterd_pidfile() { echo "$STACK_DIR/run/serve.pidfile"; }
 
-# serve_pgpass_write USER: $STACK_DIR/serve.pgpass, mode 600, owned by USER: the passfile
-# lines of the roles serve logs in as, never the owner's (nor sync's). libpq reads the
-# passfile at each connect, in the worker, after the drop to USER; it refuses a passfile
-# that others may read, so USER must own it.
-serve_pgpass_write() {
-	local f="$STACK_DIR/serve.pgpass"
-	[ -f "$STACK_DIR/pgpass" ] || return 0
-	(
-		umask 077
-		grep -v -E '^([^:]*:){3}(charterd|charterd_sync):' "$STACK_DIR/pgpass" >"$f.tmp" || true
-	)
-	[ "$(id -u)" -ne 0 ] || chown "$1" "$f.tmp"
-	mv -f "$f.tmp" "$f"
-}
-
 # charterd_grant_access USER: what the workers open after dropping to USER must be reachable
-# by USER: their passfile, the guest pages they publish, and PostgreSQL's socket folder.
+# by USER: the guest pages sync publishes, and PostgreSQL's socket folder. (The passfile
+# stays root's: serve and sync read it before the drop.)
 charterd_grant_access() {
 	local user=$1
-	serve_pgpass_write "$user"
 	[ "$(id -u)" -eq 0 ] || return 0
-	# Publishing moves to charterd sync; until then the workers write guest pages.
-	chown "$user" "$STACK_DIR/publish/g"
+	# sync's publish worker writes the guest pages; serve's workers write nothing.
+	chown "$user" "$STACK_DIR/publish" "$STACK_DIR/publish/g"
 	# The cluster's folder is postgres's, mode 700: let USER through (not read) to the socket.
 	if [ -n "${PG_SOCKDIR:-}" ] && ! runuser -u "$user" -- test -x "$PG_SOCKDIR" 2>/dev/null &&
 	   [ "$PG_SOCKDIR" = "$STACK_DIR/pg/sock" ]; then
@@ -1010,6 +1002,7 @@ stack_generate() {
 	PG_PASSWORD=$(rand_hex 24)
 	SERVICE_KEY=$(rand_hex 32)
 	DASHBOARD_TOKEN=$(rand_hex 32)
+	TOKEN_SECRET=$(rand_hex 32)
 	ADMIN_EMAIL=${ADMIN_EMAIL:-admin@charterd.test}
 	ADMIN_PASSWORD=$(rand_hex 12)
 	AWS_REGION=us-west-2
@@ -1048,6 +1041,7 @@ stack_write_env() {
 		CHARTER_PUBLIC_PORT="$PUBLIC_PORT" CHARTER_API_PORT="$API_PORT" \
 		CHARTER_FCGI="$FCGI_ADDR" CHARTER_FCGI_PORT="$FCGI_PORT" CHARTER_WORKERS="$CHARTER_WORKERS" \
 		CHARTER_SERVICE_KEY="$SERVICE_KEY" CHARTER_DASHBOARD_TOKEN="$DASHBOARD_TOKEN" \
+		STACK_TOKEN_SECRET="$TOKEN_SECRET" \
 		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
 		CHARTER_DATABASE_URL="$DATABASE_URL" \
 		PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=charterd PGPASSWORD="$PG_PASSWORD" PGDATABASE=charterd \
@@ -1076,6 +1070,7 @@ stack_load() {
 	FCGI_ADDR=$CHARTER_FCGI FCGI_PORT=$CHARTER_FCGI_PORT CHARTER_LISTEN=${CHARTER_FCGI#unix:}
 	FCGI_SOCK=; case $CHARTER_FCGI in unix:*) FCGI_SOCK=${CHARTER_FCGI#unix:} ;; esac
 	SERVICE_KEY=$CHARTER_SERVICE_KEY DASHBOARD_TOKEN=$CHARTER_DASHBOARD_TOKEN
+	TOKEN_SECRET=${STACK_TOKEN_SECRET:-$(rand_hex 32)}
 	ADMIN_EMAIL=$CHARTER_ADMIN_EMAIL ADMIN_PASSWORD=$CHARTER_ADMIN_PASSWORD
 	DATABASE_URL=$CHARTER_DATABASE_URL PG_PORT=$STACK_PG_PORT PG_SOCKDIR=$STACK_PG_SOCKDIR
 	DYNAMO_PORT=$STACK_DYNAMO_PORT SMTP_PORT=$STACK_SMTP_PORT MAILWEB_PORT=$STACK_MAILWEB_PORT

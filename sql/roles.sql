@@ -10,6 +10,8 @@
 --   charterd_api    the internal API (/api/): bookings and crew, money too
 --   charterd_guest  guest pages and photos: no money, no guest contact
 --   charterd_crew   crew pages: no revenue, port fee or captain fee
+--   charterd_sync   `charterd sync`: the outbox and what targets are sent,
+--                   which is never money
 --   charterd_gc     `charterd gc`: deletes expired photo reservations only
 --
 -- None is superuser, none can create roles or databases, none is a member
@@ -22,7 +24,7 @@ DECLARE
 	m record;
 BEGIN
 	FOREACH r IN ARRAY ARRAY['charterd_api', 'charterd_guest', 'charterd_crew',
-	    'charterd_gc'] LOOP
+	    'charterd_sync', 'charterd_gc'] LOOP
 		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
 			EXECUTE format('CREATE ROLE %I LOGIN', r);
 		END IF;
@@ -43,46 +45,55 @@ BEGIN
 		JOIN pg_roles g ON g.oid = am.roleid
 		JOIN pg_roles u ON u.oid = am.member
 		WHERE g.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
-		    'charterd_gc')
+		    'charterd_sync', 'charterd_gc')
 		   OR u.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
-		    'charterd_gc')
+		    'charterd_sync', 'charterd_gc')
 	LOOP
 		EXECUTE format('REVOKE %I FROM %I', m.role, m.member);
 	END LOOP;
 	EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC, charterd_api, '
-	    'charterd_guest, charterd_crew, charterd_gc', current_database());
+	    'charterd_guest, charterd_crew, charterd_sync, charterd_gc',
+	    current_database());
 	EXECUTE format('GRANT CONNECT ON DATABASE %I TO charterd_api, '
-	    'charterd_guest, charterd_crew, charterd_gc', current_database());
+	    'charterd_guest, charterd_crew, charterd_sync, charterd_gc',
+	    current_database());
 END $$;
 
 -- Start from nothing: not for PUBLIC, not for a runtime role.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA public
-    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_gc;
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_gc;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
-    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_gc;
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_gc;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public
-    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_gc;
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_gc;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT USAGE ON SCHEMA public
-    TO charterd_api, charterd_guest, charterd_crew, charterd_gc;
+    TO charterd_api, charterd_guest, charterd_crew, charterd_sync, charterd_gc;
 
 -- Helpers every side formats times with.
 GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
     iso_local(timestamptz, text), duration_label(interval)
-    TO charterd_api, charterd_guest, charterd_crew;
+    TO charterd_api, charterd_guest, charterd_crew, charterd_sync;
 
 -- The internal API: the staff side of bookings and crew, money included.
 -- is_time_zone() runs inside the bookings CHECK constraint.
 GRANT SELECT, INSERT, UPDATE ON bookings, assignments TO charterd_api;
 GRANT SELECT, INSERT ON crew TO charterd_api;
 GRANT SELECT, INSERT, DELETE ON open_slots TO charterd_api;
-GRANT SELECT ON booking_windows, crew_bookings, outbox TO charterd_api;
+GRANT SELECT ON booking_windows, crew_bookings, outbox, sync_counters
+    TO charterd_api;
+GRANT UPDATE (state, attempts, next_attempt_at, last_error) ON outbox
+    TO charterd_api;
 GRANT INSERT ON outbox, audit_log TO charterd_api;
 GRANT USAGE ON SEQUENCE bookings_id_seq, crew_id_seq, assignments_id_seq,
     open_slots_id_seq, outbox_id_seq, audit_log_id_seq TO charterd_api;
 GRANT EXECUTE ON FUNCTION is_time_zone(text), staff_booking(bigint),
-    crew_projection(bigint), record_booking_change(bigint, text, text, jsonb)
+    crew_projection(bigint), record_booking_change(bigint, text, text, jsonb),
+    sync_status(), outbox_retry(bigint)
     TO charterd_api;
 
 -- Guest side: the page and the photo endpoints.
@@ -126,3 +137,23 @@ GRANT INSERT ON outbox, audit_log TO charterd_crew;
 GRANT USAGE ON SEQUENCE assignments_id_seq, outbox_id_seq, audit_log_id_seq
     TO charterd_crew;
 GRANT EXECUTE ON FUNCTION crew_projection(bigint) TO charterd_crew;
+
+-- Sync: claims and settles outbox rows, remembers where each booking lives
+-- in each target, and reads what targets are sent: the guest page, the
+-- crew projection, the guest's address for the confirmation mail. Never a
+-- money column.
+GRANT SELECT, UPDATE ON outbox, sync_counters TO charterd_sync;
+GRANT SELECT, INSERT, UPDATE, DELETE ON sync_refs TO charterd_sync;
+GRANT SELECT (id, slug, status, guest_name, guest_email, starts_at, ends_at,
+    time_zone, vessel, meeting_point, party_size, checklist, guest_notes,
+    crew_notes, upload_opens_at, upload_closes_at, version, created_at,
+    cancelled_at)
+    ON bookings TO charterd_sync;
+GRANT SELECT ON booking_windows, crew_bookings, assignments, open_slots
+    TO charterd_sync;
+GRANT SELECT (id, name, email, roles, active) ON crew TO charterd_sync;
+GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
+    outbox_claim(text, integer),
+    outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
+    outbox_next_due(text)
+    TO charterd_sync;

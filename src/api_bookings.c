@@ -11,7 +11,6 @@
 #include "handlers.h"
 #include "log.h"
 #include "page_cache.h"
-#include "publish.h"
 #include "slug.h"
 #include "valid.h"
 
@@ -126,12 +125,12 @@ etag(struct request *req, int version)
 	resp_header(req, "ETag", tag);
 }
 
-/* After a committed change: fresh pages everywhere, published and cached. */
+/* After a committed change: this host's cached pages go at once; the
+ * published copy follows through the outbox (charterd sync). */
 static void
 changed(struct request *req, const struct booking_ref *ref)
 {
 	page_cache_invalidate(req->app);
-	publish_booking(req->app, ref);
 	etag(req, ref->version);
 }
 

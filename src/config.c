@@ -15,13 +15,15 @@
 
 #define CMD_DB		(CMD_SERVE | CMD_SYNC | CMD_MIGRATE | CMD_PUBLISH | \
 			    CMD_GC | CMD_USER)
-#define CMD_PAGES	(CMD_SERVE | CMD_SYNC | CMD_PUBLISH)
+#define CMD_PAGES	(CMD_SERVE | CMD_SYNC)
+#define CMD_AWS		(CMD_SYNC | CMD_DYNAMO)
 #define CMD_PHOTOS	(CMD_SERVE | CMD_GC)
 
 enum kind {
 	K_STR,			/* a string; "" counts as unset */
 	K_INT,			/* a whole number in min..max */
 	K_SHA256,		/* 64 hex digits, into 32 bytes + a have flag */
+	K_KEY,			/* 64..128 hex digits, into bytes + a length */
 };
 
 struct setting {
@@ -50,7 +52,7 @@ static const struct setting settings[] = {
 	    "FastCGI socket: host:port or /path (127.0.0.1:9000)"),
 	INT("CHARTER_WORKERS", CMD_SERVE, workers, 4, 1, 256,
 	    "FastCGI worker processes (4)"),
-	STR("CHARTER_USER", CMD_SERVE, user, "charterd",
+	STR("CHARTER_USER", CMD_SERVE | CMD_SYNC, user, "charterd",
 	    "the workers' user when started as root (charterd)"),
 	STR("CHARTER_PID_FILE", CMD_SERVE, pid_file, NULL,
 	    "the serving supervisor's pid, rewritten by a restart in place"),
@@ -58,7 +60,7 @@ static const struct setting settings[] = {
 	    PKGDATADIR "/templates", "templates (" PKGDATADIR "/templates)"),
 	STR("CHARTER_SQL_DIR", CMD_MIGRATE, sql_dir, PKGDATADIR "/sql",
 	    "migrations and roles.sql (" PKGDATADIR "/sql)"),
-	STR("CHARTER_PUBLISH_DIR", CMD_PAGES, publish_dir,
+	STR("CHARTER_PUBLISH_DIR", CMD_SYNC, publish_dir,
 	    "/var/lib/charterd/publish",
 	    "published guest pages (/var/lib/charterd/publish)"),
 	STR("CHARTER_PUBLIC_URL", CMD_PAGES, public_url,
@@ -77,6 +79,11 @@ static const struct setting settings[] = {
 	  offsetof(struct config, service_key_sha),
 	  offsetof(struct config, have_service_key), NULL, 0, 0, 0, NULL,
 	  "SHA-256 hex of the X-Service-Key for /api/" },
+	{ "CHARTER_TOKEN_SECRET", CMD_SERVE | CMD_SYNC, K_KEY,
+	  offsetof(struct config, token_secret),
+	  offsetof(struct config, token_secret_len), NULL, 0, 0, 0, NULL,
+	  "hex key (32+ bytes) crew links and feeds are derived\n"
+	  "with; serve and sync need the same one (openssl rand -hex 32)" },
 	{ "CHARTER_DASHBOARD_TOKEN_HASH", CMD_SERVE, K_SHA256,
 	  offsetof(struct config, dashboard_token_sha),
 	  offsetof(struct config, have_dashboard_token), NULL, 0, 0, 0, NULL,
@@ -87,7 +94,7 @@ static const struct setting settings[] = {
 	    "1 for path-style addressing (default: 1 with an endpoint)"),
 	STR("CHARTER_PHOTO_BUCKET", CMD_PHOTOS, photo_bucket, NULL,
 	    "photo bucket"),
-	{ "CHARTER_AWS_REGION", CMD_PHOTOS, K_STR,
+	{ "CHARTER_AWS_REGION", CMD_PHOTOS | CMD_AWS, K_STR,
 	  offsetof(struct config, aws_region), 0, "us-east-1", 0, 0, 0,
 	  "AWS_REGION", "AWS region (AWS_REGION, else us-east-1)" },
 	STR("CHARTER_PHOTO_ACCESS_KEY_ID", CMD_PHOTOS, photo_access_key, NULL,
@@ -104,6 +111,48 @@ static const struct setting settings[] = {
 	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
 	    "how long a worker may reuse a rendered guest page\n"
 	    "(1000; 0 = never; changes on this host drop it at once)"),
+	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,
+	    1000, "deliveries tried before a row is dead (20)"),
+	INT("CHARTER_SYNC_BACKOFF_MS", CMD_SYNC, sync_backoff_ms, 1000, 1,
+	    3600000, "first retry delay, doubled each time (1000)"),
+	INT("CHARTER_SYNC_BACKOFF_MAX_S", CMD_SYNC, sync_backoff_max_s, 600, 1,
+	    86400, "longest retry delay (600)"),
+	INT("CHARTER_SYNC_POLL_S", CMD_SYNC, sync_poll_s, 30, 1, 3600,
+	    "safety poll when no NOTIFY comes (30)"),
+	INT("CHARTER_SYNC_LEASE_S", CMD_SYNC, sync_lease_s, 120, 10, 86400,
+	    "a claim lasts this long; a worker killed mid-delivery\n"
+	    "is retried once it runs out (120)"),
+	STR("CHARTER_SCC_URL", CMD_SYNC, scc_url, NULL,
+	    "SCC API (the API Gateway URL, not the CDN one); unset: off"),
+	STR("CHARTER_SCC_SERVICE_KEY", CMD_SYNC, scc_service_key, NULL,
+	    "SCC's X-Service-Key"),
+	STR("CHARTER_CALENDAR_URL", CMD_SYNC, calendar_url, NULL,
+	    "internal calendar API; unset: off"),
+	STR("CHARTER_CALENDAR_TOKEN", CMD_SYNC, calendar_token, NULL,
+	    "its X-Dashboard-Token"),
+	STR("CHARTER_DYNAMO_ENDPOINT", CMD_AWS, dynamo_endpoint, NULL,
+	    "DynamoDB endpoint (AWS when unset)"),
+	STR("CHARTER_DYNAMO_TABLE", CMD_AWS, dynamo_table, NULL,
+	    "DynamoDB table; unset: off"),
+	STR("AWS_ACCESS_KEY_ID", CMD_AWS, aws_access_key, NULL,
+	    "credentials for DynamoDB, the site bucket and CloudFront"),
+	STR("AWS_SECRET_ACCESS_KEY", CMD_AWS, aws_secret_key, NULL,
+	    "(and its secret)"),
+	STR("AWS_SESSION_TOKEN", CMD_AWS, aws_session_token, NULL,
+	    "(and a session token, for temporary credentials)"),
+	STR("CHARTER_SITE_BUCKET", CMD_SYNC, site_bucket, NULL,
+	    "publish guest pages to this S3 bucket instead of the folder"),
+	STR("CHARTER_SITE_S3_ENDPOINT", CMD_SYNC, site_endpoint, NULL,
+	    "its endpoint (AWS when unset)"),
+	STR("CHARTER_CLOUDFRONT_DISTRIBUTION", CMD_SYNC,
+	    cloudfront_distribution, NULL,
+	    "invalidate /g/<slug> there after each publish"),
+	STR("CHARTER_CLOUDFRONT_ENDPOINT", CMD_SYNC, cloudfront_endpoint, NULL,
+	    "CloudFront endpoint (AWS when unset)"),
+	STR("CHARTER_SMTP_URL", CMD_SYNC, smtp_url, NULL,
+	    "smtp:// or smtps:// (user:password@ allowed); unset: mail off"),
+	STR("CHARTER_MAIL_FROM", CMD_SYNC, mail_from, NULL,
+	    "From: of every mail, e.g. Harbor Light <crew@harborlight.example>"),
 	STR("CHARTER_LOG_LEVEL", CMD_ALL, log_level, "info",
 	    "error, warn, info or debug (info)"),
 };
@@ -127,6 +176,7 @@ static const struct {
 	{ "CHARTER_CALENDAR_TOKEN", CMD_SYNC },
 	{ "CHARTER_SMTP_URL", CMD_SYNC },
 	{ "CHARTER_ADMIN_PASSWORD", 0 },
+	{ "CHARTER_TOKEN_SECRET", CMD_SERVE | CMD_SYNC },
 };
 
 static const char *
@@ -158,6 +208,27 @@ load_int(const struct setting *s, const char *v, long long *out, char *err,
 	return 0;
 }
 
+/* A secret key in hex: 32 to 64 bytes; *len 0 when unset. */
+static int
+load_key(const struct setting *s, const char *v, unsigned char *out,
+    size_t *len, char *err, size_t errlen)
+{
+	size_t n;
+
+	*len = 0;
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	if (n % 2 != 0 || n < 64 || n > 128 || hex_decode(v, out, n / 2) == -1) {
+		snprintf(err, errlen, "%s must be 64 to 128 hexadecimal "
+		    "characters (32 to 64 random bytes, e.g. from "
+		    "`openssl rand -hex 32`)", s->name);
+		return -1;
+	}
+	*len = n / 2;
+	return 0;
+}
+
 static int
 load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 {
@@ -172,6 +243,9 @@ load_one(struct config *cfg, const struct setting *s, char *err, size_t errlen)
 		return 0;
 	case K_INT:
 		return load_int(s, v, (long long *)(base + s->off), err, errlen);
+	case K_KEY:
+		return load_key(s, v, (unsigned char *)(base + s->off),
+		    (size_t *)(base + s->have), err, errlen);
 	case K_SHA256:
 		*(int *)(base + s->have) = 0;
 		if (v == NULL)

@@ -31,6 +31,11 @@ struct config {
 	const char	*default_time_zone;	/* CHARTER_DEFAULT_TIME_ZONE */
 	const char	*log_level;		/* CHARTER_LOG_LEVEL */
 
+	/* CHARTER_TOKEN_SECRET: the key magic-link and feed tokens are derived
+	 * with (src/token.h); 32..64 bytes, given as hex. len 0 when unset. */
+	unsigned char	 token_secret[64];
+	size_t		 token_secret_len;
+
 	/* SHA-256 of the service key and dashboard token; have_* = 0 when unset. */
 	unsigned char	 service_key_sha[32];
 	int		 have_service_key;
@@ -48,6 +53,28 @@ struct config {
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
 	long long	 photo_quota;		/* CHARTER_PHOTO_QUOTA */
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
+
+	/* charterd sync: the queue, and the targets' settings. */
+	long long	 sync_max_attempts;	/* CHARTER_SYNC_MAX_ATTEMPTS */
+	long long	 sync_backoff_ms;	/* CHARTER_SYNC_BACKOFF_MS */
+	long long	 sync_backoff_max_s;	/* CHARTER_SYNC_BACKOFF_MAX_S */
+	long long	 sync_poll_s;		/* CHARTER_SYNC_POLL_S */
+	long long	 sync_lease_s;		/* CHARTER_SYNC_LEASE_S */
+	const char	*scc_url;		/* CHARTER_SCC_URL */
+	const char	*scc_service_key;	/* CHARTER_SCC_SERVICE_KEY */
+	const char	*calendar_url;		/* CHARTER_CALENDAR_URL */
+	const char	*calendar_token;	/* CHARTER_CALENDAR_TOKEN */
+	const char	*dynamo_endpoint;	/* CHARTER_DYNAMO_ENDPOINT; NULL = AWS */
+	const char	*dynamo_table;		/* CHARTER_DYNAMO_TABLE */
+	const char	*aws_access_key;	/* AWS_ACCESS_KEY_ID (sync only) */
+	const char	*aws_secret_key;	/* AWS_SECRET_ACCESS_KEY */
+	const char	*aws_session_token;	/* AWS_SESSION_TOKEN */
+	const char	*site_bucket;		/* CHARTER_SITE_BUCKET */
+	const char	*site_endpoint;		/* CHARTER_SITE_S3_ENDPOINT */
+	const char	*cloudfront_distribution; /* CHARTER_CLOUDFRONT_DISTRIBUTION */
+	const char	*cloudfront_endpoint;	/* CHARTER_CLOUDFRONT_ENDPOINT */
+	const char	*smtp_url;		/* CHARTER_SMTP_URL */
+	const char	*mail_from;		/* CHARTER_MAIL_FROM */
 };
 
 /*

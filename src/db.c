@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "limits.h"
 #include "log.h"
+#include "pgpass.h"
 
 static const char *const role_names[AUD__MAX] = {
 	[AUD_NONE] = NULL,
@@ -13,12 +15,77 @@ static const char *const role_names[AUD__MAX] = {
 	[AUD_CREW] = "charterd_crew",
 	[AUD_STAFF] = "charterd_staff",
 	[AUD_INTERNAL] = "charterd_api",
+	[AUD_SYNC] = "charterd_sync",
 };
+
+/* Passwords of the runtime roles, read before the privileges drop. */
+static char	passwords[AUD__MAX][LIMIT_PASSWORD_LEN + 1];
 
 const char *
 db_role_name(enum audience aud)
 {
 	return aud > AUD_NONE && aud < AUD__MAX ? role_names[aud] : NULL;
+}
+
+/* A conninfo option's value from a parsed URL, or dflt. */
+static const char *
+opt_value(const PQconninfoOption *opts, const char *key, const char *dflt)
+{
+	for (; opts->keyword != NULL; opts++)
+		if (strcmp(opts->keyword, key) == 0 && opts->val != NULL &&
+		    opts->val[0] != '\0')
+			return opts->val;
+	return dflt;
+}
+
+void
+db_passwords_load(const char *url)
+{
+	PQconninfoOption	*opts;
+	struct buf		 text = { 0 };
+	const char		*file, *host, *home;
+	char			 path[4096], chunk[4096];
+	FILE			*f;
+	size_t			 n;
+	int			 aud;
+
+	if ((opts = PQconninfoParse(url, NULL)) == NULL)
+		return;
+	if ((file = opt_value(opts, "passfile", getenv("PGPASSFILE"))) == NULL) {
+		home = getenv("HOME");
+		snprintf(path, sizeof(path), "%s/.pgpass", home ? home : "");
+	} else
+		snprintf(path, sizeof(path), "%s", file);
+	if ((f = fopen(path, "r")) == NULL)
+		goto out;
+	text.max = LIMIT_PASSFILE_BYTES;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    buf_append(&text, chunk, n) == 0)
+		continue;
+	fclose(f);
+	host = opt_value(opts, "host", opt_value(opts, "hostaddr", NULL));
+	for (aud = AUD_NONE + 1; aud < AUD__MAX; aud++)
+		if (pgpass_lookup(buf_str(&text), text.len, host,
+		    opt_value(opts, "port", "5432"),
+		    opt_value(opts, "dbname", role_names[aud]), role_names[aud],
+		    passwords[aud], sizeof(passwords[aud])) != 1)
+			passwords[aud][0] = '\0';
+out:
+	if (text.data != NULL)
+		explicit_bzero(text.data, text.cap);
+	buf_free(&text);
+	PQconninfoFree(opts);
+}
+
+static const char *
+password_of(const char *role)
+{
+	int aud;
+
+	for (aud = AUD_NONE + 1; aud < AUD__MAX; aud++)
+		if (strcmp(role, role_names[aud]) == 0 && passwords[aud][0])
+			return passwords[aud];
+	return NULL;
 }
 
 static void
@@ -74,7 +141,7 @@ static PGconn *
 db_connect_as(const char *url, const char *role, int *had_password)
 {
 	PQconninfoOption	*opts, *o;
-	const char		*keys[LIMIT_CONNINFO_KEYS + 3], *vals[LIMIT_CONNINFO_KEYS + 3];
+	const char		*keys[LIMIT_CONNINFO_KEYS + 4], *vals[LIMIT_CONNINFO_KEYS + 4];
 	char			*err = NULL;
 	size_t			 n = 0;
 	int			 named = 0;
@@ -103,6 +170,11 @@ db_connect_as(const char *url, const char *role, int *had_password)
 	}
 	keys[n] = "user";
 	vals[n++] = role;
+	/* Read before the privileges drop; else libpq reads the passfile. */
+	if (password_of(role) != NULL) {
+		keys[n] = "password";
+		vals[n++] = password_of(role);
+	}
 	if (!named) {
 		keys[n] = "application_name";
 		vals[n++] = "charterd";

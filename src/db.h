@@ -18,6 +18,7 @@ enum audience {
 	AUD_CREW,		/* charterd_crew: no revenue, fee or contact */
 	AUD_STAFF,		/* charterd_staff: the admin without money */
 	AUD_INTERNAL,		/* charterd_api: the internal API, money too */
+	AUD_SYNC,		/* charterd_sync: the outbox; no money */
 	AUD__MAX
 };
 
@@ -48,6 +49,15 @@ struct db {
 
 /* The login role of an audience ("charterd_guest"), or NULL for AUD_NONE. */
 const char *db_role_name(enum audience);
+
+/*
+ * Reads, from libpq's passfile for url (its passfile= setting, else
+ * PGPASSFILE, else ~/.pgpass), the password of every runtime role, and
+ * keeps them in this process and the children it forks: workers run as an
+ * unprivileged user that may not read the passfile. Call it before the
+ * privileges drop; a role without a line logs in as libpq otherwise would.
+ */
+void	 db_passwords_load(const char *url);
 
 /*
  * Connects to url as role (NULL: the URL's own user and password). A

@@ -307,9 +307,30 @@ db_booking_guest_view(struct db *db, const char *slug, json_t **out)
 	return db_json(db, out, "SELECT guest_view($1)", 1, p);
 }
 
-PGresult *
-db_booking_slugs(struct db *db)
+int
+db_booking_guest_view_by_id(struct db *db, long long id, json_t **out)
 {
-	return db_exec(db, "SELECT slug, status = 'cancelled' FROM bookings "
-	    "ORDER BY id", 0, NULL);
+	char		 idstr[24];
+	const char	*p[1] = { idstr };
+
+	snprintf(idstr, sizeof(idstr), "%lld", id);
+	return db_json(db, out, "SELECT guest_view(slug) FROM bookings "
+	    "WHERE id = $1", 1, p);
+}
+
+int
+db_booking_republish_all(struct db *db, long long *queued)
+{
+	PGresult *res;
+
+	res = db_exec(db, "WITH q AS (INSERT INTO outbox (target, kind, "
+	    "booking_id, version, payload) SELECT 'publish', 'booking.upsert', "
+	    "id, version, '{}' FROM bookings RETURNING 1) "
+	    "SELECT count(*), pg_notify('charterd_outbox', 'publish') FROM q",
+	    0, NULL);
+	if (res == NULL)
+		return DB_ERROR;
+	*queued = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return DB_OK;
 }

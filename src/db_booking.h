@@ -45,8 +45,11 @@ int	db_booking_cancel(struct db *, long long id, const char *actor,
 int	db_booking_get(struct db *, long long id, json_t **out);
 /* The guest view by slug (guest_view()); DB_NOT_FOUND. */
 int	db_booking_guest_view(struct db *, const char *slug, json_t **out);
-/* Every booking's slug and whether it is cancelled, as a PGresult of
- * (slug, cancelled 't'/'f') the caller clears; NULL on error. */
-PGresult *db_booking_slugs(struct db *);
+/* The same by booking id (the publish target's read). */
+int	db_booking_guest_view_by_id(struct db *, long long id, json_t **out);
+/* Queues every booking's guest page for `charterd sync` to publish again
+ * (`charterd publish`, after a template change): DB_OK or DB_ERROR. */
+int	db_booking_republish_all(struct db *, long long *queued);
+
 
 #endif

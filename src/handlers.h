@@ -16,6 +16,9 @@ void	api_photos_complete(struct request *);
 /* api_crew.c */
 void	api_crew_create(struct request *);
 void	api_crew_list(struct request *);
+/* api_sync.c */
+void	api_sync_status(struct request *);
+void	api_sync_retry(struct request *);
 /* api_bookings.c */
 void	api_bookings_create(struct request *);
 void	api_bookings_get(struct request *);

@@ -44,6 +44,8 @@
 #define LIMIT_OUT_WEB_TOTAL_MS		5000
 #define LIMIT_OUT_SYNC_CONNECT_MS	5000
 #define LIMIT_OUT_SYNC_TOTAL_MS		30000
+#define LIMIT_SYNC_RECONNECT_MS	2000		/* sync waits this between tries */
+#define LIMIT_WATCH_MS		2000		/* serve's change listener reconnects */
 
 /* Process lifecycle (src/prefork.c, src/listener.c) */
 #define LIMIT_CHILDREN		256		/* CHARTER_WORKERS at most */

@@ -10,8 +10,9 @@
 #include "gc.h"
 #include "log.h"
 #include "migrate.h"
-#include "publish.h"
+#include "db_booking.h"
 #include "serve.h"
+#include "sync.h"
 
 #ifndef CHARTERD_VERSION
 #define CHARTERD_VERSION "dev"
@@ -47,22 +48,29 @@ cmd_migrate(const struct config *cfg, int argc, char **argv)
 static int
 cmd_publish(const struct config *cfg, int argc, char **argv)
 {
-	struct app	 app;
-	struct tmpl_set	*tmpl;
-	char		 err[512];
+	struct db	 db;
+	long long	 n = 0;
 	int		 rc;
 
 	(void)argc;
 	(void)argv;
-	if ((tmpl = tmpl_set_load(cfg->template_dir, err, sizeof(err))) == NULL) {
-		log_err("templates in %s: %s", cfg->template_dir, err);
+	memset(&db, 0, sizeof(db));
+	if (db_open(&db, cfg->database_url, db_role_name(AUD_INTERNAL)) == -1)
 		return 1;
-	}
-	app_init(&app, cfg, tmpl, NULL);
-	rc = publish_all(&app);
-	app_close(&app);
-	tmpl_set_free(tmpl);
-	return rc == 0 ? 0 : 1;
+	rc = db_booking_republish_all(&db, &n);
+	db_close(&db);
+	if (rc != DB_OK)
+		return 1;
+	log_info("%lld guest page(s) queued for charterd sync to publish", n);
+	return 0;
+}
+
+static int
+cmd_sync(const struct config *cfg, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return sync_run(cfg) == 0 ? 0 : 1;
 }
 
 static int
@@ -110,11 +118,25 @@ static const struct command commands[] = {
 	  "one's password from the libpq passfile when the passfile has a line\n"
 	  "for it (sent as a SCRAM verifier).\n",
 	  cmd_migrate },
-	{ "publish", CMD_PUBLISH, "", "re-render every guest page into CHARTER_PUBLISH_DIR",
+	{ "sync", CMD_SYNC, "", "deliver every change to its targets (the outbox)",
+	  "usage: charterd sync\n\n"
+	  "Delivers the outbox: the published guest page, SCC, DynamoDB, the\n"
+	  "internal calendar and mail, one worker process per target, each\n"
+	  "target's rows in order, woken within milliseconds of a commit.\n"
+	  "A failed delivery is retried with exponential backoff and jitter;\n"
+	  "after CHARTER_SYNC_MAX_ATTEMPTS it is dead until retried (GET\n"
+	  "/api/sync, POST /api/sync/<id>/retry). Run several, on one host or\n"
+	  "many: each row is delivered by one at a time. Logs in as\n"
+	  "charterd_sync; holds the targets' credentials, which serve never\n"
+	  "reads. A target whose settings are missing is off: its rows are\n"
+	  "settled without delivery.\n\n"
+	  "Signals: SIGTERM/SIGINT finish the delivery in hand and exit.\n",
+	  cmd_sync },
+	{ "publish", CMD_PUBLISH, "", "queue every guest page to be published again",
 	  "usage: charterd publish\n\n"
-	  "Writes CHARTER_PUBLISH_DIR/g/<slug>.html for every live booking and\n"
-	  "removes the files of cancelled ones (creating the folders); run it\n"
-	  "after changing templates. Reads as charterd_guest.\n",
+	  "Queues every booking's guest page for `charterd sync` to render\n"
+	  "and publish again (to CHARTER_PUBLISH_DIR, or the site bucket);\n"
+	  "run it after changing templates.\n",
 	  cmd_publish },
 	{ "gc", CMD_GC, "", "delete photo uploads that were never completed",
 	  "usage: charterd gc\n\n"

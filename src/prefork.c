@@ -24,6 +24,7 @@ struct slot {
 	long long	 started_ms;
 	int		 retiring;	/* told to stop: not replaced */
 	int		 ready;		/* called prefork_child_ready() */
+	int		 role;		/* 0 .. nchildren-1, passed to the child */
 };
 
 struct sup {
@@ -138,7 +139,7 @@ pidfile_remove(const char *path)
 
 /* In the child, between fork and the child's own code. */
 static void __attribute__((noreturn))
-child_main(struct sup *s)
+child_main(struct sup *s, int role)
 {
 	struct sigaction sa;
 
@@ -172,21 +173,39 @@ child_main(struct sup *s)
 		_exit(0);
 	child_ready_fd = s->ready_w;
 	sigprocmask(SIG_SETMASK, &s->childmask, NULL);
-	s->pf->child(s->pf->arg);
+	s->pf->child(s->pf->arg, role);
 	_exit(1);
+}
+
+/* The lowest role no serving child holds: each role has one child. */
+static int
+free_role(const struct sup *s)
+{
+	int role, i, held;
+
+	for (role = 0; role < s->want; role++) {
+		for (held = 0, i = 0; i < s->nslots && !held; i++)
+			held = s->slots[i].pid != 0 && !s->slots[i].retiring &&
+			    s->slots[i].role == role;
+		if (!held)
+			return role;
+	}
+	return 0;
 }
 
 static int
 spawn(struct sup *s, struct slot *slot)
 {
-	pid_t pid;
+	pid_t	 pid;
+	int	 role = free_role(s);
 
 	if ((pid = fork()) == -1) {
 		log_err("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0)
-		child_main(s);
+		child_main(s, role);
+	slot->role = role;
 	slot->pid = pid;
 	slot->started_ms = mono_ms();
 	slot->retiring = 0;
@@ -390,17 +409,26 @@ check_successor(struct sup *s)
 static void
 wait_event(struct sup *s)
 {
-	struct pollfd	 fds[2];
+	struct pollfd	 fds[3];
 	struct timespec	 ts, *tp = NULL;
 	long long	 now = mono_ms(), until = -1;
 	nfds_t		 n = 0;
+	int		 fd;
 
 	fds[n].fd = s->ready_r;
 	fds[n++].events = POLLIN;
+	if (s->pf->watch != NULL) {
+		if (s->pf->watch_fd != NULL && (fd = s->pf->watch_fd(s->pf->arg)) >= 0) {
+			fds[n].fd = fd;
+			fds[n++].events = POLLIN;
+		}
+		until = now + LIMIT_WATCH_MS;
+	}
 	if (s->ho.fd != -1) {
 		fds[n].fd = s->ho.fd;
 		fds[n++].events = POLLIN;
-		until = s->ho.deadline * 1000;
+		if (until == -1 || s->ho.deadline * 1000 < until)
+			until = s->ho.deadline * 1000;
 	}
 	if (s->respawn_at > now && (until == -1 || s->respawn_at < until))
 		until = s->respawn_at;
@@ -521,6 +549,8 @@ prefork_run(const struct prefork *pf)
 	top_up(&s);
 	while (!got_term) {
 		wait_event(&s);
+		if (pf->watch != NULL)
+			pf->watch(pf->arg);
 		if (got_chld) {
 			got_chld = 0;
 			reap(&s, 1);

@@ -11,12 +11,25 @@ struct prefork {
 	const char	 *user;		/* children run as this user when we are root */
 	const char	 *pid_file;	/* written while we serve; NULL: none */
 	char *const	 *argv;		/* a successor's argv on SIGUSR2; NULL: none */
-	/* In each child, after the credential drop; must not return. */
-	void		(*child)(void *arg);
+	/*
+	 * In each child, after the credential drop; must not return. role is
+	 * 0 .. nchildren-1, each held by one serving child at a time (a
+	 * replacement takes the role of the child it replaces), so children
+	 * can split work by role: sync runs one target per role.
+	 */
+	void		(*child)(void *arg, int role);
 	/* SIGHUP: 0 replaces every child, -1 keeps them (NULL: ignored). */
 	int		(*reload)(void *arg);
 	/* A child died without being asked to (NULL: nothing). */
 	void		(*child_died)(void *arg);
+	/*
+	 * Optional: a descriptor the supervisor also waits on (-1: none at
+	 * the moment), and what to do when it is readable, or at least every
+	 * LIMIT_WATCH_MS (so a lost connection is made again). serve listens
+	 * here for changes committed on other hosts.
+	 */
+	int		(*watch_fd)(void *arg);
+	void		(*watch)(void *arg);
 	void		 *arg;
 };
 

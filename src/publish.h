@@ -1,19 +1,18 @@
-/* publish.h: writing guest pages as flat files nginx serves */
+/* publish.h: guest pages as flat files in CHARTER_PUBLISH_DIR, which nginx serves */
 #ifndef CHARTERD_PUBLISH_H
 #define CHARTERD_PUBLISH_H
 
-struct app;
-struct booking_ref;
+#include "buf.h"
 
 /*
- * Brings $CHARTER_PUBLISH_DIR/g/<slug>.html in line with the booking after
- * a committed change: written (temp file + rename) while the booking is
- * live, removed once it is cancelled (so the 410 comes from charterd), and
- * the old file removed after a slug change. 0, or -1 (logged): the change
- * stands, and nginx falls back to charterd for the page.
+ * Writes page as dir/g/<slug>.html (temp file + rename, mode 0644 so nginx
+ * reads it), creating dir and dir/g as needed. 0, or -1 with a sentence in
+ * err (the slug's shape keeps the path inside dir).
  */
-int	publish_booking(struct app *, const struct booking_ref *);
-/* Republishes every booking (`charterd publish`); number failed, or -1. */
-int	publish_all(struct app *);
+int	publish_file_write(const char *dir, const char *slug,
+	    const struct buf *page, char *err, size_t errlen);
+/* Removes dir/g/<slug>.html; gone already is fine. 0, or -1 with err. */
+int	publish_file_remove(const char *dir, const char *slug, char *err,
+	    size_t errlen);
 
 #endif

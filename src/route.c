@@ -55,6 +55,14 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/api/bookings/:id/cancel", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
 		.handler = api_bookings_cancel },
+	[ROUTE_API_SYNC] = {
+		.pattern = "/api/sync", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_sync_status },
+	[ROUTE_API_SYNC_RETRY] = {
+		.pattern = "/api/sync/:id/retry", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.handler = api_sync_retry },
 	/* No audience: metrics must answer while the database does not; the
 	 * handler reads the outbox gauges as the API role when it can. */
 	[ROUTE_METRICS] = {

@@ -4,6 +4,7 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "changes.h"
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,6 +19,7 @@ struct serve {
 	struct listener		 listener;
 	struct tmpl_set		*tmpl;
 	struct metrics		*metrics;
+	struct changes		 changes;	/* other hosts' commits */
 };
 
 static struct tmpl_set *
@@ -32,10 +34,14 @@ load_templates(const struct config *cfg)
 }
 
 static void
-serve_child(void *arg)
+serve_child(void *arg, int role)
 {
 	struct serve *sv = arg;
 
+	(void)role;	/* every worker does the same */
+	/* The supervisor's connection is not the worker's to use or end. */
+	if (changes_fd(&sv->changes) >= 0)
+		close(changes_fd(&sv->changes));
 	worker_main(sv->cfg, sv->listener.fd, sv->tmpl, sv->metrics);
 }
 
@@ -52,6 +58,18 @@ serve_reload(void *arg)
 	sv->tmpl = fresh;
 	log_info("templates reloaded; replacing workers");
 	return 0;
+}
+
+static int
+serve_watch_fd(void *arg)
+{
+	return changes_fd(&((struct serve *)arg)->changes);
+}
+
+static void
+serve_watch(void *arg)
+{
+	changes_poll(&((struct serve *)arg)->changes);
 }
 
 static void
@@ -72,6 +90,7 @@ serve_check(const struct config *cfg)
 	if ((tmpl = load_templates(cfg)) == NULL)
 		rc = -1;
 	tmpl_set_free(tmpl);
+	db_passwords_load(cfg->database_url);
 	if (app_check_roles(cfg) != 0)
 		rc = -1;
 	if (privdrop_init(&priv, cfg->user) == -1)
@@ -97,6 +116,8 @@ serve_run(const struct config *cfg)
 		.child = serve_child,
 		.reload = serve_reload,
 		.child_died = serve_child_died,
+		.watch_fd = serve_watch_fd,
+		.watch = serve_watch,
 		.arg = &sv,
 	};
 	int		 rc = -1;
@@ -104,6 +125,8 @@ serve_run(const struct config *cfg)
 	sv.listener.fd = -1;
 	if ((sv.tmpl = load_templates(cfg)) == NULL)
 		return -1;
+	/* Before the workers drop privileges: they may not read the file. */
+	db_passwords_load(cfg->database_url);
 	/* A role that could do more than its grants is never served with. */
 	if (app_check_roles(cfg) == -1)
 		goto out;
@@ -111,6 +134,7 @@ serve_run(const struct config *cfg)
 		log_err("cannot map shared memory for metrics");
 		goto out;
 	}
+	changes_init(&sv.changes, cfg, sv.metrics);
 	if (FCGX_Init() != 0) {
 		log_err("FastCGI library initialisation failed");
 		goto out;
@@ -125,6 +149,7 @@ out:
 	if (rc == -1)
 		listener_unlink(&sv.listener);
 	listener_close(&sv.listener);
+	changes_close(&sv.changes);
 	tmpl_set_free(sv.tmpl);
 	return rc;
 }

@@ -54,7 +54,9 @@ is "$(jbody '.crew[0].status')" pending "responses start pending"
 is "$(jbody .crew_cost_cents)" 44000 "crew cost from rates and hours"
 is "$(jbody .net_cents)" $((250000 - 15000 - 40000 - 44000)) "net after crew, port fee and captain fee"
 is "$(jbody '.open_slots[0].role')/$(jbody '.open_slots[0].filled')" "deckhand/0" "open slot recorded"
-is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id")" 3 "outbox rows for scc, dynamo, calendar"
+is "$(sql "SELECT string_agg(target || ':' || kind, ' ' ORDER BY target) FROM outbox WHERE booking_id = $id")" \
+	"calendar:booking.upsert dynamo:booking.upsert mail:mail.guest_confirmation publish:booking.upsert scc:booking.upsert" \
+	"outbox rows for every target, and the guest's confirmation mail"
 is "$(sql "SELECT count(*) FROM audit_log WHERE booking_id = $id AND action = 'booking.create'")" 1 "audit row written"
 payload=$(sql "SELECT payload::text FROM outbox WHERE booking_id = $id AND target = 'scc'")
 unlike "$payload" 'revenue|captain_fee|port_fee|250000|40000' "crew projection in the outbox carries no revenue, port or captain fee"
@@ -62,7 +64,7 @@ like "$payload" '"notes": "Guest gets seasick"' "crew projection carries crew no
 
 # The published page and the FastCGI fallback.
 page="$CHARTER_PUBLISH_DIR/g/$slug.html"
-[ -f "$page" ]; ok $? "guest page published to the publish folder"
+eventually 5 test -f "$page"; ok $? "charterd sync publishes the guest page to the publish folder"
 http GET "$CHARTER_PUBLIC_URL/g/$slug"
 is "$STATUS" 200 "guest page through nginx (published file)"
 cp "$BODY" "$TAP_TMP/published.html"
@@ -103,14 +105,15 @@ is "$STATUS" 200 "patch accepted"
 is "$(jbody .version)" 3 "patch bumps the version"
 newslug=$(jbody .slug)
 like "$newslug" "^smith-sunset-$run-[a-z0-9]{8}\$" "slug changed to the given friendly part plus a random suffix"
-[ ! -f "$CHARTER_PUBLISH_DIR/g/$slug.html" ] && [ -f "$CHARTER_PUBLISH_DIR/g/$newslug.html" ]
+eventually 5 bash -c "[ ! -f '$CHARTER_PUBLISH_DIR/g/$slug.html' ] && [ -f '$CHARTER_PUBLISH_DIR/g/$newslug.html' ]"
 ok $? "old page removed, new page published"
 http GET "$CHARTER_PUBLIC_URL/g/$slug"
 is "$STATUS" 404 "old slug is gone"
 api GET "/api/bookings/$id"
 is "$(jbody '[.crew[] | select(.status == "withdrawn")] | length')" 1 "unlisted crew withdrawn"
 is "$(jbody '[.crew[] | select(.captain)] | .[0].crew_id')" "$ben" "captain moved"
-is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND version = 3")" 3 "outbox rows for version 3"
+is "$(sql "SELECT string_agg(target, ' ' ORDER BY target) FROM outbox WHERE booking_id = $id AND version = 3")" \
+	"calendar dynamo publish scc" "outbox rows for version 3 (an update mails nobody)"
 api PATCH "/api/bookings/$id" "{\"ends_at\":\"$newstarts\"}"
 is "$STATUS/$(jbody .field)" "400/ends_at" "patch that would end before the start is 400 on ends_at"
 api PATCH "/api/bookings/$id" "{\"time_zone\":\"Mars/Olympus_Mons\"}"
@@ -139,7 +142,7 @@ is "$STATUS/$(jbody .field)" "400/crew" "unknown crew_id is 400 on crew"
 # Cancel: 410 page, file gone, idempotent.
 api POST "/api/bookings/$id/cancel"
 is "$STATUS/$(jbody .status)/$(jbody .version)" "200/cancelled/4" "cancel"
-[ ! -f "$CHARTER_PUBLISH_DIR/g/$newslug.html" ]; ok $? "cancel removes the published page"
+eventually 5 test ! -f "$CHARTER_PUBLISH_DIR/g/$newslug.html"; ok $? "cancel removes the published page"
 http GET "$CHARTER_PUBLIC_URL/g/$newslug"
 is "$STATUS" 410 "cancelled booking's page is 410"
 like "$(body)" '[Cc]ancel' "and says it was cancelled"
@@ -148,7 +151,10 @@ api POST "/api/bookings/$id/cancel"
 is "$STATUS/$(jbody .version)" "200/4" "cancelling twice is harmless"
 api PATCH "/api/bookings/$id" '{"vessel":"Other"}'
 is "$STATUS/$(jbody .error)" "409/booking_cancelled" "a cancelled booking cannot be changed"
-is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND kind = 'booking.cancel'")" 3 "cancel queued for every target"
+is "$(sql "SELECT string_agg(target, ' ' ORDER BY target) FROM outbox WHERE booking_id = $id AND kind = 'booking.cancel'")" \
+	"calendar dynamo publish scc" "cancel queued for every target"
+is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND kind = 'mail.operator_cancelled'")" 1 \
+	"and the operator's notice"
 
 # Metrics on the internal listener, for the service key or the dashboard token.
 http GET "$CHARTER_API_URL/metrics"

@@ -24,7 +24,7 @@ relay=$(free_port) port=$(free_port) log=$TAP_TMP/serve.log
 relay_up; ok $? "relay to PostgreSQL is up"
 (
 	set -a; . "$STACK_DIR/serve.env"; set +a
-	CHARTER_DATABASE_URL="postgresql:///charterd?host=127.0.0.1&port=$relay&passfile=$STACK_DIR/serve.pgpass&connect_timeout=2" \
+	CHARTER_DATABASE_URL="postgresql:///charterd?host=127.0.0.1&port=$relay&passfile=$STACK_PGPASSFILE&connect_timeout=2" \
 	CHARTER_LISTEN=127.0.0.1:$port CHARTER_WORKERS=2 CHARTER_PAGE_CACHE_MS=0 exec "$CHARTERD" serve
 ) >"$log" 2>&1 &
 serve=$!

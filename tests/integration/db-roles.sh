@@ -25,7 +25,7 @@ is "$STATUS" 201 "booking to probe"
 id=$(jbody .id)
 
 # -- every runtime role: logs in, owns nothing, reaches no further ----------------
-for role in charterd_api charterd_guest charterd_crew; do
+for role in charterd_api charterd_guest charterd_crew charterd_sync; do
 	is "$(as $role "SELECT current_user")" "$role" "$role logs in by itself with its passfile password"
 	out=$(as $role "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user")
 	is "$out" f "$role is neither superuser nor CREATEROLE nor CREATEDB"
@@ -47,9 +47,12 @@ for role in charterd_api charterd_guest charterd_crew; do
 	like "$out" "$denied" "$role cannot read server files"
 done
 
-# -- guest and crew: no money, no contact, whatever the session does ---------------
-for role in charterd_guest charterd_crew; do
-	for col in revenue_cents port_fee_cents captain_fee_cents guest_email guest_phone; do
+# -- guest, crew and sync: no money (and but sync, no contact), whatever the session does
+for role in charterd_guest charterd_crew charterd_sync; do
+	cols="revenue_cents port_fee_cents captain_fee_cents guest_phone"
+	# sync mails the guest's confirmation: it alone of these reads the address.
+	[ $role = charterd_sync ] || cols="$cols guest_email"
+	for col in $cols; do
 		out=$(as $role "RESET ROLE" "SELECT $col FROM bookings WHERE id = $id")
 		like "$out" "permission denied" "$role after RESET ROLE cannot read $col"
 	done

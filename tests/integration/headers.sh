@@ -136,6 +136,10 @@ mapfile -t ports < <(free_ports 3)
 /usr/bin/python3 "$CHARTER_SRCDIR/tests/lib/fcgi-echo.py" --port "${ports[0]}" --max-seconds 60 \
 	>"$TAP_TMP/echo.out" 2>&1 &
 echo_pid=$!
+# The first request must find the peer listening (under a loaded make -j2 it may
+# take a moment to start).
+eventually 10 grep -q '^listening' "$TAP_TMP/echo.out"
+ok $? "the FastCGI echo peer listens" || diag "$(cat "$TAP_TMP/echo.out")"
 mkdir -p "$echo_dir"/{log,run,publish/g}
 chmod 755 "$echo_dir" "$echo_dir/publish" "$echo_dir/publish/g"
 (

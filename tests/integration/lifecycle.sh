@@ -72,6 +72,8 @@ fi
 starts=$(date -u -d '+1 hour' +%FT%TZ) ends=$(date -u -d '+5 hours' +%FT%TZ)
 api POST /api/bookings "{\"guest_name\":\"Load Guest\",\"starts_at\":\"$starts\",\"ends_at\":\"$ends\",\"vessel\":\"Jada\",\"revenue_cents\":100000,\"port_fee_cents\":1000,\"captain_fee_cents\":2000}"
 slug=$(jbody .slug)
+# Once sync has published it, remove it: charterd renders the page then.
+eventually 5 test -f "$CHARTER_PUBLISH_DIR/g/$slug.html"
 rm -f "$CHARTER_PUBLISH_DIR/g/$slug.html"
 http GET "$CHARTER_PUBLIC_URL/g/$slug"
 is "$STATUS" 200 "the guest page is rendered by charterd"

@@ -39,7 +39,7 @@ timed() {
 api POST /api/bookings "{\"guest_name\":\"Limits $run\",\"starts_at\":\"$(t '+1 hour')\",\"ends_at\":\"$(t '+5 hours')\",\"vessel\":\"Jada\",\"revenue_cents\":100000,\"port_fee_cents\":0,\"captain_fee_cents\":0,\"upload_opens_at\":\"$(t '-1 hour')\",\"upload_closes_at\":\"$(t '+2 hours')\"}"
 slug=$(jbody .slug)
 is "$STATUS" 201 "booking with an open upload window"
-[ -f "$CHARTER_PUBLISH_DIR/g/$slug.html" ]
+eventually 5 test -f "$CHARTER_PUBLISH_DIR/g/$slug.html"
 ok $? "its guest page is published (nginx serves it)"
 
 # flood_start ADDR PORT PATH N: slow-body-flood.py in the background; waits for

@@ -147,6 +147,17 @@ done_testing() {
 	exit 0
 }
 
+# eventually SECONDS CMD...: true once CMD succeeds (polled every 50 ms), false after
+# SECONDS: for what charterd sync delivers a moment after the commit.
+eventually() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
 # http METHOD URL [curl args...]: STATUS (000 when no answer), BODY and HEADERS files.
 http() {
 	local method=$1 url=$2
