@@ -170,9 +170,16 @@ target_worker(struct app *app, const struct sync_target *t)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.app = app;
 	ctx.db = app_db(app, AUD_SYNC);
-	if (enabled && t->open(&ctx, &state) == -1) {
-		log_err("target %s cannot start: %s", t->name, ctx.error);
-		_exit(1);
+	/*
+	 * A target that cannot start (credentials missing, a bad endpoint)
+	 * says why once and tries again now and then: its rows wait, visible
+	 * in GET /api/sync, rather than the worker dying and being replaced
+	 * every second.
+	 */
+	while (enabled && !sync_stop && t->open(&ctx, &state) == -1) {
+		log_err("target %s cannot start: %s; trying again in %d s",
+		    t->name, ctx.error, LIMIT_SYNC_REOPEN_S);
+		poll(NULL, 0, LIMIT_SYNC_REOPEN_S * 1000);
 	}
 	log_info("target %s %s", t->name, enabled ? "ready" :
 	    "not configured: its rows are settled without delivery");

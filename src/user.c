@@ -1,0 +1,200 @@
+/* user.c: `charterd user`: staff accounts from the command line */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "db.h"
+#include "limits.h"
+#include "log.h"
+#include "password.h"
+#include "user.h"
+#include "valid.h"
+
+/* A new password or a disabled account ends every session of the user. */
+#define END_SESSIONS \
+	"UPDATE staff_sessions SET revoked_at = now() WHERE user_id IN " \
+	"(SELECT id FROM u) AND revoked_at IS NULL"
+
+#define USAGE \
+	"usage: charterd user add <email> [--role owner|staff] [--name NAME]\n" \
+	"       charterd user passwd <email>\n" \
+	"       charterd user disable <email> | enable <email>\n" \
+	"       charterd user list\n"
+
+/* The new password: stdin's first line when stdin is not a terminal,
+ * else a generated one (*generated set). 0, or -1 (said why). */
+static int
+read_password(char *pw, size_t len, int *generated)
+{
+	char	 why[128];
+	size_t	 n;
+
+	*generated = 0;
+	if (!isatty(STDIN_FILENO) && fgets(pw, (int)len, stdin) != NULL) {
+		n = strcspn(pw, "\r\n");
+		pw[n] = '\0';
+		if (n > 0) {
+			if (!password_acceptable(pw, why, sizeof(why))) {
+				fprintf(stderr, "charterd user: %s\n", why);
+				return -1;
+			}
+			return 0;
+		}
+	}
+	*generated = 1;
+	return password_generate(pw, len);
+}
+
+/* Hashes a new password for email into hash; prints it when generated. */
+static int
+new_hash(char *hash, size_t len)
+{
+	char	 pw[LIMIT_PASSWORD_INPUT + 2];
+	int	 generated, rc = -1;
+
+	if (read_password(pw, sizeof(pw), &generated) == -1)
+		goto out;
+	if (password_hash(pw, hash, len) == -1) {
+		fprintf(stderr, "charterd user: the password could not be hashed\n");
+		goto out;
+	}
+	/* Shown once, to the operator's terminal; never logged. */
+	if (generated)
+		printf("password: %s\n", pw);
+	rc = 0;
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	return rc;
+}
+
+static int
+user_add(struct db *db, int argc, char **argv)
+{
+	const char	*email = NULL, *role = "staff", *name = "";
+	char		 hash[PASSWORD_ENCODED_MAX];
+	const char	*p[4];
+	int		 i;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (argv[i][0] != '-' && email == NULL)
+			email = argv[i];
+		else {
+			fputs(USAGE, stderr);
+			return 2;
+		}
+	}
+	if (email == NULL || !valid_email(email) ||
+	    (strcmp(role, "owner") != 0 && strcmp(role, "staff") != 0) ||
+	    !valid_text(name, LIMIT_NAME_LEN, 0)) {
+		fprintf(stderr, "charterd user add: give a valid email, --role "
+		    "owner or staff, and a one-line --name\n");
+		return 2;
+	}
+	if (new_hash(hash, sizeof(hash)) == -1)
+		return 1;
+	p[0] = email;
+	p[1] = name;
+	p[2] = role;
+	p[3] = hash;
+	if (db_run(db, "INSERT INTO staff_users (email, name, role, "
+	    "password_hash) VALUES ($1, $2, $3, $4)", 4, p) != DB_OK) {
+		fprintf(stderr, "charterd user add: %s\n",
+		    db_failed_with(db, "23505") ? "that email has an account "
+		    "already" : "the account could not be saved");
+		return 1;
+	}
+	printf("added %s (%s)\n", email, role);
+	return 0;
+}
+
+/* Runs sql with $1 = email, which answers how many accounts it changed;
+ * "no such account" when none. */
+static int
+by_email(struct db *db, const char *email, const char *sql, const char *hash,
+    const char *done)
+{
+	const char	*p[2] = { email, hash };
+	PGresult	*res;
+	int		 n;
+
+	if ((res = db_exec(db, sql, hash ? 2 : 1, p)) == NULL)
+		return 1;
+	n = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	if (n == 0) {
+		fprintf(stderr, "charterd user: no account for %s\n", email);
+		return 1;
+	}
+	printf("%s %s\n", done, email);
+	return 0;
+}
+
+static int
+user_list(struct db *db)
+{
+	PGresult	*res;
+	int		 i;
+
+	if ((res = db_exec(db, "SELECT email, role, name, CASE WHEN "
+	    "disabled_at IS NULL THEN 'active' ELSE 'disabled' END, "
+	    "to_char(created_at, 'YYYY-MM-DD') FROM staff_users "
+	    "ORDER BY lower(email)", 0, NULL)) == NULL)
+		return 1;
+	for (i = 0; i < PQntuples(res); i++)
+		printf("%-40s %-6s %-9s %s  %s\n", PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 4), PQgetvalue(res, i, 2));
+	PQclear(res);
+	return 0;
+}
+
+int
+user_run(const struct config *cfg, int argc, char **argv)
+{
+	struct db	 db;
+	char		 hash[PASSWORD_ENCODED_MAX];
+	const char	*sub = argc > 1 ? argv[1] : "";
+	int		 rc = 2;
+
+	if (strcmp(sub, "list") != 0 && (argc < 3 || (strcmp(sub, "add") != 0 &&
+	    argc != 3))) {
+		fputs(USAGE, stderr);
+		return 2;
+	}
+	memset(&db, 0, sizeof(db));
+	/* The owner's login: the runtime roles cannot write accounts. */
+	if (db_open(&db, cfg->database_url, NULL) == -1)
+		return 1;
+	if (strcmp(sub, "add") == 0)
+		rc = user_add(&db, argc, argv);
+	else if (strcmp(sub, "list") == 0)
+		rc = argc == 2 ? user_list(&db) : 2;
+	else if (strcmp(sub, "passwd") == 0)
+		rc = new_hash(hash, sizeof(hash)) == -1 ? 1 : by_email(&db,
+		    argv[2], "WITH u AS (UPDATE staff_users SET password_hash = "
+		    "$2, updated_at = now() WHERE lower(email) = lower($1) "
+		    "RETURNING id), s AS (" END_SESSIONS ") SELECT count(*) "
+		    "FROM u", hash, "new password (every session ended) for");
+	else if (strcmp(sub, "disable") == 0)
+		rc = by_email(&db, argv[2], "WITH u AS (UPDATE staff_users SET "
+		    "disabled_at = now(), updated_at = now() WHERE lower(email) "
+		    "= lower($1) RETURNING id), s AS (" END_SESSIONS ") "
+		    "SELECT count(*) FROM u", NULL, "disabled (every session "
+		    "ended)");
+	else if (strcmp(sub, "enable") == 0)
+		rc = by_email(&db, argv[2], "WITH u AS (UPDATE staff_users SET "
+		    "disabled_at = NULL, updated_at = now() WHERE lower(email) = "
+		    "lower($1) RETURNING id) SELECT count(*) FROM u", NULL,
+		    "enabled");
+	if (rc == 2)
+		fputs(USAGE, stderr);
+	db_close(&db);
+	return rc;
+}
