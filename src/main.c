@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "gc.h"
 #include "log.h"
 #include "migrate.h"
 #include "db_booking.h"
@@ -82,6 +83,14 @@ cmd_dynamo(const struct config *cfg, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return dynamo_create_table(cfg) == 0 ? 0 : 1;
+}
+
+static int
+cmd_gc(const struct config *cfg, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return gc_run(cfg) == 0 ? 0 : 1;
 }
 
 static int
@@ -173,6 +182,17 @@ static const struct command commands[] = {
 	  "the table is ACTIVE, 1 when it is not (the reason on stderr), 2 on a\n"
 	  "usage error.\n",
 	  cmd_dynamo },
+	{ "gc", CMD_GC, "", "delete photo uploads that were never completed",
+	  "usage: charterd gc\n\n"
+	  "One pass: every photo reservation whose upload URL expired without\n"
+	  "a complete has its object deleted from the photo bucket (one that\n"
+	  "is already gone counts as deleted) and then its row. Logs the\n"
+	  "counts; exits 0 when all were handled, 1 when the database or the\n"
+	  "store failed (the next pass takes what is left). Logs in as\n"
+	  "charterd_gc, which may only read and delete photo rows. Run it\n"
+	  "every few minutes from cron or a systemd timer; concurrent passes\n"
+	  "are safe.\n",
+	  cmd_gc },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
