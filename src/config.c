@@ -120,7 +120,7 @@ static const struct setting settings[] = {
 	    720, "and this many hours after login at the latest (12)"),
 	INT("CHARTER_LOGIN_FREE_FAILURES", CMD_SERVE, login_free_failures, 5,
 	    1, 100, "failed logins per account or address before each\n"
-	    "further one waits 2, 4, 8 ... seconds (5)"),
+	    "further one waits 5, 10, 20 ... seconds (5)"),
 	INT("CHARTER_LOGIN_MAX_WAIT_S", CMD_SERVE, login_max_wait_s, 900, 1,
 	    86400, "the longest such wait (900)"),
 	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,
