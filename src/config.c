@@ -111,6 +111,11 @@ static const struct setting settings[] = {
 	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
 	    "how long a worker may reuse a rendered guest page\n"
 	    "(1000; 0 = never; changes on this host drop it at once)"),
+	INT("CHARTER_LINK_TTL_DAYS", CMD_SERVE, link_ttl_days, 7, 1, 365,
+	    "crew links expire this many days after the charter ends (7)"),
+	INT("CHARTER_RESPONSE_CUTOFF_HOURS", CMD_PAGES, response_cutoff_h, 24,
+	    0, 720, "crew may confirm or decline online until this many\n"
+	    "hours before departure; then the page says whom to call (24)"),
 	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,
 	    1000, "deliveries tried before a row is dead (20)"),
 	INT("CHARTER_SYNC_BACKOFF_MS", CMD_SYNC, sync_backoff_ms, 1000, 1,

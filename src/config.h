@@ -53,6 +53,8 @@ struct config {
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
 	long long	 photo_quota;		/* CHARTER_PHOTO_QUOTA */
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
+	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
+	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
 
 	/* charterd sync: the queue, and the targets' settings. */
 	long long	 sync_max_attempts;	/* CHARTER_SYNC_MAX_ATTEMPTS */
