@@ -160,18 +160,24 @@ END $$;
 -- The link whose token's SHA-256 is t_hash, and its crew member's
 -- assignment status: one probe of a unique index on a hash, the same for
 -- a token that exists and one that does not (a row of NULLs). Every crew
--- request starts here; nothing cheaper runs first.
+-- request starts here; nothing cheaper runs first. PL/pgSQL so its plan
+-- is kept (a SQL function like this one is planned on every call).
 CREATE FUNCTION crew_link_find(t_hash bytea, OUT id bigint,
     OUT booking_id bigint, OUT crew_id bigint, OUT expires_at timestamptz,
     OUT revoked_reason text, OUT assignment text)
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
 	SELECT ml.id, ml.booking_id, ml.crew_id, ml.expires_at,
-	       ml.revoked_reason, a.status
+	       ml.revoked_reason
+	INTO id, booking_id, crew_id, expires_at, revoked_reason
 	FROM magic_links ml
-	LEFT JOIN assignments a ON a.booking_id = ml.booking_id
-	    AND a.crew_id = ml.crew_id
-	WHERE ml.token_hash = t_hash
-$$;
+	WHERE ml.token_hash = t_hash;
+	-- Probed for an unknown token too (ids no row has), so both cost
+	-- the same two index probes.
+	SELECT a.status INTO assignment FROM assignments a
+	WHERE a.booking_id = coalesce(crew_link_find.booking_id, 0)
+	  AND a.crew_id = coalesce(crew_link_find.crew_id, 0);
+END $$;
 
 -- GET /c/<token>: {outcome: ok, link_id, crew_id, view} for a live link;
 -- {outcome: gone, reason: expired|reissued|unassigned|cancelled, charter:

@@ -220,9 +220,10 @@ page_crew_respond(struct request *req)
 			resp_error(req, 500, "internal", "Bad link.");
 		else
 			resp_redirect(req, url);
-	} else if (strcmp(outcome, "gone") == 0)
-		link_gone(req, ans);
-	else if (strcmp(outcome, "closed") == 0) {
+	} else if (strcmp(outcome, "gone") == 0 ||
+	    strcmp(outcome, "closed") == 0) {
+		/* The page says why: 410 (live_link answers it) for a link
+		 * that no longer opens, else 409 past the cut-off. */
 		json_decref(ans);
 		if ((ans = live_link(req)) != NULL)
 			crew_page_render(req, 409, json_object_get(ans, "view"),
