@@ -57,127 +57,197 @@ CREATE TRIGGER bookings_cancelled AFTER UPDATE OF status ON bookings
     FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
     EXECUTE FUNCTION bookings_revoke_links();
 
--- Cents as dollars for people: 123456 -> $1,234.56.
+-- iso_local() as in 002, the same text, as one expression: it is inlined
+-- into the query that calls it, where 002's switched the session's zone
+-- twice in a PL/pgSQL function per value (crew_projection() and
+-- staff_booking() call it for every time they show).
+CREATE OR REPLACE FUNCTION iso_local(ts timestamptz, tz text) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT to_char(ts AT TIME ZONE tz, 'YYYY-MM-DD"T"HH24:MI:SS')
+	    || CASE WHEN (ts AT TIME ZONE tz) >= (ts AT TIME ZONE 'UTC')
+	            THEN '+' ELSE '-' END
+	    || to_char(CASE WHEN (ts AT TIME ZONE tz) >= (ts AT TIME ZONE 'UTC')
+	            THEN (ts AT TIME ZONE tz) - (ts AT TIME ZONE 'UTC')
+	            ELSE (ts AT TIME ZONE 'UTC') - (ts AT TIME ZONE tz) END,
+	        'HH24:MI')
+$$;
+
+-- The crew projection's people: who crews a booking as crew-facing
+-- systems see them (no withdrawn assignment; the rate is that member's
+-- own pay, hours default to the charter's length). crew_projection()
+-- lists them for SCC and DynamoDB, crew_view() for a crew member's page
+-- and mail: one door, two shapes.
+CREATE VIEW crew_members WITH (security_invoker = true) AS
+SELECT a.id AS assignment_id, a.booking_id, a.crew_id, c.name, a.role,
+       a.is_captain AS captain, a.status, a.hourly_rate_cents,
+       round(coalesce(a.hours_x100::numeric / 100,
+           extract(epoch FROM b.ends_at - b.starts_at) / 3600), 2) AS hours,
+       a.responded_at
+FROM assignments a
+JOIN crew c ON c.id = a.crew_id
+JOIN crew_bookings b ON b.id = a.booking_id
+WHERE a.status <> 'withdrawn';
+
+-- crew_projection() as in 002, the same answer, its crew from
+-- crew_members; in PL/pgSQL so its plan is kept (a SQL function like it
+-- is planned on every call).
+CREATE OR REPLACE FUNCTION crew_projection(b_id bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (
+		SELECT jsonb_build_object(
+		    'booking_id', b.id,
+		    'slug', b.slug,
+		    'status', b.status,
+		    'version', b.version,
+		    'guest_name', b.guest_name,
+		    'vessel', b.vessel,
+		    'meeting_point', b.meeting_point,
+		    'party_size', b.party_size,
+		    'time_zone', b.time_zone,
+		    'starts_at', iso_local(b.starts_at, b.time_zone),
+		    'ends_at', iso_local(b.ends_at, b.time_zone),
+		    'notes', b.crew_notes,
+		    'crew', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		            'crew_id', m.crew_id, 'name', m.name, 'role', m.role,
+		            'captain', m.captain, 'status', m.status,
+		            'hourly_rate_cents', m.hourly_rate_cents,
+		            'hours', m.hours)
+		            ORDER BY m.captain DESC, m.assignment_id)
+		        FROM crew_members m WHERE m.booking_id = b.id), '[]'),
+		    'open_slots', coalesce((SELECT jsonb_agg(jsonb_build_object(
+		            'slot_id', s.id, 'role', s.role, 'count', s.count,
+		            'filled', (SELECT count(*) FROM assignments a
+		                WHERE a.slot_id = s.id AND a.status IN ('pending', 'confirmed')),
+		            'hourly_rate_cents', s.hourly_rate_cents,
+		            'hours', round(coalesce(s.hours_x100::numeric / 100,
+		                extract(epoch FROM b.ends_at - b.starts_at) / 3600), 2))
+		            ORDER BY s.id)
+		        FROM open_slots s WHERE s.booking_id = b.id), '[]'))
+		FROM crew_bookings b
+		WHERE b.id = b_id);
+END $$;
+
+-- Cents as dollars for people: 123456 -> $1,234.56. STABLE as to_char() is,
+-- so it is inlined (an IMMUTABLE one would be planned on every call).
 CREATE FUNCTION money_label(cents bigint) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
 	SELECT '$' || to_char(cents / 100.0, 'FM999,999,999,990.00')
 $$;
 
 -- Everything one crew member may see of a booking, for their page and
--- their mails: crew_projection() with the other crew reduced to first
--- names and roles (never their rates or pay), this member's own role,
--- hours, rate and pay, their answer, and times labelled in the boat's
--- zone. p_now and cutoff_h decide whether answers are still taken online
--- (until departure minus cutoff_h hours). NULL when there is no booking.
+-- their mails: the crew projection (crew_bookings, crew_members) shaped
+-- for them: the other crew reduced to first names and roles (never their
+-- rates or pay), this member's own role, hours, rate and pay, their
+-- answer, and times labelled in the boat's zone. p_now and cutoff_h decide
+-- whether answers are still taken online (until departure minus cutoff_h
+-- hours). NULL when there is no booking. It reads the projection's views,
+-- not crew_projection()'s JSON, which it would only take apart again: one
+-- statement, on every crew page view.
 CREATE FUNCTION crew_view(b_id bigint, c_id bigint, p_now timestamptz,
     cutoff_h integer) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN crew_view_in(b_id, c_id, p_now, cutoff_h,
+	    (SELECT time_zone FROM crew_bookings WHERE id = b_id));
+END $$;
+
+-- crew_view() in the boat's zone tz, which crew_page() has at hand: the
+-- work of every crew page view, in one statement.
+CREATE FUNCTION crew_view_in(b_id bigint, c_id bigint, p_now timestamptz,
+    cutoff_h integer, tz text) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-	p jsonb := crew_projection(b_id);
 	saved text := current_setting('TimeZone');
-	me jsonb;
-	a record;
-	s timestamptz;
-	e timestamptz;
-	closes timestamptz;
-	pay bigint;
 	result json;
 BEGIN
-	IF p IS NULL THEN
+	IF tz IS NULL THEN
 		RETURN NULL;
 	END IF;
-	s := (p->>'starts_at')::timestamptz;
-	e := (p->>'ends_at')::timestamptz;
-	closes := s - make_interval(hours => cutoff_h);
-	SELECT x INTO me FROM jsonb_array_elements(p->'crew') x
-	WHERE (x->>'crew_id')::bigint = c_id;
-	-- The member's own answer (theirs alone, not booking data).
-	SELECT status, responded_at, response_note INTO a FROM assignments
-	WHERE booking_id = b_id AND crew_id = c_id;
-	pay := round((me->>'hourly_rate_cents')::numeric * (me->>'hours')::numeric);
 	-- Local to the transaction, and put back: to_char's TZ names the zone.
-	PERFORM set_config('TimeZone', p->>'time_zone', true);
+	PERFORM set_config('TimeZone', tz, true);
 	SELECT json_build_object(
 	    'charter', json_build_object(
-	        'id', b_id,
-	        'status', p->>'status',
-	        'cancelled', p->>'status' = 'cancelled',
-	        'version', (p->>'version')::integer,
-	        'guest_name', p->>'guest_name',
-	        'vessel', p->>'vessel',
-	        'meeting_point', p->>'meeting_point',
-	        'party_size', (p->>'party_size')::integer,
-	        'crew_notes', p->>'notes',
-	        'time_zone', p->>'time_zone',
-	        'starts_at', p->>'starts_at',
-	        'ends_at', p->>'ends_at',
-	        'date_label', to_char(s, 'FMDay, FMMonth FMDD, YYYY'),
-	        'short_date_label', to_char(s, 'FMDay, FMMonth FMDD'),
-	        'start_label', to_char(s, 'FMHH12:MI AM'),
-	        'end_label', to_char(e, 'FMHH12:MI AM') ||
-	            CASE WHEN e::date <> s::date
-	                 THEN to_char(e, ' (FMDy, FMMon FMDD)') ELSE '' END,
-	        'tz_label', to_char(s, 'TZ'),
-	        'duration_label', duration_label(e - s)),
-	    'me', CASE WHEN me IS NOT NULL THEN json_build_object(
-	        'crew_id', c_id,
-	        'name', me->>'name',
-	        'first_name', split_part(btrim(me->>'name'), ' ', 1),
-	        'role', me->>'role',
-	        'captain', (me->>'captain')::boolean
-	            AND lower(me->>'role') NOT LIKE '%captain%',
-	        'status', a.status,
-	        'pending', a.status = 'pending',
-	        'confirmed', a.status = 'confirmed',
-	        'declined', a.status = 'declined',
-	        'responded_at', to_char(a.responded_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
-	        'responded_label', to_char(a.responded_at, 'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
-	        'note', a.response_note,
-	        'hourly_rate_cents', (me->>'hourly_rate_cents')::bigint,
-	        'hours', (me->>'hours')::numeric,
-	        'hours_label', trim_scale((me->>'hours')::numeric)::text,
-	        'rate_label', money_label((me->>'hourly_rate_cents')::bigint),
-	        'pay_cents', pay,
-	        'pay_label', money_label(pay)) END,
-	    'crew', coalesce((SELECT json_agg(json_build_object(
-	        'first_name', split_part(btrim(x->>'name'), ' ', 1),
-	        'role', x->>'role',
+	        'cancelled', b.status = 'cancelled',
+	        'guest_name', b.guest_name,
+	        'vessel', b.vessel,
+	        'meeting_point', b.meeting_point,
+	        'party_size', b.party_size,
+	        'crew_notes', b.crew_notes,
+	        'time_zone', b.time_zone,
+	        'starts_at', to_char(b.starts_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	        'ends_at', to_char(b.ends_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	        'date_label', to_char(b.starts_at, 'FMDay, FMMonth FMDD, YYYY'),
+	        'short_date_label', to_char(b.starts_at, 'FMDay, FMMonth FMDD'),
+	        'start_label', to_char(b.starts_at, 'FMHH12:MI AM'),
+	        'end_label', to_char(b.ends_at, 'FMHH12:MI AM') ||
+	            CASE WHEN b.ends_at::date <> b.starts_at::date
+	                 THEN to_char(b.ends_at, ' (FMDy, FMMon FMDD)') ELSE '' END,
+	        'tz_label', to_char(b.starts_at, 'TZ'),
+	        'duration_label', duration_label(b.ends_at - b.starts_at)),
+	    'me', CASE WHEN (c.me).crew_id IS NOT NULL THEN json_build_object(
+	        'first_name', split_part(btrim((c.me).name), ' ', 1),
+	        'role', (c.me).role,
 	        -- Said apart only where the role does not say it already.
-	        'captain', (x->>'captain')::boolean
-	            AND lower(x->>'role') NOT LIKE '%captain%',
-	        'me', (x->>'crew_id')::bigint = c_id) ORDER BY o)
-	        FROM jsonb_array_elements(p->'crew') WITH ORDINALITY AS t(x, o)),
-	        '[]'),
+	        'captain', (c.me).captain
+	            AND lower((c.me).role) NOT LIKE '%captain%',
+	        'status', (c.me).status,
+	        'pending', (c.me).status = 'pending',
+	        'confirmed', (c.me).status = 'confirmed',
+	        'declined', (c.me).status = 'declined',
+	        'responded_at', to_char((c.me).responded_at,
+	            'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	        'responded_label', to_char((c.me).responded_at,
+	            'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
+	        'note', a.response_note,
+	        'hours_label', trim_scale((c.me).hours)::text,
+	        'rate_label', money_label((c.me).hourly_rate_cents),
+	        'pay_label', money_label(round((c.me).hourly_rate_cents
+	            * (c.me).hours)::bigint)) END,
+	    'crew', coalesce(c.crew, '[]'),
 	    'respond', json_build_object(
-	        'open', p->>'status' <> 'cancelled' AND p_now < closes,
-	        'closes_at', to_char(closes, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
-	        'closes_label', to_char(closes, 'FMDy, FMMon FMDD, FMHH12:MI AM TZ')))
-	INTO result;
+	        'open', b.status <> 'cancelled' AND p_now < x.closes,
+	        'closes_at', to_char(x.closes, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	        'closes_label', to_char(x.closes,
+	            'FMDy, FMMon FMDD, FMHH12:MI AM TZ')))
+	INTO result
+	FROM crew_bookings b
+	-- One pass over the crew: the list everyone sees, and this member's
+	-- own row.
+	CROSS JOIN LATERAL (SELECT json_agg(json_build_object(
+	        'first_name', split_part(btrim(m.name), ' ', 1),
+	        'role', m.role,
+	        'captain', m.captain AND lower(m.role) NOT LIKE '%captain%',
+	        'me', m.crew_id = c_id)
+	        ORDER BY m.captain DESC, m.assignment_id) AS crew,
+	    (array_agg(m) FILTER (WHERE m.crew_id = c_id))[1] AS me
+	    FROM crew_members m WHERE m.booking_id = b.id) AS c
+	-- The member's own note: theirs alone, never in the projection.
+	LEFT JOIN assignments a ON a.id = (c.me).assignment_id
+	CROSS JOIN LATERAL (SELECT b.starts_at
+	    - make_interval(hours => cutoff_h) AS closes) AS x
+	WHERE b.id = b_id;
 	PERFORM set_config('TimeZone', saved, true);
 	RETURN result;
 END $$;
 
 -- The link whose token's SHA-256 is t_hash, and its crew member's
 -- assignment status: one probe of a unique index on a hash, the same for
--- a token that exists and one that does not (a row of NULLs). Every crew
--- request starts here; nothing cheaper runs first. PL/pgSQL so its plan
--- is kept (a SQL function like this one is planned on every call).
-CREATE FUNCTION crew_link_find(t_hash bytea, OUT id bigint,
-    OUT booking_id bigint, OUT crew_id bigint, OUT expires_at timestamptz,
-    OUT revoked_reason text, OUT assignment text)
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
+-- a token that exists and one that does not (then a row of NULLs; the
+-- assignment is probed too, with ids no row has, so both cost the same
+-- two probes). Every crew request starts here; nothing cheaper runs
+-- first. A SQL table function, so callers' plans take it in (inlined).
+CREATE FUNCTION crew_link_find(t_hash bytea) RETURNS TABLE (id bigint,
+    booking_id bigint, crew_id bigint, expires_at timestamptz,
+    revoked_reason text, assignment text)
+LANGUAGE sql STABLE AS $$
 	SELECT ml.id, ml.booking_id, ml.crew_id, ml.expires_at,
-	       ml.revoked_reason
-	INTO id, booking_id, crew_id, expires_at, revoked_reason
-	FROM magic_links ml
-	WHERE ml.token_hash = t_hash;
-	-- Probed for an unknown token too (ids no row has), so both cost
-	-- the same two index probes.
-	SELECT a.status INTO assignment FROM assignments a
-	WHERE a.booking_id = coalesce(crew_link_find.booking_id, 0)
-	  AND a.crew_id = coalesce(crew_link_find.crew_id, 0);
-END $$;
+	       ml.revoked_reason, a.status
+	FROM (SELECT 1) AS one
+	LEFT JOIN magic_links ml ON ml.token_hash = t_hash
+	LEFT JOIN assignments a ON a.booking_id = coalesce(ml.booking_id, 0)
+	    AND a.crew_id = coalesce(ml.crew_id, 0)
+$$;
 
 -- GET /c/<token>: {outcome: ok, link_id, crew_id, view} for a live link;
 -- {outcome: gone, reason: expired|reissued|unassigned|cancelled, charter:
@@ -192,14 +262,16 @@ DECLARE
 	v json;
 	why text;
 BEGIN
-	SELECT * INTO l FROM crew_link_find(t_hash);
+	SELECT f.*, b.time_zone, b.status INTO l
+	FROM crew_link_find(t_hash) f
+	LEFT JOIN crew_bookings b ON b.id = f.booking_id;
 	IF l.id IS NULL THEN
 		RETURN json_build_object('outcome', 'not_found');
 	END IF;
-	v := crew_view(l.booking_id, l.crew_id, p_now, cutoff_h);
+	v := crew_view_in(l.booking_id, l.crew_id, p_now, cutoff_h, l.time_zone);
 	why := CASE
 	    WHEN l.revoked_reason IS NOT NULL THEN l.revoked_reason
-	    WHEN (v->'charter'->>'cancelled')::boolean THEN 'cancelled'
+	    WHEN l.status = 'cancelled' THEN 'cancelled'
 	    WHEN l.assignment IS DISTINCT FROM 'pending'
 	     AND l.assignment IS DISTINCT FROM 'confirmed'
 	     AND l.assignment IS DISTINCT FROM 'declined' THEN 'unassigned'

@@ -78,8 +78,8 @@ GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
 GRANT SELECT, INSERT, UPDATE ON bookings, assignments TO charterd_api;
 GRANT SELECT, INSERT ON crew TO charterd_api;
 GRANT SELECT, INSERT, DELETE ON open_slots TO charterd_api;
-GRANT SELECT ON booking_windows, crew_bookings, outbox, sync_counters
-    TO charterd_api;
+GRANT SELECT ON booking_windows, crew_bookings, crew_members, outbox,
+    sync_counters TO charterd_api;
 GRANT UPDATE (state, attempts, next_attempt_at, last_error) ON outbox
     TO charterd_api;
 GRANT INSERT ON outbox, audit_log TO charterd_api;
@@ -123,7 +123,7 @@ GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
     ON bookings TO charterd_crew;
 -- An answer moves the booking's version (crew_respond locks the row first).
 GRANT UPDATE (version, updated_at) ON bookings TO charterd_crew;
-GRANT SELECT ON crew_bookings TO charterd_crew;
+GRANT SELECT ON crew_bookings, crew_members TO charterd_crew;
 GRANT SELECT (id, name) ON crew TO charterd_crew;
 GRANT SELECT (id, booking_id, crew_id, role, is_captain, hourly_rate_cents,
     hours_x100, slot_id, status, responded_at, response_note)
@@ -140,6 +140,7 @@ GRANT USAGE ON SEQUENCE outbox_id_seq, audit_log_id_seq TO charterd_crew;
 GRANT EXECUTE ON FUNCTION crew_projection(bigint), money_label(bigint),
     is_time_zone(text),
     crew_view(bigint, bigint, timestamptz, integer),
+    crew_view_in(bigint, bigint, timestamptz, integer, text),
     crew_link_find(bytea), crew_page(bytea, timestamptz, integer),
     crew_respond(bytea, text, text, timestamptz, integer),
     record_crew_response(bigint, bigint, text, jsonb)
@@ -156,8 +157,8 @@ GRANT SELECT (id, slug, status, guest_name, guest_email, starts_at, ends_at,
     crew_notes, upload_opens_at, upload_closes_at, version, created_at,
     cancelled_at)
     ON bookings TO charterd_sync;
-GRANT SELECT ON booking_windows, crew_bookings, assignments, open_slots
-    TO charterd_sync;
+GRANT SELECT ON booking_windows, crew_bookings, crew_members, assignments,
+    open_slots TO charterd_sync;
 GRANT SELECT (id, name, email, roles, active) ON crew TO charterd_sync;
 -- The invitation mail: the link's nonce (to derive its token again, then
 -- erase it) and the crew member's view and address.
@@ -166,6 +167,7 @@ GRANT SELECT (id, booking_id, crew_id, nonce, expires_at, revoked_at)
 GRANT UPDATE (nonce) ON magic_links TO charterd_sync;
 GRANT EXECUTE ON FUNCTION money_label(bigint),
     crew_view(bigint, bigint, timestamptz, integer),
+    crew_view_in(bigint, bigint, timestamptz, integer, text),
     crew_invitation_mail(bigint, timestamptz, integer), crew_link_mailed(bigint)
     TO charterd_sync;
 GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),

@@ -326,13 +326,13 @@ DECLARE
 	t timestamptz;
 	a double precision[] := '{}'; b double precision[] := '{}'; c double precision[] := '{}';
 BEGIN
-	FOR i IN 1 .. 50 LOOP PERFORM crew_link_find(k); PERFORM crew_link_find(u); END LOOP;
+	FOR i IN 1 .. 50 LOOP PERFORM * FROM crew_link_find(k); PERFORM * FROM crew_link_find(u); END LOOP;
 	FOR i IN 1 .. 200 LOOP
-		t := clock_timestamp(); PERFORM crew_link_find(k);
+		t := clock_timestamp(); PERFORM * FROM crew_link_find(k);
 		a := a || extract(epoch FROM clock_timestamp() - t) * 1e6;
-		t := clock_timestamp(); PERFORM crew_link_find(u);
+		t := clock_timestamp(); PERFORM * FROM crew_link_find(u);
 		b := b || extract(epoch FROM clock_timestamp() - t) * 1e6;
-		t := clock_timestamp(); PERFORM crew_link_find(k);
+		t := clock_timestamp(); PERFORM * FROM crew_link_find(k);
 		c := c || extract(epoch FROM clock_timestamp() - t) * 1e6;
 	END LOOP;
 	RAISE NOTICE '% % %',
