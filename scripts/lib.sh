@@ -29,10 +29,10 @@ die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 # ------------------------------------------------------------------ packages
 # shellcheck disable=SC2034 # used by scripts/test and scripts/demo
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config libfcgi-dev
-	libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev clang"
+	libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev libargon2-dev libical-dev clang"
 # shellcheck disable=SC2034
-RUNTIME_PACKAGES="postgresql curl jq tidy wrk chromium python3-botocore nodejs npm
-	ca-certificates util-linux procps"
+RUNTIME_PACKAGES="postgresql curl jq tidy wrk chromium python3-botocore python3-boto3
+	python3-icalendar nodejs npm ca-certificates util-linux procps"
 
 # pkg_missing PKG...: prints the packages that are not installed.
 pkg_missing() {
@@ -447,6 +447,7 @@ nginx_start() {
 
 # ------------------------------------------------------------------ peers
 PEERS="s3rver s3proxy dynalite maildev"
+PEERS+=" cloudfront" # the CloudFront peer: see site_generate
 
 # peers_start [NAME...]: start the given peers (default: all of $PEERS) on the ports
 # chosen by stack_generate (or read back by stack_load) and wait until each listens.
@@ -455,6 +456,7 @@ peers_start() {
 	local bin="$CHARTER_SRCDIR/node_modules/.bin" cors="$CHARTER_SRCDIR/tests/peers/s3-cors.xml"
 	local proxy="$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" cfg=() n
 	local want=" ${*:-$PEERS} "
+	[ -n "${CLOUDFRONT_PORT:-}" ] || want=${want/ cloudfront / } # a stack made before it
 	[ -x "$bin/s3rver" ] || die "node_modules missing; run npm ci in $CHARTER_SRCDIR"
 	[ -f "$cors" ] && cfg=("$cors")
 	# The verifying proxy checks SigV4 with our keys and forwards anonymously;
@@ -471,7 +473,8 @@ peers_start() {
 		s3rver)
 			start_bg s3rver "$bin/s3rver" --directory "$STACK_DIR/s3" --port "$S3RVER_PORT" \
 				--address 127.0.0.1 --allow-mismatched-signatures \
-				--configure-bucket "$PHOTO_BUCKET" "${cfg[@]}" --silent ;;
+				--configure-bucket "$PHOTO_BUCKET" "${cfg[@]}" \
+				--configure-bucket "$SITE_BUCKET" --silent ;;
 		s3proxy)
 			start_bg s3proxy /usr/bin/python3 "$proxy" --listen "127.0.0.1:$S3PROXY_PORT" \
 				--upstream "http://127.0.0.1:$S3RVER_PORT" --access-key "$AWS_KEY_ID" \
@@ -482,6 +485,7 @@ peers_start() {
 		maildev)
 			start_bg maildev "$bin/maildev" --smtp "$SMTP_PORT" --web "$MAILWEB_PORT" \
 				--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$STACK_DIR/mail" ;;
+		cloudfront) site_peer_start ;;
 		*) die "peers_start: unknown peer $n" ;;
 		esac
 	done
@@ -497,6 +501,9 @@ peers_start() {
 		maildev)
 			wait_port "$SMTP_PORT" 30 maildev || die "maildev did not start (log/maildev.log)"
 			wait_port "$MAILWEB_PORT" 30 maildev || die "maildev web UI did not start" ;;
+		cloudfront)
+			wait_log "$STACK_DIR/log/cloudfront.log" ready 30 cloudfront || die "CloudFront peer did not start (log/cloudfront.log)"
+			wait_port "$CLOUDFRONT_PORT" 10 cloudfront || die "CloudFront peer not listening" ;;
 		esac
 	done
 }
@@ -517,6 +524,57 @@ dynamo_create_table() {
 	                   {"AttributeName": "sk", "KeyType": "RANGE"}])
 	print("dynamo table $DYNAMO_TABLE ready")
 	EOF
+}
+
+# ------------------------------------------------------------------ the S3 site and CloudFront
+# A second publish configuration, for the tests of the S3 site: guest pages as objects in
+# $SITE_BUCKET (s3rver, behind the verifying proxy, the stack's AWS keys) and invalidations
+# sent to our CloudFront peer (tests/peers/cloudfront-peer.py) for $CLOUDFRONT_DIST. The
+# stack's own sync keeps publishing to the folder; a test runs a sync of its own with
+# site_sync_env.
+SITE_BUCKET=charterd-site
+CLOUDFRONT_DIST=E2CHARTERDTEST
+
+# site_generate: CLOUDFRONT_PORT, a free port none of the stack's others.
+site_generate() {
+	local p
+	for p in $(free_ports 12); do
+		case " $PG_PORT $S3RVER_PORT $S3PROXY_PORT $DYNAMO_PORT $SMTP_PORT $MAILWEB_PORT $FCGI_PORT $PUBLIC_PORT $API_PORT " in
+		*" $p "*) ;;
+		*) CLOUDFRONT_PORT=$p; return 0 ;;
+		esac
+	done
+	die "no free port for the CloudFront peer"
+}
+
+site_peer_start() {
+	start_bg cloudfront /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/cloudfront-peer.py" \
+		--listen "127.0.0.1:$CLOUDFRONT_PORT" --access-key "$AWS_KEY_ID" \
+		--secret-key "$AWS_SECRET" --distribution "$CLOUDFRONT_DIST"
+}
+
+# site_sync_env FILE DATABASE_URL [VAR=VALUE...]: the environment of a `charterd sync` that
+# publishes to the site bucket and invalidates at the CloudFront peer, reading DATABASE_URL.
+# Only what the publish target needs: every other target is off, so such a sync never
+# writes to the stack's other peers.
+site_sync_env() {
+	local f=$1 db=$2 v opt=()
+	shift 2
+	for v in CHARTER_USER CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHONE; do
+		[ -n "${!v:-}" ] && opt+=("$v=${!v}")
+	done
+	write_envfile "$f" \
+		CHARTER_DATABASE_URL="$db" \
+		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
+		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
+		CHARTER_AWS_REGION="$AWS_REGION" \
+		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
+		AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_SITE_BUCKET="$SITE_BUCKET" \
+		CHARTER_SITE_S3_ENDPOINT="$S3_ENDPOINT" \
+		CHARTER_CLOUDFRONT_DISTRIBUTION="$CLOUDFRONT_DIST" \
+		CHARTER_CLOUDFRONT_ENDPOINT="http://127.0.0.1:$CLOUDFRONT_PORT" \
+		"${opt[@]}" "$@"
 }
 
 # ------------------------------------------------------------------ charterd
@@ -568,20 +626,21 @@ SERVE_OPTIONAL_VARS="CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHO
 
 # The login roles charterd's processes use (sql/006_least_privilege.sql and later);
 # `charterd migrate` sets their passwords from the passfile.
-RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_sync"
+RUNTIME_DB_ROLES="charterd_api charterd_guest charterd_crew charterd_staff charterd_owner
+	charterd_sync charterd_gc"
 
-# pgpass_write: $STACK_DIR/pgpass (mode 600): the owner's password and a fresh one per
-# runtime role, in libpq's passfile format. Kept when it exists (the roles have them).
+# pgpass_write: $STACK_DIR/pgpass (mode 600): the owner's password and one per runtime
+# role, in libpq's passfile format. Existing lines are kept (the roles have those
+# passwords); a role a newer release added gets a fresh line.
 pgpass_write() {
 	local f="$STACK_DIR/pgpass" r
-	if [ ! -s "$f" ]; then
-		(
-			umask 077
-			printf '*:*:*:charterd:%s\n' "$PG_PASSWORD"
-			for r in $RUNTIME_DB_ROLES; do printf '*:*:*:%s:%s\n' "$r" "$(rand_hex 24)"; done
-		) >"$f.tmp"
-		mv -f "$f.tmp" "$f"
-	fi
+	(
+		umask 077
+		[ -s "$f" ] || printf '*:*:*:charterd:%s\n' "$PG_PASSWORD" >"$f"
+		for r in $RUNTIME_DB_ROLES; do
+			grep -q "^\*:\*:\*:$r:" "$f" || printf '*:*:*:%s:%s\n' "$r" "$(rand_hex 24)" >>"$f"
+		done
+	)
 	chmod 600 "$f"
 }
 
@@ -595,6 +654,9 @@ charterd_urls() {
 
 charterd_write_env() {
 	local v
+	# The operator's address: pages show it and sync mails its notices there.
+	# serve and sync must agree: sync publishes the pages serve also renders.
+	local contact=${CHARTER_CONTACT_EMAIL:-operator@charterd.invalid}
 	charterd_urls
 	SERVE_OPTIONAL=()
 	for v in $SERVE_OPTIONAL_VARS; do
@@ -609,6 +671,7 @@ charterd_write_env() {
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
 		CHARTER_SERVICE_KEY_HASH="$(sha256_hex "$SERVICE_KEY")" \
 		CHARTER_TOKEN_SECRET="$TOKEN_SECRET" \
+		CHARTER_INSECURE_COOKIES=1 \
 		CHARTER_DASHBOARD_TOKEN_HASH="$(sha256_hex "$DASHBOARD_TOKEN")" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
@@ -616,6 +679,7 @@ charterd_write_env() {
 		CHARTER_S3_PATH_STYLE=1 \
 		CHARTER_PHOTO_ACCESS_KEY_ID="$AWS_KEY_ID" \
 		CHARTER_PHOTO_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_CONTACT_EMAIL="$contact" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
 	# The test stack retries quickly, so fault tests see a target come back in
@@ -634,6 +698,7 @@ charterd_write_env() {
 		CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
 		CHARTER_SMTP_URL="$SMTP_URL" \
 		CHARTER_MAIL_FROM="charterd <noreply@charterd.invalid>" \
+		CHARTER_CONTACT_EMAIL="$contact" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
 		CHARTER_AWS_REGION="$AWS_REGION" \
@@ -652,6 +717,20 @@ charterd_migrate() {
 	info "charterd migrate"
 	charterd_exec "$STACK_DIR/migrate.env" migrate </dev/null >>"$STACK_DIR/log/migrate.log" 2>&1 9>&- ||
 		{ tail -n 30 "$STACK_DIR/log/migrate.log" >&2; die "charterd migrate failed (log/migrate.log)"; }
+	charterd_accounts
+}
+
+# charterd_accounts: the owner's and a staff member's logins for /admin (once: an
+# account that exists keeps its password).
+charterd_accounts() {
+	local email pw role
+	for role in owner staff; do
+		if [ $role = owner ]; then email=$ADMIN_EMAIL pw=$ADMIN_PASSWORD; else email=$STAFF_EMAIL pw=$STAFF_PASSWORD; fi
+		charterd_exec "$STACK_DIR/migrate.env" user list 2>/dev/null | grep -q "^$email " && continue
+		printf '%s\n' "$pw" | charterd_exec "$STACK_DIR/migrate.env" user add "$email" --role $role \
+			--name "Demo $role" >>"$STACK_DIR/log/migrate.log" 2>&1 9>&- ||
+			{ tail -n 5 "$STACK_DIR/log/migrate.log" >&2; die "charterd user add $email failed"; }
+	done
 }
 
 # ensure_service_user [NAME]: as root, create the system user charterd's workers run as
@@ -1003,8 +1082,10 @@ stack_generate() {
 	SERVICE_KEY=$(rand_hex 32)
 	DASHBOARD_TOKEN=$(rand_hex 32)
 	TOKEN_SECRET=$(rand_hex 32)
-	ADMIN_EMAIL=${ADMIN_EMAIL:-admin@charterd.test}
+	ADMIN_EMAIL=${ADMIN_EMAIL:-owner@charterd.test}
 	ADMIN_PASSWORD=$(rand_hex 12)
+	STAFF_EMAIL=${STAFF_EMAIL:-staff@charterd.test}
+	STAFF_PASSWORD=$(rand_hex 12)
 	AWS_REGION=us-west-2
 	if [ -f "$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" ]; then
 		# the proxy verifies SigV4 with these and forwards anonymously to s3rver
@@ -1026,6 +1107,7 @@ stack_generate() {
 	S3_ENDPOINT="http://127.0.0.1:$S3PROXY_PORT"
 	DYNAMO_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT"
 	SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" MAIL_UI="http://127.0.0.1:$MAILWEB_PORT/"
+	site_generate
 }
 
 # stack_write_env: $STACK_DIR/stack.env, everything tests and scripts need.
@@ -1043,6 +1125,7 @@ stack_write_env() {
 		CHARTER_SERVICE_KEY="$SERVICE_KEY" CHARTER_DASHBOARD_TOKEN="$DASHBOARD_TOKEN" \
 		STACK_TOKEN_SECRET="$TOKEN_SECRET" \
 		CHARTER_ADMIN_EMAIL="$ADMIN_EMAIL" CHARTER_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+		CHARTER_STAFF_EMAIL="$STAFF_EMAIL" CHARTER_STAFF_PASSWORD="$STAFF_PASSWORD" \
 		CHARTER_DATABASE_URL="$DATABASE_URL" \
 		PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=charterd PGPASSWORD="$PG_PASSWORD" PGDATABASE=charterd \
 		STACK_PG_SOCKDIR="$PG_SOCKDIR" STACK_PG_PORT="$PG_PORT" STACK_PGPASSFILE="$STACK_DIR/pgpass" \
@@ -1057,6 +1140,8 @@ stack_write_env() {
 		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
 		CHARTER_SMTP_URL="$SMTP_URL" CHARTER_MAIL_UI="$MAIL_UI" \
 		CHARTER_CHROMIUM="${CHARTER_CHROMIUM:-$(command -v chromium || true)}" \
+		STACK_SITE_BUCKET="$SITE_BUCKET" STACK_CLOUDFRONT_PORT="${CLOUDFRONT_PORT:-}" \
+		STACK_CLOUDFRONT_DISTRIBUTION="$CLOUDFRONT_DIST" \
 		"${pids[@]}"
 }
 
@@ -1072,6 +1157,8 @@ stack_load() {
 	SERVICE_KEY=$CHARTER_SERVICE_KEY DASHBOARD_TOKEN=$CHARTER_DASHBOARD_TOKEN
 	TOKEN_SECRET=${STACK_TOKEN_SECRET:-$(rand_hex 32)}
 	ADMIN_EMAIL=$CHARTER_ADMIN_EMAIL ADMIN_PASSWORD=$CHARTER_ADMIN_PASSWORD
+	STAFF_EMAIL=${CHARTER_STAFF_EMAIL:-staff@charterd.test}
+	STAFF_PASSWORD=${CHARTER_STAFF_PASSWORD:-$(rand_hex 12)}
 	DATABASE_URL=$CHARTER_DATABASE_URL PG_PORT=$STACK_PG_PORT PG_SOCKDIR=$STACK_PG_SOCKDIR
 	DYNAMO_PORT=$STACK_DYNAMO_PORT SMTP_PORT=$STACK_SMTP_PORT MAILWEB_PORT=$STACK_MAILWEB_PORT
 	PG_PASSWORD=$PGPASSWORD
@@ -1080,6 +1167,7 @@ stack_load() {
 	AWS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET=$AWS_SECRET_ACCESS_KEY
 	DYNAMO_ENDPOINT=$CHARTER_DYNAMO_ENDPOINT DYNAMO_TABLE=$CHARTER_DYNAMO_TABLE
 	SMTP_URL=$CHARTER_SMTP_URL MAIL_UI=$CHARTER_MAIL_UI
+	CLOUDFRONT_PORT=${STACK_CLOUDFRONT_PORT:-}
 	STACK_TEMPLATE_DIR=$CHARTER_TEMPLATE_DIR STACK_SQL_DIR=$CHARTER_SQL_DIR
 	STACK_STATIC_DIR=${CHARTER_STATIC_DIR:-$CHARTER_SRCDIR/static}
 }
@@ -1184,6 +1272,9 @@ stack_resume() {
 		esac
 	done
 	[ ${#peers[@]} -eq 0 ] || { info "peers: ${peers[*]}"; peers_start "${peers[@]}"; }
+	# a newer release may bring a role (and settings) this stack has not seen
+	pgpass_write
+	charterd_write_env
 	charterd_migrate
 	for n in "${dead[@]}"; do
 		case $n in

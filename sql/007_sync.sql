@@ -209,6 +209,13 @@ LANGUAGE sql STABLE AS $$
 	        'created_at', o.created_at) ORDER BY o.id)
 	        FROM outbox o WHERE o.target = c.target AND o.state = 'dead'),
 	        '[]'),
+	    'failing', coalesce((SELECT json_agg(json_build_object('id', f.id,
+	        'booking_id', f.booking_id, 'kind', f.kind,
+	        'attempts', f.attempts, 'last_error', f.last_error,
+	        'next_attempt_at', f.next_attempt_at) ORDER BY f.id)
+	        FROM (SELECT * FROM outbox o WHERE o.target = c.target
+	            AND o.state = 'pending' AND o.last_error IS NOT NULL
+	            ORDER BY o.id LIMIT 20) f), '[]'),
 	    'last_success_at', c.last_success_at,
 	    'last_failure_at', c.last_failure_at,
 	    'oldest_pending_age_s', (SELECT coalesce(extract(epoch FROM

@@ -13,6 +13,8 @@
 --                   contact, no link nonce
 --   charterd_sync   `charterd sync`: the outbox and what targets are sent,
 --                   which is never money
+--   charterd_staff  /admin for staff: bookings and crew, never money
+--   charterd_owner  /admin for the owner: the same, with money
 --
 -- None is superuser, none can create roles or databases, none is a member
 -- of any role (pg_execute_server_program and friends included), and every
@@ -23,7 +25,8 @@ DECLARE
 	r text;
 	m record;
 BEGIN
-	FOREACH r IN ARRAY ARRAY['charterd_api', 'charterd_guest', 'charterd_crew', 'charterd_sync'] LOOP
+	FOREACH r IN ARRAY ARRAY['charterd_api', 'charterd_guest', 'charterd_crew', 'charterd_sync',
+	    'charterd_staff', 'charterd_owner'] LOOP
 		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
 			EXECUTE format('CREATE ROLE %I LOGIN', r);
 		END IF;
@@ -44,34 +47,41 @@ BEGIN
 		JOIN pg_roles g ON g.oid = am.roleid
 		JOIN pg_roles u ON u.oid = am.member
 		WHERE g.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
-		    'charterd_sync')
+		    'charterd_sync', 'charterd_staff', 'charterd_owner')
 		   OR u.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
-		    'charterd_sync')
+		    'charterd_sync', 'charterd_staff', 'charterd_owner')
 	LOOP
 		EXECUTE format('REVOKE %I FROM %I', m.role, m.member);
 	END LOOP;
 	EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC, charterd_api, '
-	    'charterd_guest, charterd_crew, charterd_sync', current_database());
+	    'charterd_guest, charterd_crew, charterd_sync, charterd_staff, '
+	    'charterd_owner', current_database());
 	EXECUTE format('GRANT CONNECT ON DATABASE %I TO charterd_api, '
-	    'charterd_guest, charterd_crew, charterd_sync', current_database());
+	    'charterd_guest, charterd_crew, charterd_sync, charterd_staff, '
+	    'charterd_owner', current_database());
 END $$;
 
 -- Start from nothing: not for PUBLIC, not for a runtime role.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA public
-    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync;
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
-    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync;
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public
-    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync;
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT USAGE ON SCHEMA public
-    TO charterd_api, charterd_guest, charterd_crew, charterd_sync;
+    TO charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
 
 -- Helpers every side formats times with.
 GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
     iso_local(timestamptz, text), duration_label(interval)
-    TO charterd_api, charterd_guest, charterd_crew, charterd_sync;
+    TO charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
 
 -- The internal API: the staff side of bookings and crew, money included.
 -- is_time_zone() runs inside the bookings CHECK constraint.
@@ -175,3 +185,23 @@ GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
     outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
     outbox_next_due(text)
     TO charterd_sync;
+
+-- The admin, both kinds of staff: logging in (the password hash, read only
+-- to check it, rewritten when its cost is raised), sessions, throttling.
+GRANT SELECT (id, email, name, role, password_hash, disabled_at)
+    ON staff_users TO charterd_staff, charterd_owner;
+GRANT UPDATE (password_hash, updated_at) ON staff_users
+    TO charterd_staff, charterd_owner;
+GRANT SELECT, INSERT ON staff_sessions TO charterd_staff, charterd_owner;
+GRANT UPDATE (last_seen_at, revoked_at) ON staff_sessions
+    TO charterd_staff, charterd_owner;
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_throttle
+    TO charterd_staff, charterd_owner;
+GRANT INSERT ON audit_log TO charterd_staff, charterd_owner;
+GRANT USAGE ON SEQUENCE audit_log_id_seq TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION login_throttle_wait(text[]),
+    login_throttle_fail(text[], integer, integer), login_throttle_reset(text),
+    staff_session(bytea, integer)
+    TO charterd_staff, charterd_owner;
+-- Mail: what a mail says about its booking (sql/009_mail.sql).
+GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;

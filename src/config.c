@@ -116,6 +116,18 @@ static const struct setting settings[] = {
 	INT("CHARTER_RESPONSE_CUTOFF_HOURS", CMD_PAGES, response_cutoff_h, 24,
 	    0, 720, "crew may confirm or decline online until this many\n"
 	    "hours before departure; then the page says whom to call (24)"),
+	INT("CHARTER_INSECURE_COOKIES", CMD_SERVE, insecure_cookies, 0, 0, 1,
+	    "1: the staff session cookie without Secure and __Host-, for\n"
+	    "a demo on plain http only (0)"),
+	INT("CHARTER_SESSION_IDLE_MIN", CMD_SERVE, session_idle_min, 120, 5,
+	    1440, "a staff session ends after this many idle minutes (120)"),
+	INT("CHARTER_SESSION_MAX_HOURS", CMD_SERVE, session_max_hours, 12, 1,
+	    720, "and this many hours after login at the latest (12)"),
+	INT("CHARTER_LOGIN_FREE_FAILURES", CMD_SERVE, login_free_failures, 5,
+	    1, 100, "failed logins per account or address before each\n"
+	    "further one waits 2, 4, 8 ... seconds (5)"),
+	INT("CHARTER_LOGIN_MAX_WAIT_S", CMD_SERVE, login_max_wait_s, 900, 1,
+	    86400, "the longest such wait (900)"),
 	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,
 	    1000, "deliveries tried before a row is dead (20)"),
 	INT("CHARTER_SYNC_BACKOFF_MS", CMD_SYNC, sync_backoff_ms, 1000, 1,

@@ -56,6 +56,13 @@ struct config {
 	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
 	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
 
+	/* Staff sessions and logins (/admin). */
+	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */
+	long long	 session_idle_min;	/* CHARTER_SESSION_IDLE_MIN */
+	long long	 session_max_hours;	/* CHARTER_SESSION_MAX_HOURS */
+	long long	 login_free_failures;	/* CHARTER_LOGIN_FREE_FAILURES */
+	long long	 login_max_wait_s;	/* CHARTER_LOGIN_MAX_WAIT_S */
+
 	/* charterd sync: the queue, and the targets' settings. */
 	long long	 sync_max_attempts;	/* CHARTER_SYNC_MAX_ATTEMPTS */
 	long long	 sync_backoff_ms;	/* CHARTER_SYNC_BACKOFF_MS */

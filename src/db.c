@@ -16,6 +16,7 @@ static const char *const role_names[AUD__MAX] = {
 	[AUD_STAFF] = "charterd_staff",
 	[AUD_INTERNAL] = "charterd_api",
 	[AUD_SYNC] = "charterd_sync",
+	[AUD_OWNER] = "charterd_owner",
 };
 
 /* Passwords of the runtime roles, read before the privileges drop. */

@@ -19,6 +19,7 @@ enum audience {
 	AUD_STAFF,		/* charterd_staff: the admin without money */
 	AUD_INTERNAL,		/* charterd_api: the internal API, money too */
 	AUD_SYNC,		/* charterd_sync: the outbox; no money */
+	AUD_OWNER,		/* charterd_owner: the admin for the owner, money too */
 	AUD__MAX
 };
 

@@ -10,7 +10,7 @@
 #include "db.h"
 
 /*
- * Each answers in one round trip (sql/008_crew_links.sql) with an object
+ * Each answers in one round trip (sql/011_crew_links.sql) with an object
  * {outcome, ...} in *out (caller decrefs): DB_OK with it, or DB_ERROR.
  * now_us is the request's clock; ttl_days and cutoff_h come from the
  * configuration.

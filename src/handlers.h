@@ -21,6 +21,13 @@ void	api_bookings_invite(struct request *);
 /* api_crew.c */
 void	api_crew_create(struct request *);
 void	api_crew_list(struct request *);
+/* admin_login.c */
+void	admin_root(struct request *);
+void	admin_home(struct request *);
+void	admin_login_form(struct request *);
+void	admin_login(struct request *);
+void	admin_logout(struct request *);
+void	admin_logout_all(struct request *);
 /* api_sync.c */
 void	api_sync_status(struct request *);
 void	api_sync_retry(struct request *);

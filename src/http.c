@@ -279,6 +279,7 @@ http_reset(struct request *req)
 	req->route = NULL;
 	req->route_id = -1;
 	req->db = NULL;
+	memset(&req->user, 0, sizeof(req->user));
 	req->path = "/";
 	req->query = "";
 	req->status = 0;

@@ -23,6 +23,15 @@ struct app;
 struct db;
 struct route;
 
+/* The staff member a /admin request acts for (route_dispatch fills it). */
+struct staff_user {
+	long long	 id;		/* 0: nobody logged in */
+	char		 email[256];
+	char		 name[256];
+	int		 owner;		/* sees money; else staff, who never does */
+	char		 csrf[64];	/* this session's form token */
+};
+
 /* Path parameters, checked by the route table before the handler runs. */
 struct params {
 	const char	*slug;		/* :slug */
@@ -53,6 +62,7 @@ struct request {
 	const struct route	*route;
 	int			 route_id;	/* enum route_id, -1 for none */
 	struct db		*db;		/* the route's audience, ready */
+	struct staff_user	 user;		/* /admin: who is logged in */
 	long long		 now_us;	/* clock read once per request */
 
 	int			 status;

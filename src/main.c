@@ -12,6 +12,7 @@
 #include "db_booking.h"
 #include "serve.h"
 #include "sync.h"
+#include "user.h"
 
 #ifndef CHARTERD_VERSION
 #define CHARTERD_VERSION "dev"
@@ -72,6 +73,12 @@ cmd_sync(const struct config *cfg, int argc, char **argv)
 	return sync_run(cfg) == 0 ? 0 : 1;
 }
 
+static int
+cmd_user(const struct config *cfg, int argc, char **argv)
+{
+	return user_run(cfg, argc, argv);
+}
+
 static const struct command commands[] = {
 	{ "serve", CMD_SERVE, "--check", "run the FastCGI server (prefork workers)",
 	  "usage: charterd serve [--check]\n\n"
@@ -123,6 +130,19 @@ static const struct command commands[] = {
 	  "settled without delivery.\n\n"
 	  "Signals: SIGTERM/SIGINT finish the delivery in hand and exit.\n",
 	  cmd_sync },
+	{ "user", CMD_USER, NULL, "staff accounts: add, passwd, disable, list",
+	  "usage: charterd user add <email> [--role owner|staff] [--name NAME]\n"
+	  "       charterd user passwd <email>\n"
+	  "       charterd user disable <email> | enable <email>\n"
+	  "       charterd user list\n\n"
+	  "Staff accounts for /admin. The owner role sees money; staff run\n"
+	  "bookings and crew without it. A password is read from standard\n"
+	  "input when it is not a terminal (one line), else one is generated\n"
+	  "and printed once. Passwords are hashed with Argon2id (m=19 MiB,\n"
+	  "t=2, p=1; a login rehashes one made at a lower cost). passwd and\n"
+	  "disable end the account's sessions. Logs in as the owner (the\n"
+	  "URL's own user), like migrate.\n",
+	  cmd_user },
 	{ "publish", CMD_PUBLISH, "", "queue every guest page to be published again",
 	  "usage: charterd publish\n\n"
 	  "Queues every booking's guest page for `charterd sync` to render\n"
@@ -201,7 +221,8 @@ run(const struct command *c, int argc, char **argv)
 		config_usage(c->cmd);
 		return 0;
 	}
-	if (!options_ok(c, argc, argv))
+	/* NULL options: the command reads its own arguments. */
+	if (c->options != NULL && !options_ok(c, argc, argv))
 		return EXIT_USAGE;
 	if (config_load(&cfg, c->cmd, err, sizeof(err)) == -1) {
 		fprintf(stderr, "charterd %s: %s\n", c->name, err);

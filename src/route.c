@@ -7,6 +7,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "route.h"
+#include "session.h"
 #include "valid.h"
 
 static const struct route routes[ROUTE__MAX] = {
@@ -82,6 +83,29 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/metrics", .side = SIDE_INTERNAL,
 		.audience = AUD_NONE, .methods = M_GET,
 		.auth = AUTH_DASHBOARD, .handler = page_metrics },
+	[ROUTE_ADMIN_ROOT] = {
+		.pattern = "/admin", .side = SIDE_PUBLIC, .audience = AUD_NONE,
+		.methods = M_GET, .html = 1, .handler = admin_root },
+	[ROUTE_ADMIN_HOME] = {
+		.pattern = "/admin/", .side = SIDE_PUBLIC, .audience = AUD_STAFF,
+		.methods = M_GET, .auth = AUTH_STAFF, .html = 1,
+		.handler = admin_home },
+	[ROUTE_ADMIN_LOGIN_FORM] = {
+		.pattern = "/admin/login", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .html = 1,
+		.handler = admin_login_form },
+	[ROUTE_ADMIN_LOGIN] = {
+		.pattern = "/admin/login", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .body = BODY_FORM,
+		.html = 1, .handler = admin_login },
+	[ROUTE_ADMIN_LOGOUT] = {
+		.pattern = "/admin/logout", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_logout },
+	[ROUTE_ADMIN_LOGOUT_ALL] = {
+		.pattern = "/admin/logout-everywhere", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_logout_all },
 };
 
 const struct route *
@@ -168,7 +192,8 @@ authorized(const struct request *req, enum auth auth)
 	const struct config	*cfg = req->app->cfg;
 	const char		*key;
 
-	if (auth == AUTH_NONE)
+	/* Staff sessions are checked once the body is read (session.c). */
+	if (auth == AUTH_NONE || auth == AUTH_STAFF || auth == AUTH_OWNER)
 		return 1;
 	key = http_param(req, "HTTP_X_SERVICE_KEY");
 	if (key != NULL && *key != '\0' && cfg->have_service_key &&
@@ -281,7 +306,10 @@ route_run(struct request *req)
 		    r->body == BODY_FORM) != 0)
 			return;
 	}
-	if (r->audience != AUD_NONE) {
+	if (r->auth == AUTH_STAFF || r->auth == AUTH_OWNER) {
+		if (session_gate(req, r->auth == AUTH_OWNER) != 0)
+			return;
+	} else if (r->audience != AUD_NONE) {
 		req->db = app_db(req->app, r->audience);
 		if (db_ready(req->db) == -1) {
 			resp_error(req, 503, "unavailable", "The database is "

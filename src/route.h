@@ -24,6 +24,12 @@ enum route_id {
 	ROUTE_API_SYNC,
 	ROUTE_API_SYNC_RETRY,
 	ROUTE_METRICS,
+	ROUTE_ADMIN_ROOT,
+	ROUTE_ADMIN_HOME,
+	ROUTE_ADMIN_LOGIN_FORM,
+	ROUTE_ADMIN_LOGIN,
+	ROUTE_ADMIN_LOGOUT,
+	ROUTE_ADMIN_LOGOUT_ALL,
 	ROUTE__MAX
 };
 
@@ -31,6 +37,8 @@ enum auth {
 	AUTH_NONE,
 	AUTH_SERVICE,		/* X-Service-Key */
 	AUTH_DASHBOARD,		/* X-Service-Key or X-Dashboard-Token */
+	AUTH_STAFF,		/* a staff session; POSTs carry its CSRF token */
+	AUTH_OWNER,		/* the same, and the owner's: money pages */
 };
 
 enum body {

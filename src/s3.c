@@ -345,3 +345,146 @@ s3_delete(const struct s3_config *c, const char *key, time_t now)
 	outbound_response_free(&res);
 	return rc;
 }
+
+/*
+ * Copies the text of the first <name> of an S3 error document into out,
+ * cut to fit, with everything but printable ASCII as '?' (it ends up in
+ * logs and in a database column).  "" when there is none.
+ */
+static void
+s3_error_text(const struct buf *body, const char *name, char *out,
+    size_t outlen)
+{
+	char		 open[32], close[32];
+	const char	*s, *e;
+	size_t		 i, n;
+
+	out[0] = '\0';
+	snprintf(open, sizeof(open), "<%s>", name);
+	snprintf(close, sizeof(close), "</%s>", name);
+	if ((s = strstr(buf_str(body), open)) == NULL ||
+	    (e = strstr(s, close)) == NULL)
+		return;
+	s += strlen(open);
+	n = (size_t)(e - s) < outlen - 1 ? (size_t)(e - s) : outlen - 1;
+	for (i = 0; i < n; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[n] = '\0';
+}
+
+/* Fills ans from an answer that was not a success. */
+static void
+s3_answer_fill(const struct outbound_response *res, struct s3_answer *ans)
+{
+	char	 code[64], msg[160];
+
+	ans->status = res->status;
+	if (res->status == 0) {
+		snprintf(ans->reason, sizeof(ans->reason), "%s",
+		    res->error[0] ? res->error : "no answer");
+		return;
+	}
+	s3_error_text(&res->body, "Code", code, sizeof(code));
+	s3_error_text(&res->body, "Message", msg, sizeof(msg));
+	snprintf(ans->reason, sizeof(ans->reason), "HTTP %ld%s%s%s%s",
+	    res->status, code[0] ? " " : "", code, msg[0] ? ": " : "", msg);
+}
+
+/*
+ * One signed (header form) request with the caller's headers through
+ * the config's outbound handle.  Returns 0 when the store answered,
+ * whatever the status, -1 on bad input or a transport error (with the
+ * reason in res->error).
+ */
+static int
+s3_send(const struct s3_config *c, const char *method, const char *key,
+    const struct sigv4_header *h, size_t nh, const void *body, size_t len,
+    time_t now, struct outbound_response *res)
+{
+	struct s3_target t;
+	struct sigv4_key k;
+	struct outbound_request rq;
+	struct buf	 url = { 0 };
+	int		 rc = -1;
+
+	if (c == NULL || c->out == NULL || s3_target(c, key, &t) == -1) {
+		snprintf(res->error, sizeof(res->error),
+		    "bad store settings or key");
+		return -1;
+	}
+	s3_key(c, &k);
+	if (s3_base_url(&t, &url) == -1) {
+		snprintf(res->error, sizeof(res->error), "out of memory");
+		goto out;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.method = method;
+	rq.url = buf_str(&url);
+	rq.headers = h;
+	rq.nheaders = nh;
+	rq.body = body;
+	rq.body_len = len;
+	rq.sign = &k;
+	rq.now = now;
+	rq.body_max = S3_ERRBODY_MAX;
+	if (outbound_request(c->out, &rq, res) == -1)
+		goto out;
+	rc = 0;
+out:
+	s3_target_free(&t);
+	buf_free(&url);
+	return rc;
+}
+
+int
+s3_put_object(const struct s3_config *c, const char *key,
+    const char *content_type, const char *cache_control, const void *body,
+    size_t len, time_t now, struct s3_answer *ans)
+{
+	struct outbound_response res;
+	struct sigv4_header h[2];
+	size_t		 nh = 0;
+	int		 rc = -1;
+
+	memset(ans, 0, sizeof(*ans));
+	memset(&res, 0, sizeof(res));
+	if (s3_bad_text(content_type, 255) || (body == NULL && len > 0) ||
+	    (cache_control != NULL && s3_bad_text(cache_control, 255))) {
+		snprintf(ans->reason, sizeof(ans->reason),
+		    "bad content type, cache control or body");
+		return -1;
+	}
+	h[nh].name = "Content-Type";
+	h[nh++].value = content_type;
+	if (cache_control != NULL) {
+		h[nh].name = "Cache-Control";
+		h[nh++].value = cache_control;
+	}
+	if (s3_send(c, "PUT", key, h, nh, body ? body : "", len, now,
+	    &res) == 0 && res.status / 100 == 2)
+		rc = 0;
+	else
+		s3_answer_fill(&res, ans);
+	ans->status = res.status;
+	outbound_response_free(&res);
+	return rc;
+}
+
+int
+s3_delete_object(const struct s3_config *c, const char *key, time_t now,
+    struct s3_answer *ans)
+{
+	struct outbound_response res;
+	int		 rc = -1;
+
+	memset(ans, 0, sizeof(*ans));
+	memset(&res, 0, sizeof(res));
+	if (s3_send(c, "DELETE", key, NULL, 0, NULL, 0, now, &res) == 0 &&
+	    (res.status / 100 == 2 || res.status == 404))
+		rc = 0;
+	else
+		s3_answer_fill(&res, ans);
+	ans->status = res.status;
+	outbound_response_free(&res);
+	return rc;
+}

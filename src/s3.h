@@ -80,4 +80,30 @@ int	s3_put(const struct s3_config *, const char *key,
  */
 int	s3_delete(const struct s3_config *, const char *key, time_t now);
 
+/* What the store said to s3_put_object or s3_delete_object. */
+struct s3_answer {
+	long	 status;	/* HTTP status; 0 when no answer came */
+	/* "" on success; else e.g. "HTTP 403 SignatureDoesNotMatch: The
+	 * request signature ..." (S3's Code and Message, printable ASCII)
+	 * or the transport error: fit for a log line or a last_error. */
+	char	 reason[256];
+};
+
+/*
+ * PUT of body[0..len) with Content-Type and, when cache_control is not
+ * NULL, Cache-Control (both stored with the object and served with it),
+ * payload signed, through c->out.  Returns 0 on a 2xx answer, -1
+ * otherwise with the answer in *ans.
+ */
+int	s3_put_object(const struct s3_config *, const char *key,
+	    const char *content_type, const char *cache_control,
+	    const void *body, size_t len, time_t now, struct s3_answer *ans);
+
+/*
+ * DELETE of the object, as s3_delete, with the answer in *ans.  Returns
+ * 0 when it is gone (2xx, or 404: already gone), -1 otherwise.
+ */
+int	s3_delete_object(const struct s3_config *, const char *key,
+	    time_t now, struct s3_answer *ans);
+
 #endif

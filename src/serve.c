@@ -6,6 +6,7 @@
 #include "app.h"
 #include "changes.h"
 #include "listener.h"
+#include "password.h"
 #include "log.h"
 #include "metrics.h"
 #include "prefork.h"
@@ -127,6 +128,8 @@ serve_run(const struct config *cfg)
 		return -1;
 	/* Before the workers drop privileges: they may not read the file. */
 	db_passwords_load(cfg->database_url);
+	/* Once, not in every worker's first login. */
+	password_init();
 	/* A role that could do more than its grants is never served with. */
 	if (app_check_roles(cfg) == -1)
 		goto out;

@@ -15,6 +15,7 @@
 
 const struct sync_target *const sync_targets[] = {
 	&sync_publish_target,
+	&sync_mail_target,
 };
 const size_t sync_ntargets = sizeof(sync_targets) / sizeof(sync_targets[0]);
 
@@ -145,7 +146,8 @@ drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
 		    job.id, job.kind, job.booking_id, job.attempts,
 		    outcome == OUTBOX_OK ? "ok" : outcome == OUTBOX_RETRY ?
 		    "retry" : "fail", rc == DB_OK ? next : "unknown", ms,
-		    ctx->error[0] ? " error=" : "", ctx->error);
+		    ctx->error[0] == '\0' ? "" : outcome == OUTBOX_OK ?
+		    " note=" : " error=", ctx->error);
 		db_outbox_job_free(&job);
 		if (rc != DB_OK)
 			return -1;
@@ -170,9 +172,16 @@ target_worker(struct app *app, const struct sync_target *t)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.app = app;
 	ctx.db = app_db(app, AUD_SYNC);
-	if (enabled && t->open(&ctx, &state) == -1) {
-		log_err("target %s cannot start: %s", t->name, ctx.error);
-		_exit(1);
+	/*
+	 * A target that cannot start (credentials missing, a bad endpoint)
+	 * says why once and tries again now and then: its rows wait, visible
+	 * in GET /api/sync, rather than the worker dying and being replaced
+	 * every second.
+	 */
+	while (enabled && !sync_stop && t->open(&ctx, &state) == -1) {
+		log_err("target %s cannot start: %s; trying again in %d s",
+		    t->name, ctx.error, LIMIT_SYNC_REOPEN_S);
+		poll(NULL, 0, LIMIT_SYNC_REOPEN_S * 1000);
 	}
 	log_info("target %s %s", t->name, enabled ? "ready" :
 	    "not configured: its rows are settled without delivery");

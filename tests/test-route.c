@@ -82,8 +82,18 @@ test_table(void)
 		if (r == NULL || r->pattern == NULL)
 			continue;
 		ok(r->audience < AUD__MAX, "%s names a known audience", r->pattern);
-		ok((r->side == SIDE_INTERNAL) == (r->auth != AUTH_NONE),
-		    "%s: internal routes, and only they, want credentials",
+		ok((r->side == SIDE_INTERNAL) == (r->auth == AUTH_SERVICE ||
+		    r->auth == AUTH_DASHBOARD),
+		    "%s: internal routes, and only they, want service credentials",
+		    r->pattern);
+		ok((r->auth != AUTH_STAFF && r->auth != AUTH_OWNER) ||
+		    (r->audience == AUD_STAFF && r->side == SIDE_PUBLIC &&
+		    strncmp(r->pattern, "/admin/", 7) == 0),
+		    "%s: staff sessions only on /admin/, starting as staff",
+		    r->pattern);
+		ok(strncmp(r->pattern, "/admin/", 7) != 0 ||
+		    r->auth != AUTH_NONE || strcmp(r->pattern, "/admin/login") == 0,
+		    "%s: every /admin/ page but the login wants a session",
 		    r->pattern);
 		ok(r->side == SIDE_INTERNAL || r->audience == AUD_GUEST ||
 		    r->audience == AUD_CREW || r->audience == AUD_STAFF ||

@@ -229,15 +229,23 @@ sleep 1.1
 kill -KILL $w1
 wait_for 5 bash -c "[ -n \"\$(pgrep -P $r)\" ] && [ \"\$(pgrep -P $r)\" != $w1 ]"
 ok $? "a worker that lived is replaced at once"
-w2=$(workers_of "$r")
-t0=$(now)
-kill -KILL $w2
-wait_for 5 bash -c "[ -n \"\$(pgrep -P $r)\" ] && [ \"\$(pgrep -P $r)\" != $w2 ]"
-took=$(secs "$t0" "$(now)")
-ok "$(awk -v t="$took" 'BEGIN { print (t >= 0.9) ? 0 : 1 }')" "one that died young is replaced after a second ($took s)"
+# Under a loaded machine the test may reach a worker only after it lived a
+# second: kill fresh ones until one dies young (its age read from /proc).
+age_of() { awk -v st="$(cut -d' ' -f22 "/proc/$1/stat")" -v hz="$(getconf CLK_TCK)" \
+	'{ printf "%.2f", $1 - st / hz }' /proc/uptime; }
+for try in 1 2 3 4 5; do
+	w2=$(workers_of "$r")
+	age=$(age_of "$w2")
+	t0=$(now)
+	kill -KILL $w2
+	wait_for 5 bash -c "[ -n \"\$(pgrep -P $r)\" ] && [ \"\$(pgrep -P $r)\" != $w2 ]"
+	took=$(secs "$t0" "$(now)")
+	awk -v a="$age" 'BEGIN { exit !(a < 0.8) }' && break
+done
+ok "$(awk -v t="$took" 'BEGIN { print (t >= 0.9) ? 0 : 1 }')" "one that died young (${age} s old) is replaced after a second ($took s)"
 like "$(cat "$TAP_TMP/rl.log")" "died of signal 9; replacing it" "each death is logged with its signal"
 like "$(cat "$TAP_TMP/rl.log")" "lived [0-9]+ ms; the next one starts in 1000 ms" "and the wait is logged"
-healthy "$TAP_TMP/rl.sock"; ok $? "and it serves again"
+wait_for 5 healthy "$TAP_TMP/rl.sock"; ok $? "and it serves again"
 kill -TERM "$r"; wait "$r"
 
 # ---------------------------------------------------------------- inherited socket

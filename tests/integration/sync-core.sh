@@ -35,6 +35,8 @@ eventually 5 bash -c "[ \"\$(psql -qAtX -c \"SELECT count(*) FROM outbox WHERE t
 ok $? "the publish row records why it failed (permission denied)"
 api GET /api/sync
 like "$(jbody '.publish.pending')" '^[1-9]' "GET /api/sync counts it as pending"
+like "$(jbody "[.publish.failing[] | select(.booking_id == $blocked_id)] | .[0].last_error")" 'ermission denied' \
+	"and lists it among the failing rows with its last error, before it is dead"
 http GET "$CHARTER_API_URL/metrics" -H "X-Service-Key: $CHARTER_SERVICE_KEY"
 like "$(body)" 'charterd_sync_pending\{target="publish"\} [1-9]' "/metrics shows the queue"
 like "$(body)" 'charterd_sync_failed_total\{target="publish"\} [1-9]' "and the failures"

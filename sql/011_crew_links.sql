@@ -1,4 +1,4 @@
--- 008_crew_links.sql: crew magic links (issued, revoked, found by the
+-- 011_crew_links.sql: crew magic links (issued, revoked, found by the
 -- token's hash), the crew page built on crew_projection(), and a crew
 -- member's answer (confirm or decline) with its audit and outbox rows.
 
