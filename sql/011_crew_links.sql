@@ -475,19 +475,22 @@ BEGIN
 	RETURN json_build_object('outcome', 'ok', 'links', array_to_json(links));
 END $$;
 
--- For the mail target (mail.crew_invitation): everything the invitation
--- says, from crew_view(), the address, and the nonce the link's token is
--- derived from again. {outcome: ok, link_id, crew_id, email, nonce (hex),
--- view}, or {outcome: gone} when the link was revoked, has expired or was
--- mailed already (its nonce erased): nothing to send.
+-- For the mail target (mail.crew_invitation), read when it delivers:
+-- what the invitation says, as it is now: crew_view()'s charter fields,
+-- with me, crew and respond beside them, the booking's id, the crew
+-- member's name and address, and the nonce the link's token is made from
+-- again. {outcome: ok, link_id, crew_id, nonce (hex), mail: {...}}, or
+-- {outcome: gone} when the link was revoked, has expired or was mailed
+-- already (its nonce erased): nothing to send.
 CREATE FUNCTION crew_invitation_mail(l_id bigint, p_now timestamptz,
     cutoff_h integer) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	l record;
+	v jsonb;
 BEGIN
 	SELECT ml.id, ml.booking_id, ml.crew_id, ml.nonce, ml.expires_at,
-	       ml.revoked_at, c.email
+	       ml.revoked_at, c.name, c.email
 	INTO l
 	FROM magic_links ml JOIN crew c ON c.id = ml.crew_id
 	WHERE ml.id = l_id;
@@ -495,10 +498,12 @@ BEGIN
 	    OR l.expires_at <= p_now THEN
 		RETURN json_build_object('outcome', 'gone');
 	END IF;
+	v := crew_view(l.booking_id, l.crew_id, p_now, cutoff_h)::jsonb;
 	RETURN json_build_object('outcome', 'ok', 'link_id', l.id,
-	    'crew_id', l.crew_id, 'email', l.email,
-	    'nonce', encode(l.nonce, 'hex'),
-	    'view', crew_view(l.booking_id, l.crew_id, p_now, cutoff_h));
+	    'crew_id', l.crew_id, 'nonce', encode(l.nonce, 'hex'),
+	    'mail', (v->'charter') || jsonb_build_object('id', l.booking_id,
+	        'crew_name', l.name, 'crew_email', l.email, 'me', v->'me',
+	        'crew', v->'crew', 'respond', v->'respond'));
 END $$;
 
 -- Once the invitation is out, the token can never be built again.

@@ -9,6 +9,7 @@
 #include "crew_link.h"
 #include "crypto.h"
 #include "hex.h"
+#include "links.h"
 #include "valid.h"
 
 /* Mixed into the form token's MAC so it can never equal a link token. */
@@ -55,25 +56,11 @@ crew_link_token(const struct config *cfg, long long crew_id,
 	return rc;
 }
 
-/* When sync-mail's links.c lands, this becomes link_url(out, len,
- * cfg->public_url, LINK_CREW, token): one function for every link. */
 int
 crew_link_url(const struct config *cfg, const char *token, char *out,
     size_t len)
 {
-	int n;
-
-	if (len == 0)
-		return -1;
-	out[0] = '\0';
-	if (cfg->public_url == NULL || !valid_token(token))
-		return -1;
-	n = snprintf(out, len, "%s/c/%s", cfg->public_url, token);
-	if (n < 0 || (size_t)n >= len) {
-		out[0] = '\0';
-		return -1;
-	}
-	return 0;
+	return link_url(out, len, cfg->public_url, LINK_CREW, token);
 }
 
 int

@@ -34,9 +34,9 @@ int	crew_link_token(const struct config *, long long crew_id,
 
 /*
  * The URL of a crew link, CHARTER_PUBLIC_URL + "/c/" + token, into out
- * (len bytes). Every crew link charterd hands out (API answers, mails,
- * redirects) is made here. 0, or -1 (out "") for a token of the wrong
- * shape or a URL that does not fit: never a truncated link.
+ * (len bytes), by link_url() (links.h), which makes every link charterd
+ * hands out. 0, or -1 (out "") for a token of the wrong shape, a bad
+ * CHARTER_PUBLIC_URL or a URL that does not fit: never a truncated link.
  */
 int	crew_link_url(const struct config *, const char *token, char *out,
 	    size_t len);

@@ -102,14 +102,16 @@ static const char *const crew_closed_fields[] = { CREW_SHARED, NULL };
 static const char *const crew_gone_fields[] = { "title", "site.name",
 	"site.contact_email", "site.contact_phone", "site.contact_phone_tel",
 	"charter.date_label", "charter.vessel", NULL };
-static const char *const invitation_fields[] = { "site.name",
-	"site.contact_email", "site.contact_phone", "me.first_name",
-	"charter.date_label", "charter.start_label", "charter.end_label",
-	"charter.tz_label", "charter.duration_label", "charter.vessel",
-	"charter.meeting_point", "me.role", "me.hours_label", "me.rate_label",
-	"me.pay_label", "link", "respond.closes_label", "crew.0.first_name",
-	"crew.0.role", "crew.1.first_name", "crew.1.role",
-	"charter.crew_notes", NULL };
+static const char *const invitation_fields[] = { "title", "site.name",
+	"site.contact_email", "site.contact_phone", "booking.me.first_name",
+	"booking.date_label", "booking.start_label", "booking.end_label",
+	"booking.tz_label", "booking.duration_label", "booking.vessel",
+	"booking.meeting_point", "booking.time_zone", "booking.me.role",
+	"booking.me.hours_label", "booking.me.rate_label",
+	"booking.me.pay_label", "links.crew", "booking.respond.closes_label",
+	"booking.crew.0.first_name", "booking.crew.0.role",
+	"booking.crew.1.first_name", "booking.crew.1.role",
+	"booking.crew_notes", NULL };
 
 /*
  * Per page, exactly the fields of the sample it prints.  A field printed
@@ -299,25 +301,46 @@ test_fields(const struct tmpl_set *set, const json_t *ctx, const char *page,
 }
 
 /*
- * The crew invitation: its HTML part escapes every field it prints, and
- * the crew page's rules hold for the text part and the subject too: the
- * link is there, the colleagues are first names and roles, and a value
- * cannot add a line to the subject.
+ * The crew invitation as mail.c hands it to its templates: the data
+ * (crew_view()'s charter fields, me, crew, respond) as "booking", "site",
+ * "links" and the subject as "title". Its HTML part escapes every field
+ * it prints; the text part and the subject keep the crew page's rules.
  */
+static json_t *
+crew_mail_context(void)
+{
+	json_t		*page = crew_sample("pending"), *data, *ctx;
+
+	if (page == NULL)
+		return NULL;
+	data = json_deep_copy(json_object_get(page, "charter"));
+	json_object_set(data, "me", json_object_get(page, "me"));
+	json_object_set(data, "crew", json_object_get(page, "crew"));
+	json_object_set(data, "respond", json_object_get(page, "respond"));
+	ctx = json_pack("{s:s, s:o, s:O, s:{s:s}}", "title", "Can you crew",
+	    "booking", data, "site", json_object_get(page, "site"), "links",
+	    "crew", "https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E");
+	json_decref(page);
+	return ctx;
+}
+
 static void
 test_crew_mail(const struct tmpl_set *set)
 {
 	struct buf	 out = { 0 };
-	json_t		*ctx = crew_sample("pending");
+	json_t		*ctx = crew_mail_context();
 	const char	*txt;
 
+	ok(ctx != NULL, "the crew mail context is made");
+	if (ctx == NULL)
+		return;
 	test_fields(set, ctx, "email/crew_invitation.html", invitation_fields);
 	ok(render(set, "email/crew_invitation.txt", ctx, &out) == 0,
 	    "the invitation's text part renders");
 	txt = buf_str(&out);
 	ok(strstr(txt, "https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\n")
 	    != NULL, "it carries the link on a line of its own");
-	ok(strstr(txt, "Your pay: $125.00") != NULL && strstr(txt,
+	ok(strstr(txt, "Your pay:  $125.00") != NULL && strstr(txt,
 	    "$31.25 an hour") != NULL, "and the member's own pay and rate");
 	ok(strstr(txt, "  - Sam, skipper (captain)\n") != NULL,
 	    "colleagues by first name and role");
@@ -325,9 +348,9 @@ test_crew_mail(const struct tmpl_set *set)
 	ok(strstr(txt, "<") == NULL && strstr(txt, "&amp;") == NULL,
 	    "plain text, not HTML");
 	ok(render(set, "email/crew_invitation.hdr", ctx, &out) == 0 &&
-	    strcmp(buf_str(&out), "Crew invitation: Saturday, May 30 aboard Jada")
+	    strcmp(buf_str(&out), "Can you crew Saturday, May 30 aboard Jada?")
 	    == 0, "the subject (%s)", buf_str(&out));
-	json_object_set_new(json_object_get(ctx, "charter"), "vessel",
+	json_object_set_new(json_object_get(ctx, "booking"), "vessel",
 	    json_string("Jada\r\nBcc: x@example.com"));
 	ok(render(set, "email/crew_invitation.hdr", ctx, &out) == -1,
 	    "a vessel with a line break makes no subject");

@@ -1,22 +1,36 @@
-// crew-page.mjs: a crew member on a phone (390 px) opens their magic link,
-// confirms, reloads and is still confirmed, then declines with a note; the
-// page never scrolls sideways and its buttons are whole, on screen and
-// thumb-sized (TAP)
+// crew-page.mjs: a crew member on a phone (390 px) opens the magic link
+// from their invitation in the mail catcher, confirms, reloads and is still
+// confirmed, then declines with a note; the page never scrolls sideways and
+// its buttons are whole, on screen and thumb-sized (TAP)
 import {
   ok, is, diag, runBrowserTest, phonePage, api, screenshot, noHorizontalScroll,
-  iso, DAY, PUBLIC_URL,
+  iso, DAY, PUBLIC_URL, env,
 } from './lib.mjs';
 
 const t0 = Date.now();
+const MAIL = env('CHARTER_MAIL_UI').replace(/\/$/, '');
+const run = `${process.pid}.${Date.now()}`;
+const emailOf = (name) => `${name.replace(/ /g, '.').toLowerCase()}.${run}@example.com`;
 async function crew(name, rate) {
   const r = await api('POST', '/api/crew', {
-    name, email: `${name.replace(/ /g, '.').toLowerCase()}.${process.pid}.${Date.now()}@example.com`,
-    roles: ['deckhand'], hourly_rate_cents: rate,
+    name, email: emailOf(name), roles: ['deckhand'], hourly_rate_cents: rate,
   });
   if (r.status !== 201) throw new Error(`crew ${name}: ${r.status} ${JSON.stringify(r.data)}`);
   return r.data.id;
 }
-const me = await crew('Jordan Alexandra Whitfield-Castellanos', 3175);
+/* The crew link in the newest mail to addr, once it has arrived. */
+async function linkFromMail(addr) {
+  for (let i = 0; i < 150; i += 1) {
+    const res = await fetch(`${MAIL}/email?to.address=${encodeURIComponent(addr)}`);
+    const mails = res.ok ? await res.json() : [];
+    const m = mails.length ? mails[mails.length - 1].text.match(/https?:\/\/\S+\/c\/[A-Za-z0-9_-]{43}/) : null;
+    if (m) return m[0];
+    await new Promise((r) => { setTimeout(r, 100); });
+  }
+  return null;
+}
+const myName = 'Jordan Alexandra Whitfield-Castellanos';
+const me = await crew(myName, 3175);
 const skipper = await crew('Sam Ortiz', 5200);
 const b = await api('POST', '/api/bookings', {
   guest_name: `Crew Browser ${process.pid}`, starts_at: iso(9 * DAY), ends_at: iso(9 * DAY + 4.5 * 3600e3),
@@ -28,8 +42,10 @@ const b = await api('POST', '/api/bookings', {
 is(b.status, 201, 'a booking with two crew');
 const inv = await api('POST', `/api/bookings/${b.data.id}/invitations`);
 is(inv.status, 200, 'invitations issued');
-const link = inv.data.find((l) => l.crew_id === me).url;
-ok(link.startsWith(`${PUBLIC_URL}/c/`), 'the crew link is on the public URL');
+const link = await linkFromMail(emailOf(myName));
+ok(link !== null, 'the invitation arrives in the mail catcher with a crew link');
+is(link, inv.data.find((l) => l.crew_id === me).url, 'the link in the mail is the one the API answered');
+ok(link && link.startsWith(`${PUBLIC_URL}/c/`), 'on the public URL');
 
 /* Each button: rendered, not clipped by the 390 px viewport, 44 px tall. */
 async function reachable(page, sel, label) {

@@ -3,8 +3,8 @@
 # or what colleagues are paid. Two bookings get distinctive revenue, port
 # fee and captain fee values and their crew distinctive rates; then every
 # crew output of charterd (each member's page in each state, the 409 and
-# 410 pages, the invitation API answer, the invitation mail as the mail
-# target renders it, what crew_page() returns on the crew role, and the
+# 410 pages, the invitation API answer, the invitation mails in the mail
+# catcher, what crew_page() returns on the crew role, and the
 # SCC and DynamoDB rows an answer queues) is searched for every rendering
 # of those amounts: cents, dollars with and without separators. A crew
 # member's own rate and pay must show, which proves the search finds them.
@@ -14,13 +14,14 @@ set -uo pipefail
 sql() { psql -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 day() { date -u -d "$1" +%FT%TZ; }
 crew() {
-	api POST /api/crew "{\"name\":\"$1\",\"email\":\"$(echo "$1" | tr ' A-Z' '.a-z').$$.$RANDOM@example.com\",\"hourly_rate_cents\":$2}"
+	api POST /api/crew "{\"name\":\"$1\",\"email\":\"$(email_of "$1")\",\"hourly_rate_cents\":$2}"
 	jbody .id
 }
-# The mail target's rendering, run as `charterd sync` runs it (make check builds it).
-MAILTOOL=${top_builddir:-$(dirname "$CHARTERD")/..}/tests/crew-mail-tool
-[ -x "$MAILTOOL" ] || bail_out "$MAILTOOL is missing: make tests/crew-mail-tool"
-mailtool() { (set -a; . "$STACK_DIR/sync.env"; set +a; exec "$MAILTOOL" "$@") 2>/dev/null; }
+run=$$-$RANDOM
+email_of() { echo "$(echo "$1" | tr ' A-Z' '.a-z').$run@example.com"; }
+# The SMTP catcher (maildev): the mails to ADDR, as JSON.
+MAIL=${CHARTER_MAIL_UI%/}
+mails_to() { curl -sfG "$MAIL/email" --data-urlencode "to.address=$1"; }
 
 # forms CENTS: every way the amount could be written: 1234567 -> 1234567,
 # 12345.67, 12,345.67, and from a thousand dollars whole dollars 12345 and
@@ -148,19 +149,28 @@ check_page "$TAP_TMP/crew_page.json" "$a" "$b1" "crew_page() as charterd_crew" o
 is "$(jq -r '[.view.crew[] | keys[]] | unique | join(",")' "$TAP_TMP/crew_page.json")" "captain,first_name,me,role" \
 	"colleagues come as first name, role and captain only"
 
-# -- the invitation mail, as the mail target renders it ------------------------------
+# -- the invitation mails, as they arrived --------------------------------------
 for m in "$a" "$b" "$c"; do
-	lid=$(sql "SELECT id FROM magic_links WHERE booking_id = $b2 AND crew_id = $m AND revoked_at IS NULL")
-	mailtool "$lid" >"$TAP_TMP/mail.txt"
-	is "$?" 0 "booking $b2, member $m: the invitation renders as charterd_sync"
-	check_page "$TAP_TMP/mail.txt" "$m" "$b2" "booking $b2, member $m, invitation mail" own
-	like "$(cat "$TAP_TMP/mail.txt")" "$CHARTER_PUBLIC_URL/c/${TOK[$b2.$m]}" "it carries the link the API handed out (made again from the nonce)"
+	addr=$(sql "SELECT email FROM crew WHERE id = $m")
+	two() { [ "$(mails_to "$addr" | jq length)" = 2 ]; }
+	eventually 15 two
+	ok $? "member $m: both invitations (one per booking) arrive in the mail catcher"
+	for bk in "$b1" "$b2"; do
+		mails_to "$addr" | jq -r --arg t "${TOK[$bk.$m]}" \
+			'.[] | select(.text | contains($t)) | .subject, .text, .html' >"$TAP_TMP/mail.txt"
+		like "$(head -n 1 "$TAP_TMP/mail.txt")" '^Can you crew' "booking $bk, member $m: the invitation holds the link the API handed out"
+		check_page "$TAP_TMP/mail.txt" "$m" "$bk" "booking $bk, member $m, invitation mail" own
+	done
 done
 lid=$(sql "SELECT id FROM magic_links WHERE booking_id = $b2 AND crew_id = $a AND revoked_at IS NULL")
-mailtool "$lid" sent >/dev/null
-is "$?/$(sql "SELECT nonce IS NULL FROM magic_links WHERE id = $lid")" "0/t" "once sent, the link's nonce is erased"
-mailtool "$lid" >/dev/null
-is "$?" 2 "and the mail cannot be made again (nothing to send)"
+is "$(sql "SELECT nonce IS NULL FROM magic_links WHERE id = $lid")" t "once sent, the link's nonce is erased"
+as_sync() {
+	env -u PGPASSWORD PGPASSFILE="$STACK_PGPASSFILE" PGHOST="$STACK_PG_SOCKDIR" \
+		PGPORT="$STACK_PG_PORT" PGUSER=charterd_sync PGDATABASE=charterd \
+		psql -qAtX -v ON_ERROR_STOP=1 -c "$1" 2>&1
+}
+like "$(as_sync "SELECT crew_invitation_mail($lid, now(), 24)")" '"outcome" : "gone"' \
+	"and the mail cannot be made again (nothing to send)"
 http GET "$CHARTER_PUBLIC_URL/c/${TOK[$b2.$a]}"
 is "$STATUS" 200 "while the link itself still opens"
 

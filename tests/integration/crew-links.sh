@@ -1,6 +1,7 @@
 #!/bin/bash
 # crew-links.sh: crew magic links end to end: invitations (hash and nonce
-# stored, never the token; one mail row per link), the crew page in every
+# stored, never the token; one mail per link, in the mail catcher, with the
+# link; the nonce erased once it is out), the crew page in every
 # state (pending, confirmed, declined, changed mind, after the cut-off,
 # expired, replaced by a newer link, unassigned, cancelled, unknown), a GET
 # that changes nothing, answers that write once (audit and outbox rows with
@@ -11,11 +12,17 @@ set -uo pipefail
 
 sql() { psql -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
 day() { date -u -d "$1" +%FT%TZ; }
+run=$$-$RANDOM
+email_of() { echo "$(echo "$1" | tr ' A-Z' '.a-z').$run@example.com"; }
 # crew NAME RATE: a new crew member's id.
 crew() {
-	api POST /api/crew "{\"name\":\"$1\",\"email\":\"$(echo "$1" | tr ' A-Z' '.a-z').$$.$RANDOM@example.com\",\"roles\":[\"deckhand\"],\"hourly_rate_cents\":$2}"
+	api POST /api/crew "{\"name\":\"$1\",\"email\":\"$(email_of "$1")\",\"roles\":[\"deckhand\"],\"hourly_rate_cents\":$2}"
 	jbody .id
 }
+# The SMTP catcher (maildev): mails to ADDR.
+MAIL=${CHARTER_MAIL_UI%/}
+mails_to() { curl -sfG "$MAIL/email" --data-urlencode "to.address=$1"; }
+has_mails() { [ "$(mails_to "$1" | jq length)" = "$2" ]; }
 # invite ID [JSON]: POST .../invitations; INV holds the answer.
 invite() { api POST "/api/bookings/$1/invitations" "${2:-}"; INV=$(body); }
 # tok CREW_ID: that crew member's token in the last invitation answer.
@@ -77,8 +84,18 @@ TOKENS+=("$tm" "$ts" "$tl")
 isnt "$tm" "$ts" "every crew member gets a token of their own"
 is "$(sql "SELECT encode(token_hash, 'hex') FROM magic_links WHERE booking_id = $id AND crew_id = $maria")" \
 	"$(printf %s "$tm" | sha256sum | cut -d' ' -f1)" "the database keeps the token's SHA-256"
-is "$(sql "SELECT count(*) FROM magic_links WHERE booking_id = $id AND length(nonce) = 32 AND revoked_at IS NULL")" 3 \
-	"and the 32-byte nonce its mail will derive it from"
+all_mailed() { has_mails "$(email_of "Maria Lopez")" 1 && has_mails "$(email_of "Sam Ortiz")" 1 &&
+	has_mails "$(email_of "Lee Park")" 1; }
+eventually 15 all_mailed
+ok $? "each crew member's invitation arrives in the mail catcher"
+m=$(mails_to "$(email_of "Maria Lopez")" | jq last)
+like "$(jq -r .text <<<"$m")" "$CHARTER_PUBLIC_URL/c/$tm" "it carries the link the API answered (made again from the stored nonce)"
+like "$(jq -r .html <<<"$m")" "href=\"$CHARTER_PUBLIC_URL/c/$tm\"" "in both parts"
+like "$(jq -r .subject <<<"$m")" "^Can you crew $(TZ=America/Los_Angeles date -d "$starts" '+%A, %B %-d') aboard Jada\?\$" \
+	"subject: the boat's date and the vessel"
+nonces_gone() { [ "$(sql "SELECT count(*) FROM magic_links WHERE booking_id = $id AND nonce IS NULL AND revoked_at IS NULL")" = 3 ]; }
+eventually 10 nonces_gone
+ok $? "once its mail is out, a link's nonce is erased: its token can never be made again"
 pg_dump --data-only --no-owner >"$TAP_TMP/dump.sql" 2>"$TAP_TMP/dump.err"
 ok $? "the database dumps"
 found=0
@@ -348,12 +365,13 @@ ok $? "unknown and known tokens' lookups differ by no more than the noise (known
 # -- no token in any log ---------------------------------------------------------
 found=0
 for t in "${TOKENS[@]}"; do
-	for f in "$STACK_DIR/log/charterd.log" "$STACK_DIR/log/postgres.log" "$STACK_DIR/nginx/logs/access.log" \
+	for f in "$STACK_DIR/log/charterd.log" "$STACK_DIR/log/sync.log" "$STACK_DIR/log/postgres.log" \
+		"$STACK_DIR/nginx/logs/access.log" \
 		"$STACK_DIR/nginx/logs/error.log" "$TAP_TMP/serve.log"; do
 		[ -f "$f" ] && grep -qF -- "$t" "$f" && { found=$((found + 1)); diag "a token is in $f"; }
 	done
 done
-is "$found" 0 "no token in charterd's, PostgreSQL's or nginx's logs"
+is "$found" 0 "no token in serve's, sync's, PostgreSQL's or nginx's logs"
 like "$(grep -c 'POST /c/:token' "$STACK_DIR/log/charterd.log")" '^[1-9]' "charterd logs the route pattern instead"
 
 no_worker_crashed
