@@ -1,6 +1,7 @@
 -- 011_crew_links.sql: crew magic links (issued, revoked, found by the
--- token's hash), the crew page built on crew_projection(), and a crew
--- member's answer (confirm or decline) with its audit and outbox rows.
+-- token's hash), the crew page on the crew projection (crew_bookings,
+-- crew_members), and a crew member's answer (confirm or decline) with its
+-- audit and outbox rows.
 
 -- A link's token is derived (src/token.h): the database keeps its SHA-256,
 -- for lookups, and the nonce it was derived from only until the invitation

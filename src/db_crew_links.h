@@ -34,7 +34,7 @@ int	db_crew_links_issue(struct db *, long long booking_id,
 	    int ttl_days, const char *actor, long long now_us, json_t **out);
 /*
  * The crew page for the token whose SHA-256 is hash (crew_page): outcome
- * ok {link_id, crew_id, view}, gone {reason, booking}, not_found. Reads
+ * ok {link_id, crew_id, view}, gone {reason, charter}, not_found. Reads
  * only.
  */
 int	db_crew_page(struct db *, const unsigned char hash[32],
@@ -49,8 +49,8 @@ int	db_crew_respond(struct db *, const unsigned char hash[32],
 	    int cutoff_h, json_t **out);
 /*
  * For the mail target: what the invitation of link link_id says
- * (crew_invitation_mail): outcome ok {link_id, crew_id, email, nonce,
- * view}, or gone (revoked, expired or mailed already: send nothing).
+ * (crew_invitation_mail): outcome ok {link_id, crew_id, nonce, mail}, or
+ * gone (revoked, expired or mailed already: send nothing).
  */
 int	db_crew_invitation_mail(struct db *, long long link_id,
 	    long long now_us, int cutoff_h, json_t **out);

@@ -1,0 +1,207 @@
+-- roles.sql: every runtime role and every grant, applied by `charterd migrate`
+-- after the numbered migrations, on every run: the privileges are exactly
+-- what this file says, whatever an earlier release or a hand left behind.
+--
+-- `charterd migrate` alone logs in as the owner (the role that owns every
+-- table). The processes that serve log in as roles of their own that own
+-- nothing, so a RESET ROLE or SET ROLE in an injected statement lands on
+-- the same role and never on the owner:
+--
+--   charterd_api    the internal API (/api/): bookings and crew, money too
+--   charterd_guest  guest pages and photos: no money, no guest contact
+--   charterd_crew   crew pages: no revenue, port fee or captain fee, no
+--                   contact, no link nonce
+--   charterd_sync   `charterd sync`: the outbox and what targets are sent,
+--                   which is never money
+--   charterd_staff  /admin for staff: bookings and crew, never money
+--   charterd_owner  /admin for the owner: the same, with money
+--
+-- None is superuser, none can create roles or databases, none is a member
+-- of any role (pg_execute_server_program and friends included), and every
+-- function is executable only by the roles that call it.
+
+DO $$
+DECLARE
+	r text;
+	m record;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['charterd_api', 'charterd_guest', 'charterd_crew', 'charterd_sync',
+	    'charterd_staff', 'charterd_owner'] LOOP
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I LOGIN', r);
+		END IF;
+		-- Only a superuser may take these away: say so and stop.
+		IF EXISTS (SELECT FROM pg_roles WHERE rolname = r
+		    AND (rolsuper OR rolreplication OR rolbypassrls)) THEN
+			RAISE EXCEPTION '% must not be superuser or have REPLICATION '
+			    'or BYPASSRLS: as a superuser, run ALTER ROLE % '
+			    'NOSUPERUSER NOREPLICATION NOBYPASSRLS', r, r;
+		END IF;
+		EXECUTE format('ALTER ROLE %I LOGIN NOCREATEDB NOCREATEROLE '
+		    'INHERIT', r);
+	END LOOP;
+	-- No membership in either direction (003 let the owner SET ROLE).
+	FOR m IN
+		SELECT g.rolname AS role, u.rolname AS member
+		FROM pg_auth_members am
+		JOIN pg_roles g ON g.oid = am.roleid
+		JOIN pg_roles u ON u.oid = am.member
+		WHERE g.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
+		    'charterd_sync', 'charterd_staff', 'charterd_owner')
+		   OR u.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
+		    'charterd_sync', 'charterd_staff', 'charterd_owner')
+	LOOP
+		EXECUTE format('REVOKE %I FROM %I', m.role, m.member);
+	END LOOP;
+	EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC, charterd_api, '
+	    'charterd_guest, charterd_crew, charterd_sync, charterd_staff, '
+	    'charterd_owner', current_database());
+	EXECUTE format('GRANT CONNECT ON DATABASE %I TO charterd_api, '
+	    'charterd_guest, charterd_crew, charterd_sync, charterd_staff, '
+	    'charterd_owner', current_database());
+END $$;
+
+-- Start from nothing: not for PUBLIC, not for a runtime role.
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA public
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public
+    FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+GRANT USAGE ON SCHEMA public
+    TO charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
+
+-- Helpers every side formats times with.
+GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
+    iso_local(timestamptz, text), duration_label(interval)
+    TO charterd_api, charterd_guest, charterd_crew, charterd_sync,
+    charterd_staff, charterd_owner;
+
+-- The internal API: the staff side of bookings and crew, money included.
+-- is_time_zone() runs inside the bookings CHECK constraint.
+GRANT SELECT, INSERT, UPDATE ON bookings, assignments TO charterd_api;
+GRANT SELECT, INSERT ON crew TO charterd_api;
+GRANT SELECT, INSERT, DELETE ON open_slots TO charterd_api;
+GRANT SELECT ON booking_windows, crew_bookings, crew_members, outbox,
+    sync_counters TO charterd_api;
+GRANT UPDATE (state, attempts, next_attempt_at, last_error) ON outbox
+    TO charterd_api;
+GRANT INSERT ON outbox, audit_log TO charterd_api;
+GRANT USAGE ON SEQUENCE bookings_id_seq, crew_id_seq, assignments_id_seq,
+    open_slots_id_seq, outbox_id_seq, audit_log_id_seq TO charterd_api;
+GRANT EXECUTE ON FUNCTION is_time_zone(text), staff_booking(bigint),
+    crew_projection(bigint), record_booking_change(bigint, text, text, jsonb),
+    sync_status(), outbox_retry(bigint)
+    TO charterd_api;
+-- Crew links: the API issues them (hash and nonce, never the token) and its
+-- changes revoke them (the unassignment and cancel triggers run as it).
+GRANT SELECT (id, booking_id, crew_id, expires_at, revoked_at, revoked_reason)
+    ON magic_links TO charterd_api;
+GRANT INSERT (token_hash, booking_id, crew_id, expires_at, nonce)
+    ON magic_links TO charterd_api;
+GRANT UPDATE (revoked_at, revoked_reason, nonce) ON magic_links TO charterd_api;
+GRANT USAGE ON SEQUENCE magic_links_id_seq TO charterd_api;
+GRANT EXECUTE ON FUNCTION
+    crew_invitation_targets(bigint, bigint[], timestamptz, integer),
+    crew_links_issue(bigint, bigint[], text[], text[], integer, text, timestamptz)
+    TO charterd_api;
+
+-- Guest side: the page and the photo endpoints.
+GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
+    vessel, meeting_point, party_size, checklist, guest_notes,
+    upload_opens_at, upload_closes_at, version, cancelled_at)
+    ON bookings TO charterd_guest;
+GRANT SELECT ON booking_windows TO charterd_guest;
+GRANT SELECT, INSERT ON photos TO charterd_guest;
+GRANT UPDATE (status, uploaded_at) ON photos TO charterd_guest;
+GRANT EXECUTE ON FUNCTION guest_view(text), photo_list(text),
+    photo_quota_used(bigint),
+    photo_reserve(text, text, text, text, bigint, text, integer, timestamptz)
+    TO charterd_guest;
+
+-- Crew side: the crew page and a crew member's answer, through crew_page()
+-- and crew_respond() on crew_projection(). No money column of bookings,
+-- no contact, no nonce; the member's own rate is an assignment's.
+GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
+    vessel, meeting_point, party_size, crew_notes, version)
+    ON bookings TO charterd_crew;
+-- An answer moves the booking's version (crew_respond locks the row first).
+GRANT UPDATE (version, updated_at) ON bookings TO charterd_crew;
+GRANT SELECT ON crew_bookings, crew_members TO charterd_crew;
+GRANT SELECT (id, name) ON crew TO charterd_crew;
+GRANT SELECT (id, booking_id, crew_id, role, is_captain, hourly_rate_cents,
+    hours_x100, slot_id, status, responded_at, response_note)
+    ON assignments TO charterd_crew;
+GRANT UPDATE (status, responded_at, response_note) ON assignments
+    TO charterd_crew;
+GRANT SELECT (id, booking_id, role, count, hourly_rate_cents, hours_x100)
+    ON open_slots TO charterd_crew;
+GRANT SELECT (id, token_hash, booking_id, crew_id, expires_at, revoked_at,
+    revoked_reason) ON magic_links TO charterd_crew;
+GRANT INSERT ON outbox, audit_log TO charterd_crew;
+GRANT USAGE ON SEQUENCE outbox_id_seq, audit_log_id_seq TO charterd_crew;
+-- is_time_zone() runs in the bookings CHECK constraint on every UPDATE.
+GRANT EXECUTE ON FUNCTION crew_projection(bigint), money_label(bigint),
+    is_time_zone(text),
+    crew_view(bigint, bigint, timestamptz, integer),
+    crew_view_in(bigint, bigint, timestamptz, integer, text),
+    crew_link_find(bytea), crew_page(bytea, timestamptz, integer),
+    crew_respond(bytea, text, text, timestamptz, integer),
+    record_crew_response(bigint, bigint, text, jsonb)
+    TO charterd_crew;
+
+-- Sync: claims and settles outbox rows, remembers where each booking lives
+-- in each target, and reads what targets are sent: the guest page, the
+-- crew projection, the guest's address for the confirmation mail. Never a
+-- money column.
+GRANT SELECT, UPDATE ON outbox, sync_counters TO charterd_sync;
+GRANT SELECT, INSERT, UPDATE, DELETE ON sync_refs TO charterd_sync;
+GRANT SELECT (id, slug, status, guest_name, guest_email, starts_at, ends_at,
+    time_zone, vessel, meeting_point, party_size, checklist, guest_notes,
+    crew_notes, upload_opens_at, upload_closes_at, version, created_at,
+    cancelled_at)
+    ON bookings TO charterd_sync;
+GRANT SELECT ON booking_windows, crew_bookings, crew_members, assignments,
+    open_slots TO charterd_sync;
+GRANT SELECT (id, name, email, roles, active) ON crew TO charterd_sync;
+-- The invitation mail: the link's nonce (to derive its token again, then
+-- erase it) and the crew member's view and address.
+GRANT SELECT (id, booking_id, crew_id, nonce, expires_at, revoked_at)
+    ON magic_links TO charterd_sync;
+GRANT UPDATE (nonce) ON magic_links TO charterd_sync;
+GRANT EXECUTE ON FUNCTION money_label(bigint),
+    crew_view(bigint, bigint, timestamptz, integer),
+    crew_view_in(bigint, bigint, timestamptz, integer, text),
+    crew_invitation_mail(bigint, timestamptz, integer), crew_link_mailed(bigint)
+    TO charterd_sync;
+GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
+    outbox_claim(text, integer),
+    outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
+    outbox_next_due(text)
+    TO charterd_sync;
+
+-- The admin, both kinds of staff: logging in (the password hash, read only
+-- to check it, rewritten when its cost is raised), sessions, throttling.
+GRANT SELECT (id, email, name, role, password_hash, disabled_at)
+    ON staff_users TO charterd_staff, charterd_owner;
+GRANT UPDATE (password_hash, updated_at) ON staff_users
+    TO charterd_staff, charterd_owner;
+GRANT SELECT, INSERT ON staff_sessions TO charterd_staff, charterd_owner;
+GRANT UPDATE (last_seen_at, revoked_at) ON staff_sessions
+    TO charterd_staff, charterd_owner;
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_throttle
+    TO charterd_staff, charterd_owner;
+GRANT INSERT ON audit_log TO charterd_staff, charterd_owner;
+GRANT USAGE ON SEQUENCE audit_log_id_seq TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION login_throttle_wait(text[]),
+    login_throttle_fail(text[], integer, integer), login_throttle_reset(text),
+    staff_session(bytea, integer)
+    TO charterd_staff, charterd_owner;
+-- Mail: what a mail says about its booking (sql/009_mail.sql).
+GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;

@@ -1,0 +1,235 @@
+/* api_bookings.c: the bookings resource of the internal API */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "api.h"
+#include "booking_input.h"
+#include "db_booking.h"
+#include "db_errors.h"
+#include "handlers.h"
+#include "links.h"
+#include "log.h"
+#include "page_cache.h"
+#include "slug.h"
+#include "valid.h"
+
+static const char actor[] = "api";
+
+static json_t *
+ref_json(const struct request *req, const struct booking_ref *ref)
+{
+	char url[1024];
+
+	link_url(url, sizeof(url), req->app->cfg->public_url, LINK_GUEST,
+	    ref->slug);
+	return json_pack("{s:I, s:s, s:s, s:i, s:s}", "id", (json_int_t)ref->id,
+	    "slug", ref->slug, "guest_url", url, "version", ref->version,
+	    "status", ref->cancelled ? "cancelled" : "confirmed");
+}
+
+/* Answers a refused change; 0 when rc was DB_OK. */
+static int
+change_failed(struct request *req, int rc, const struct booking_ref *ref,
+    long long bad_crew)
+{
+	char msg[128];
+
+	switch (rc) {
+	case DB_OK:
+		return 0;
+	case DB_NOT_FOUND:
+		resp_error(req, 404, "not_found", "There is no booking with "
+		    "this id.");
+		break;
+	case DB_CANCELLED:
+		resp_error(req, 409, "booking_cancelled", "This booking is "
+		    "cancelled and can no longer be changed.");
+		break;
+	case DB_STALE:
+		resp_json(req, 409, json_pack("{s:s, s:i, s:s}", "error",
+		    "stale_version", "version", ref->version, "message",
+		    "Someone changed this booking since you read it: read it "
+		    "again, then send your change with its current version."));
+		break;
+	case DB_UNKNOWN_CREW:
+		snprintf(msg, sizeof(msg), "crew_id %lld does not name a crew "
+		    "member.", bad_crew);
+		resp_json(req, 400, json_pack("{s:s, s:s, s:s}", "error",
+		    "invalid", "field", "crew", "message", msg));
+		break;
+	default:
+		db_error_response(req, req->db);
+		break;
+	}
+	return -1;
+}
+
+/*
+ * The version a change must apply to: "version" in the body (removed from
+ * it) or If-Match: "<version>". 0 when neither is given (the change then
+ * applies to whatever is current), -1 when one is malformed or they
+ * disagree (400 sent).
+ */
+static int
+wanted_version(struct request *req)
+{
+	const char	*im = http_param(req, "HTTP_IF_MATCH");
+	json_t		*v = json_object_get(req->json, "version");
+	long long	 body = 0, hdr = 0;
+	char		 digits[24];
+	size_t		 len;
+
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > INT32_MAX) {
+			resp_json(req, 400, json_pack("{s:s, s:s, s:s}", "error",
+			    "invalid", "field", "version", "message", "version "
+			    "must be the booking's version, a whole number."));
+			return -1;
+		}
+		body = json_integer_value(v);
+		json_object_del(req->json, "version");
+	}
+	if (im != NULL && *im != '\0') {
+		/* An entity tag, "7" (or W/"7": versions are strong anyway). */
+		if (strncmp(im, "W/", 2) == 0)
+			im += 2;
+		len = strlen(im);
+		if (len < 3 || len > sizeof(digits) || im[0] != '"' ||
+		    im[len - 1] != '"')
+			goto bad_header;
+		snprintf(digits, sizeof(digits), "%.*s", (int)(len - 2), im + 1);
+		if (!valid_id(digits, &hdr) || hdr > INT32_MAX)
+			goto bad_header;
+	}
+	if (body != 0 && hdr != 0 && body != hdr) {
+		resp_json(req, 400, json_pack("{s:s, s:s, s:s}", "error",
+		    "invalid", "field", "version", "message", "The body's "
+		    "version and the If-Match header disagree."));
+		return -1;
+	}
+	return (int)(body != 0 ? body : hdr);
+bad_header:
+	resp_error(req, 400, "invalid_if_match", "If-Match must be the "
+	    "booking's version in quotes, e.g. If-Match: \"7\".");
+	return -1;
+}
+
+static void
+etag(struct request *req, int version)
+{
+	char tag[24];
+
+	snprintf(tag, sizeof(tag), "\"%d\"", version);
+	resp_header(req, "ETag", tag);
+}
+
+/* After a committed change: this host's cached pages go at once; the
+ * published copy follows through the outbox (charterd sync). */
+static void
+changed(struct request *req, const struct booking_ref *ref)
+{
+	page_cache_invalidate(req->app);
+	etag(req, ref->version);
+}
+
+/*
+ * POST /api/bookings: 201 {id, slug, guest_url, version}; 400 {error, field,
+ * message}; 409 when the given slug is taken. Publishes the guest page.
+ */
+void
+api_bookings_create(struct request *req)
+{
+	struct field_error	 ferr;
+	struct booking_ref	 ref;
+	int			 rc = DB_ERROR;
+	const char		*given, *name;
+	char			 slug[LIMIT_SLUG_MAX + 1];
+	long long		 bad_crew = 0;
+	int			 attempt;
+
+	if (booking_input_check(req->json, 0, &ferr) != 0) {
+		api_field_error(req, &ferr);
+		return;
+	}
+	given = json_string_value(json_object_get(req->json, "slug"));
+	name = json_string_value(json_object_get(req->json, "guest_name"));
+	for (attempt = 0; attempt < LIMIT_SLUG_ATTEMPTS; attempt++) {
+		if (given != NULL)
+			snprintf(slug, sizeof(slug), "%s", given);
+		else if (slug_generate(name, slug, sizeof(slug)) == -1) {
+			resp_error(req, 503, "unavailable", "No randomness "
+			    "for a slug; try again.");
+			return;
+		}
+		rc = db_booking_create(req->db, req->json, slug,
+		    req->app->cfg->default_time_zone, actor, &ref, &bad_crew);
+		/* Only a generated slug is worth another try. */
+		if (rc != DB_ERROR || given != NULL ||
+		    strcmp(req->db->constraint, "bookings_slug_unique") != 0)
+			break;
+	}
+	if (change_failed(req, rc, &ref, bad_crew))
+		return;
+	changed(req, &ref);
+	resp_json(req, 201, ref_json(req, &ref));
+}
+
+/* GET /api/bookings/<id>: 200 with everything staff see; 404. */
+void
+api_bookings_get(struct request *req)
+{
+	json_t		*b = NULL;
+	char		 url[1024];
+
+	if (change_failed(req, db_booking_get(req->db, req->p.id, &b), NULL, 0))
+		return;
+	etag(req, (int)json_integer_value(json_object_get(b, "version")));
+	link_url(url, sizeof(url), req->app->cfg->public_url, LINK_GUEST,
+	    json_string_value(json_object_get(b, "slug")));
+	json_object_set_new(b, "guest_url", json_string(url));
+	resp_json(req, 200, b);
+}
+
+/*
+ * PATCH /api/bookings/<id>: 200 {id, slug, guest_url, version}; 400; 404;
+ * 409 for a cancelled booking, a slug in use, or stale_version when the
+ * version given (body "version" or If-Match) is not the current one. A
+ * PATCH that names no version applies to the current one. Republishes.
+ */
+void
+api_bookings_patch(struct request *req)
+{
+	struct field_error	 ferr;
+	struct booking_ref	 ref;
+	long long		 bad_crew = 0;
+	int			 version;
+
+	if ((version = wanted_version(req)) == -1)
+		return;
+	if (booking_input_check(req->json, 1, &ferr) != 0) {
+		api_field_error(req, &ferr);
+		return;
+	}
+	if (change_failed(req, db_booking_patch(req->db, req->p.id, version,
+	    req->json, req->app->cfg->default_time_zone, actor, &ref,
+	    &bad_crew), &ref, bad_crew))
+		return;
+	changed(req, &ref);
+	resp_json(req, 200, ref_json(req, &ref));
+}
+
+/* POST /api/bookings/<id>/cancel: 200 (also when already cancelled); 404. */
+void
+api_bookings_cancel(struct request *req)
+{
+	struct booking_ref	 ref;
+
+	if (change_failed(req, db_booking_cancel(req->db, req->p.id, actor,
+	    &ref), &ref, 0))
+		return;
+	changed(req, &ref);
+	resp_json(req, 200, ref_json(req, &ref));
+}

@@ -1,0 +1,40 @@
+/* handlers.h: every request handler, one file per page or API resource */
+#ifndef CHARTERD_HANDLERS_H
+#define CHARTERD_HANDLERS_H
+
+#include "http.h"
+
+/* page_health.c */
+void	page_healthz(struct request *);
+void	page_metrics(struct request *);
+/* page_guest.c */
+void	page_guest(struct request *);
+/* page_photos.c */
+void	api_photos_list(struct request *);
+void	api_photos_create(struct request *);
+void	api_photos_complete(struct request *);
+/* page_crew.c */
+void	page_crew(struct request *);
+void	page_crew_respond(struct request *);
+/* api_invitations.c */
+void	api_bookings_invite(struct request *);
+/* api_crew.c */
+void	api_crew_create(struct request *);
+void	api_crew_list(struct request *);
+/* admin_login.c */
+void	admin_root(struct request *);
+void	admin_home(struct request *);
+void	admin_login_form(struct request *);
+void	admin_login(struct request *);
+void	admin_logout(struct request *);
+void	admin_logout_all(struct request *);
+/* api_sync.c */
+void	api_sync_status(struct request *);
+void	api_sync_retry(struct request *);
+/* api_bookings.c */
+void	api_bookings_create(struct request *);
+void	api_bookings_get(struct request *);
+void	api_bookings_patch(struct request *);
+void	api_bookings_cancel(struct request *);
+
+#endif

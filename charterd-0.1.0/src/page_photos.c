@@ -1,0 +1,339 @@
+/* page_photos.c: guest photo uploads: presign inside the window, verify, list */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "api.h"
+#include "crypto.h"
+#include "db_errors.h"
+#include "db_photos.h"
+#include "handlers.h"
+#include "limits.h"
+#include "outbound.h"
+#include "s3.h"
+
+#define PHOTO_PUT_SECONDS	900	/* a presigned PUT lives 15 minutes */
+#define PHOTO_GET_SECONDS	900	/* so do gallery links */
+
+static const char *const photo_types[] = {
+	"image/jpeg", "image/png", "image/webp", "image/heic", NULL
+};
+static const char *const photo_exts[] = { "jpg", "png", "webp", "heic" };
+
+/* This worker's one connection to the photo store, made on first use
+ * (after the fork) and kept for the worker's life; NULL if that failed. */
+static struct outbound *
+photo_outbound(void)
+{
+	static struct outbound *out;
+
+	if (out == NULL)
+		out = outbound_new("photo-store", LIMIT_OUT_WEB_CONNECT_MS,
+		    LIMIT_OUT_WEB_TOTAL_MS);
+	return out;
+}
+
+/* The photo store, or 0 when none is configured (503 sent). */
+static int
+photo_store(struct request *req, struct s3_config *s3)
+{
+	const struct config *cfg = req->app->cfg;
+
+	memset(s3, 0, sizeof(*s3));
+	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
+	    cfg->photo_secret_key == NULL) {
+		resp_error(req, 503, "photos_unavailable", "Photo uploads are "
+		    "not set up on this server.");
+		return 0;
+	}
+	s3->endpoint = cfg->s3_endpoint;
+	s3->bucket = cfg->photo_bucket;
+	s3->region = cfg->aws_region;
+	s3->access_key = cfg->photo_access_key;
+	s3->secret_key = cfg->photo_secret_key;
+	s3->session_token = cfg->photo_session_token;
+	s3->path_style = cfg->s3_path_style;
+	return 1;
+}
+
+static void
+iso_utc(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+slug_not_found(struct request *req)
+{
+	resp_error(req, 404, "not_found", "There is no charter at this address.");
+}
+
+static void
+booking_cancelled(struct request *req)
+{
+	resp_error(req, 410, "booking_cancelled", "This charter was cancelled, "
+	    "so photos can no longer be added.");
+}
+
+/*
+ * Answers an outcome of photo_list() or photo_reserve() other than "ok"
+ * (404, 410, 403 window closed, 429 quota, 500); 0 when it was ok.
+ */
+static int
+outcome_refused(struct request *req, json_t *res)
+{
+	const char *outcome = json_string_value(json_object_get(res, "outcome"));
+
+	if (outcome != NULL && strcmp(outcome, "ok") == 0)
+		return 0;
+	if (outcome != NULL && strcmp(outcome, "not_found") == 0)
+		slug_not_found(req);
+	else if (outcome != NULL && strcmp(outcome, "cancelled") == 0)
+		booking_cancelled(req);
+	else if (outcome != NULL && strcmp(outcome, "closed") == 0)
+		resp_json(req, 403, json_pack("{s:s, s:s, s:O, s:O}", "error",
+		    "upload_window_closed", "message", json_is_true(
+		    json_object_get(res, "not_yet_open")) ?
+		    "Photo uploads are not open yet." :
+		    "Photo uploads for this charter have closed.",
+		    "opens_at", json_object_get(res, "opens_at"),
+		    "closes_at", json_object_get(res, "closes_at")));
+	else if (outcome != NULL && strcmp(outcome, "quota") == 0)
+		resp_json(req, 429, json_pack("{s:s, s:s, s:i}", "error",
+		    "photo_quota_exceeded", "message", "This charter has "
+		    "reached its photo limit.", "quota",
+		    (int)req->app->cfg->photo_quota));
+	else
+		resp_error(req, 500, "internal", "The upload could not be "
+		    "prepared.");
+	return -1;
+}
+
+/* The window as the uploader reads it, decided by our clock. */
+static json_t *
+window_json(const json_t *list, time_t now)
+{
+	json_int_t opens = json_integer_value(json_object_get(list, "opens_at"));
+	json_int_t closes = json_integer_value(json_object_get(list, "closes_at"));
+
+	return json_pack("{s:b, s:s, s:O, s:O}",
+	    "open", now >= opens && now < closes,
+	    "state", now < opens ? "not_yet_open" : now >= closes ? "closed" :
+	    "open", "opens_at", json_object_get(list, "opens_iso"),
+	    "closes_at", json_object_get(list, "closes_iso"));
+}
+
+/* Adds a short-lived GET url to each photo of the list. */
+static int
+sign_gallery(const struct s3_config *s3, json_t *photos, time_t now)
+{
+	struct buf	 url = { 0 };
+	json_t		*p;
+	size_t		 i;
+
+	json_array_foreach(photos, i, p) {
+		buf_reset(&url);
+		if (s3_presign_get(s3, json_string_value(json_object_get(p,
+		    "key")), now, PHOTO_GET_SECONDS, &url) == -1) {
+			buf_free(&url);
+			return -1;
+		}
+		json_object_set_new(p, "url", json_string(buf_str(&url)));
+		json_object_del(p, "key");
+	}
+	buf_free(&url);
+	return 0;
+}
+
+/* GET /g/<slug>/photos: 200 {window, max_bytes, quota, used, photos}. */
+void
+api_photos_list(struct request *req)
+{
+	struct s3_config	 s3;
+	json_t			*list = NULL, *photos;
+	time_t			 now = (time_t)(req->now_us / 1000000);
+
+	if (!photo_store(req, &s3))
+		return;
+	if (db_photo_list(req->db, req->p.slug, &list) != DB_OK) {
+		db_error_response(req, req->db);
+		goto out;
+	}
+	if (outcome_refused(req, list))
+		goto out;
+	photos = json_object_get(list, "photos");
+	if (sign_gallery(&s3, photos, now) == -1) {
+		resp_error(req, 500, "internal", "Photo links could not be made.");
+		goto out;
+	}
+	resp_header(req, "Cache-Control", "no-store");
+	resp_json(req, 200, json_pack("{s:o, s:I, s:i, s:O, s:O}",
+	    "window", window_json(list, now),
+	    "max_bytes", (json_int_t)req->app->cfg->photo_max_bytes,
+	    "quota", (int)req->app->cfg->photo_quota,
+	    "used", json_object_get(list, "used"), "photos", photos));
+out:
+	json_decref(list);
+}
+
+/* Validates {filename, content_type, size}; 0 with the type's index. */
+static int
+photo_input(struct request *req, size_t *type)
+{
+	struct field		 tbl[] = {
+		{ "filename", FT_STRING, 1, 1, LIMIT_FILENAME_LEN, 0, NULL, NULL, 0 },
+		{ "content_type", FT_ENUM, 1, 0, 0, 0, photo_types, NULL, 0 },
+		{ "size", FT_INT, 1, 1, req->app->cfg->photo_max_bytes, 0,
+		  NULL, NULL, 0 },
+	};
+	struct field_error	 ferr;
+	const char		*ct;
+
+	if (fields_check(req->json, tbl, sizeof(tbl) / sizeof(tbl[0]), 0,
+	    &ferr) == -1) {
+		if (strcmp(ferr.field, "size") == 0 &&
+		    strcmp(ferr.code, FIELD_ERANGE) == 0)
+			snprintf(ferr.message, sizeof(ferr.message), "A photo "
+			    "may be at most %lld MB.",
+			    req->app->cfg->photo_max_bytes / (1024 * 1024));
+		if (strcmp(ferr.field, "content_type") == 0)
+			snprintf(ferr.message, sizeof(ferr.message), "Photos "
+			    "must be JPEG, PNG, WebP or HEIC images.");
+		api_field_error(req, &ferr);
+		return -1;
+	}
+	ct = json_string_value(json_object_get(req->json, "content_type"));
+	for (*type = 0; photo_types[*type] != NULL; (*type)++)
+		if (strcmp(ct, photo_types[*type]) == 0)
+			break;
+	return 0;
+}
+
+/*
+ * POST /g/<slug>/photos: 201 {photo_id, key, upload, expires_at} inside the
+ * window; 400 {error, field}; 403 upload_window_closed; 404; 410; 429.
+ * The database decides window and quota in one round trip, by our clock.
+ */
+void
+api_photos_create(struct request *req)
+{
+	struct photo_row	 row;
+	struct s3_config	 s3;
+	struct buf		 url = { 0 };
+	json_t			*res = NULL, *headers = NULL;
+	time_t			 now = (time_t)(req->now_us / 1000000);
+	long long		 closes_at = 0, left;
+	size_t			 type;
+	char			 expires[32];
+	unsigned		 ttl;
+
+	if (!photo_store(req, &s3))
+		return;
+	if (photo_input(req, &type) == -1)
+		return;
+	memset(&row, 0, sizeof(row));
+	if (random_hex(row.id, 16) == -1) {
+		resp_error(req, 503, "unavailable", "Try again in a moment.");
+		return;
+	}
+	/* The user's filename is stored for display; it never becomes a key. */
+	snprintf(row.content_type, sizeof(row.content_type), "%s",
+	    photo_types[type]);
+	row.size = json_integer_value(json_object_get(req->json, "size"));
+	if (db_photo_reserve(req->db, req->p.slug, &row, photo_exts[type],
+	    json_string_value(json_object_get(req->json, "filename")),
+	    (int)req->app->cfg->photo_quota, (long long)now, &res, &closes_at) !=
+	    DB_OK) {
+		json_decref(res);
+		db_error_response(req, req->db);
+		return;
+	}
+	if (outcome_refused(req, res))
+		goto out;
+	left = closes_at - now;
+	ttl = left < PHOTO_PUT_SECONDS ? (unsigned)left : PHOTO_PUT_SECONDS;
+	if (ttl == 0 || s3_presign_put(&s3, row.key, row.content_type, row.size,
+	    now, ttl, &url, &headers) == -1) {
+		resp_error(req, 500, "internal", "The upload could not be "
+		    "prepared.");
+		goto out;
+	}
+	iso_utc(now + (time_t)ttl, expires);
+	resp_header(req, "Cache-Control", "no-store");
+	resp_json(req, 201, json_pack("{s:s, s:s, s:{s:s, s:s, s:O}, s:s}",
+	    "photo_id", row.id, "key", row.key, "upload", "method", "PUT",
+	    "url", buf_str(&url), "headers", headers, "expires_at", expires));
+out:
+	json_decref(res);
+	json_decref(headers);
+	buf_free(&url);
+}
+
+/*
+ * POST /g/<slug>/photos/<photo_id>/complete: 200 once a HEAD on the store
+ * finds the object with the declared size and type; 404 for a photo of
+ * another booking; 409 when the object is not there or differs.
+ */
+void
+api_photos_complete(struct request *req)
+{
+	struct photo_row	 row;
+	struct s3_config	 s3;
+	struct buf		 url = { 0 };
+	time_t			 now = (time_t)(req->now_us / 1000000);
+	long long		 size = -1;
+	char			 ctype[64] = "";
+	int			 found;
+
+	if (!photo_store(req, &s3))
+		return;
+	found = db_photo_get(req->db, req->p.slug, req->p.photo, &row);
+	if (found == DB_NOT_FOUND) {
+		resp_error(req, 404, "not_found", "There is no such photo.");
+		return;
+	}
+	if (found != DB_OK) {
+		db_error_response(req, req->db);
+		return;
+	}
+	if (row.cancelled) {
+		booking_cancelled(req);
+		return;
+	}
+	if (!row.uploaded) {
+		/* The store is asked outside any transaction. */
+		s3.out = photo_outbound();
+		switch (s3_head(&s3, row.key, now, &size, ctype, sizeof(ctype))) {
+		case 0:
+			break;
+		case 1:
+			resp_error(req, 409, "not_uploaded", "The photo has not "
+			    "arrived in the store yet.");
+			return;
+		default:
+			resp_error(req, 502, "store_unavailable", "The photo "
+			    "store did not answer; try again.");
+			return;
+		}
+		if (size != row.size || strcmp(ctype, row.content_type) != 0) {
+			resp_error(req, 409, "upload_mismatch", "The stored "
+			    "photo is not the one that was announced.");
+			return;
+		}
+		if (db_photo_mark_uploaded(req->db, row.id) != DB_OK) {
+			db_error_response(req, req->db);
+			return;
+		}
+	}
+	if (s3_presign_get(&s3, row.key, now, PHOTO_GET_SECONDS, &url) == -1) {
+		resp_error(req, 500, "internal", "Photo link could not be made.");
+		return;
+	}
+	resp_json(req, 200, json_pack("{s:s, s:s, s:s}", "photo_id", row.id,
+	    "status", "uploaded", "url", buf_str(&url)));
+	buf_free(&url);
+}

@@ -1,0 +1,260 @@
+/* sync.c: `charterd sync`, delivering the outbox to every target */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "limits.h"
+#include "log.h"
+#include "prefork.h"
+#include "sync.h"
+
+const struct sync_target *const sync_targets[] = {
+	&sync_publish_target,
+	&sync_mail_target,
+};
+const size_t sync_ntargets = sizeof(sync_targets) / sizeof(sync_targets[0]);
+
+static volatile sig_atomic_t sync_stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	sync_stop = 1;
+}
+
+enum outbox_outcome
+sync_fail(struct sync_ctx *ctx, enum outbox_outcome outcome, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+	va_end(ap);
+	return outcome;
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Exponential backoff with jitter: base * 2^(attempts-1), capped, then
+ * scaled by a random factor in [0.5, 1.5) so that rows failing together
+ * do not all come back together.
+ */
+static double
+backoff_s(const struct config *cfg, int attempts)
+{
+	double		 d = (double)cfg->sync_backoff_ms / 1000.0;
+	unsigned char	 r[2] = { 0x80, 0 };
+	int		 i;
+
+	for (i = 1; i < attempts && d < (double)cfg->sync_backoff_max_s; i++)
+		d *= 2;
+	if (d > (double)cfg->sync_backoff_max_s)
+		d = (double)cfg->sync_backoff_max_s;
+	random_bytes(r, sizeof(r));
+	return d * (0.5 + (double)((r[0] << 8) | r[1]) / 65536.0);
+}
+
+/* Sleeps until a NOTIFY arrives on the connection, timeout_ms passes, or
+ * SIGTERM; notifications are drained. */
+static void
+wait_for_work(struct db *db, int timeout_ms)
+{
+	struct pollfd	 pfd;
+	PGnotify	*n;
+
+	pfd.fd = PQsocket(db->conn);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0 || sync_stop)
+		return;
+	if (poll(&pfd, 1, timeout_ms) > 0 && PQconsumeInput(db->conn) == 1)
+		while ((n = PQnotifies(db->conn)) != NULL)
+			PQfreemem(n);
+}
+
+/* How long to sleep before looking again: until the next row falls due,
+ * at most the safety poll. */
+static int
+idle_ms(struct sync_ctx *ctx, const char *target)
+{
+	double	 s = -1;
+	long long poll_ms = ctx->app->cfg->sync_poll_s * 1000;
+
+	if (db_outbox_next_due(ctx->db, target, &s) != DB_OK || s < 0)
+		return (int)poll_ms;
+	return s * 1000 < (double)poll_ms ? (int)(s * 1000) + 1 : (int)poll_ms;
+}
+
+/* A target that is switched off: its rows are settled, not delivered. */
+static enum outbox_outcome
+deliver_nowhere(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
+{
+	(void)state;
+	(void)job;
+	ctx->error[0] = '\0';
+	return OUTBOX_OK;
+}
+
+/* Claims and delivers until nothing is due; 0, or -1 when the database
+ * failed (the caller reconnects). */
+static int
+drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
+    int enabled)
+{
+	const struct config	*cfg = ctx->app->cfg;
+	struct outbox_job	 job;
+	enum outbox_outcome	 outcome;
+	char			 next[16];
+	long long		 start;
+	int			 rc, ms;
+
+	while (!sync_stop) {
+		rc = db_outbox_claim(ctx->db, t->name, (int)cfg->sync_lease_s,
+		    &job);
+		if (rc == DB_NOT_FOUND)
+			return 0;
+		if (rc != DB_OK)
+			return -1;
+		ctx->error[0] = '\0';
+		start = mono_ms();
+		outcome = enabled ? t->deliver(ctx, state, &job) :
+		    deliver_nowhere(ctx, state, &job);
+		ms = (int)(mono_ms() - start);
+		if (!enabled)
+			snprintf(ctx->error, sizeof(ctx->error),
+			    "target not configured");
+		rc = db_outbox_finish(ctx->db, &job, outcome, ctx->error, ms,
+		    (int)cfg->sync_max_attempts, backoff_s(cfg, job.attempts),
+		    next);
+		/* One line per delivery: no payload, no secret, no token. */
+		log_info("target=%s outbox=%lld kind=%s booking=%lld "
+		    "attempt=%d outcome=%s state=%s ms=%d%s%s", t->name,
+		    job.id, job.kind, job.booking_id, job.attempts,
+		    outcome == OUTBOX_OK ? "ok" : outcome == OUTBOX_RETRY ?
+		    "retry" : "fail", rc == DB_OK ? next : "unknown", ms,
+		    ctx->error[0] == '\0' ? "" : outcome == OUTBOX_OK ?
+		    " note=" : " error=", ctx->error);
+		db_outbox_job_free(&job);
+		if (rc != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
+/* One target's worker: never returns. */
+static void
+target_worker(struct app *app, const struct sync_target *t)
+{
+	struct sync_ctx		 ctx;
+	struct sigaction	 sa;
+	void			*state = NULL;
+	int			 enabled = t->enabled(app->cfg);
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;	/* no SA_RESTART: poll() must return */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.app = app;
+	ctx.db = app_db(app, AUD_SYNC);
+	/*
+	 * A target that cannot start (credentials missing, a bad endpoint)
+	 * says why once and tries again now and then: its rows wait, visible
+	 * in GET /api/sync, rather than the worker dying and being replaced
+	 * every second.
+	 */
+	while (enabled && !sync_stop && t->open(&ctx, &state) == -1) {
+		log_err("target %s cannot start: %s; trying again in %d s",
+		    t->name, ctx.error, LIMIT_SYNC_REOPEN_S);
+		poll(NULL, 0, LIMIT_SYNC_REOPEN_S * 1000);
+	}
+	log_info("target %s %s", t->name, enabled ? "ready" :
+	    "not configured: its rows are settled without delivery");
+	prefork_child_ready();
+	while (!sync_stop) {
+		if (db_ready(ctx.db) == -1 ||
+		    db_run(ctx.db, "LISTEN charterd_outbox", 0, NULL) != DB_OK) {
+			wait_for_work(ctx.db, LIMIT_SYNC_RECONNECT_MS);
+			if (ctx.db->conn == NULL)
+				poll(NULL, 0, LIMIT_SYNC_RECONNECT_MS);
+			continue;
+		}
+		if (drain_queue(&ctx, t, state, enabled) == -1)
+			continue;
+		wait_for_work(ctx.db, idle_ms(&ctx, t->name));
+	}
+	if (enabled)
+		t->close(state);
+	app_close(app);
+	_exit(0);
+}
+
+struct sync_run {
+	struct app	app;
+};
+
+static void
+sync_child(void *arg, int slot)
+{
+	struct sync_run *sr = arg;
+
+	target_worker(&sr->app, sync_targets[slot % (int)sync_ntargets]);
+}
+
+int
+sync_run(const struct config *cfg)
+{
+	struct sync_run	 sr;
+	struct tmpl_set	*tmpl;
+	struct prefork	 pf;
+	char		 err[512];
+	int		 rc;
+	struct db	 probe;
+	struct metrics	*shared;
+
+	if ((tmpl = tmpl_set_load(cfg->template_dir, err, sizeof(err))) == NULL) {
+		log_err("templates in %s: %s", cfg->template_dir, err);
+		return -1;
+	}
+	/* Before the workers drop privileges: they may not read the file. */
+	db_passwords_load(cfg->database_url);
+	/* A role that could do more than its grants is never used. */
+	memset(&probe, 0, sizeof(probe));
+	if (db_open(&probe, cfg->database_url, db_role_name(AUD_SYNC)) == -1 &&
+	    probe.refused) {
+		tmpl_set_free(tmpl);
+		return -1;
+	}
+	db_close(&probe);
+	/* Shared so that an outage is logged once, not by every worker. */
+	if ((shared = metrics_new()) == NULL) {
+		log_err("cannot map shared memory");
+		tmpl_set_free(tmpl);
+		return -1;
+	}
+	app_init(&sr.app, cfg, tmpl, shared);
+	memset(&pf, 0, sizeof(pf));
+	pf.name = "sync worker";
+	pf.nchildren = (int)sync_ntargets;
+	pf.user = cfg->user;
+	pf.child = sync_child;
+	pf.arg = &sr;
+	rc = prefork_run(&pf);
+	tmpl_set_free(tmpl);
+	return rc;
+}
