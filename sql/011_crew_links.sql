@@ -186,25 +186,7 @@ BEGIN
 	                 THEN to_char(b.ends_at, ' (FMDy, FMMon FMDD)') ELSE '' END,
 	        'tz_label', to_char(b.starts_at, 'TZ'),
 	        'duration_label', duration_label(b.ends_at - b.starts_at)),
-	    'me', CASE WHEN (c.me).crew_id IS NOT NULL THEN json_build_object(
-	        'first_name', split_part(btrim((c.me).name), ' ', 1),
-	        'role', (c.me).role,
-	        -- Said apart only where the role does not say it already.
-	        'captain', (c.me).captain
-	            AND lower((c.me).role) NOT LIKE '%captain%',
-	        'status', (c.me).status,
-	        'pending', (c.me).status = 'pending',
-	        'confirmed', (c.me).status = 'confirmed',
-	        'declined', (c.me).status = 'declined',
-	        'responded_at', to_char((c.me).responded_at,
-	            'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
-	        'responded_label', to_char((c.me).responded_at,
-	            'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
-	        'note', a.response_note,
-	        'hours_label', trim_scale((c.me).hours)::text,
-	        'rate_label', money_label((c.me).hourly_rate_cents),
-	        'pay_label', money_label(round((c.me).hourly_rate_cents
-	            * (c.me).hours)::bigint)) END,
+	    'me', c.me,
 	    'crew', coalesce(c.crew, '[]'),
 	    'respond', json_build_object(
 	        'open', b.status <> 'cancelled' AND p_now < x.closes,
@@ -214,17 +196,34 @@ BEGIN
 	INTO result
 	FROM crew_bookings b
 	-- One pass over the crew: the list everyone sees, and this member's
-	-- own row.
+	-- own entry with their pay and their note (theirs alone: the note is
+	-- never in the projection).
 	CROSS JOIN LATERAL (SELECT json_agg(json_build_object(
 	        'first_name', split_part(btrim(m.name), ' ', 1),
 	        'role', m.role,
 	        'captain', m.captain AND lower(m.role) NOT LIKE '%captain%',
 	        'me', m.crew_id = c_id)
 	        ORDER BY m.captain DESC, m.assignment_id) AS crew,
-	    (array_agg(m) FILTER (WHERE m.crew_id = c_id))[1] AS me
+	    (array_agg(json_build_object(
+	        'first_name', split_part(btrim(m.name), ' ', 1),
+	        'role', m.role,
+	        'captain', m.captain AND lower(m.role) NOT LIKE '%captain%',
+	        'status', m.status,
+	        'pending', m.status = 'pending',
+	        'confirmed', m.status = 'confirmed',
+	        'declined', m.status = 'declined',
+	        'responded_at', to_char(m.responded_at,
+	            'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'),
+	        'responded_label', to_char(m.responded_at,
+	            'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
+	        'note', (SELECT a.response_note FROM assignments a
+	            WHERE a.id = m.assignment_id),
+	        'hours_label', trim_scale(m.hours)::text,
+	        'rate_label', money_label(m.hourly_rate_cents),
+	        'pay_label', money_label(round(m.hourly_rate_cents
+	            * m.hours)::bigint))) FILTER (WHERE m.crew_id = c_id))[1]
+	        AS me
 	    FROM crew_members m WHERE m.booking_id = b.id) AS c
-	-- The member's own note: theirs alone, never in the projection.
-	LEFT JOIN assignments a ON a.id = (c.me).assignment_id
 	CROSS JOIN LATERAL (SELECT b.starts_at
 	    - make_interval(hours => cutoff_h) AS closes) AS x
 	WHERE b.id = b_id;
