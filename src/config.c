@@ -111,6 +111,11 @@ static const struct setting settings[] = {
 	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
 	    "how long a worker may reuse a rendered guest page\n"
 	    "(1000; 0 = never; changes on this host drop it at once)"),
+	INT("CHARTER_LINK_TTL_DAYS", CMD_SERVE, link_ttl_days, 7, 1, 365,
+	    "crew links expire this many days after the charter ends (7)"),
+	INT("CHARTER_RESPONSE_CUTOFF_HOURS", CMD_PAGES, response_cutoff_h, 24,
+	    0, 720, "crew may confirm or decline online until this many\n"
+	    "hours before departure; then the page says whom to call (24)"),
 	INT("CHARTER_INSECURE_COOKIES", CMD_SERVE, insecure_cookies, 0, 0, 1,
 	    "1: the staff session cookie without Secure and __Host-, for\n"
 	    "a demo on plain http only (0)"),

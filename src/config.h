@@ -53,6 +53,8 @@ struct config {
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
 	long long	 photo_quota;		/* CHARTER_PHOTO_QUOTA */
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
+	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
+	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
 
 	/* Staff sessions and logins (/admin). */
 	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */

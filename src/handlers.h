@@ -13,6 +13,11 @@ void	page_guest(struct request *);
 void	api_photos_list(struct request *);
 void	api_photos_create(struct request *);
 void	api_photos_complete(struct request *);
+/* page_crew.c */
+void	page_crew(struct request *);
+void	page_crew_respond(struct request *);
+/* api_invitations.c */
+void	api_bookings_invite(struct request *);
 /* api_crew.c */
 void	api_crew_create(struct request *);
 void	api_crew_list(struct request *);

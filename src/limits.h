@@ -27,6 +27,8 @@
 #define LIMIT_SLUG_MAX		64
 #define LIMIT_PHOTO_ID_LEN	32		/* hex digits of a photo id */
 #define LIMIT_TOKEN_LEN		43		/* base64url of 32 random bytes */
+#define LIMIT_CREW_NOTE		1000		/* characters of a decline's note */
+#define LIMIT_URL_LEN		1024		/* a link charterd hands out */
 
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
