@@ -93,6 +93,20 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/admin/logout-everywhere", .side = SIDE_PUBLIC,
 		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
 		.body = BODY_FORM, .html = 1, .handler = admin_logout_all },
+	/* A crew member's calendar feed: one URL per crew member, polled by
+	 * calendar apps (page_crew_feed.c); the API reads and rotates it. */
+	[ROUTE_CREW_FEED] = {
+		.pattern = "/c/:token/calendar.ics", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = page_crew_feed },
+	[ROUTE_API_CREW_FEED] = {
+		.pattern = "/api/crew/:id/feed", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_crew_feed_get },
+	[ROUTE_API_CREW_FEED_ROTATE] = {
+		.pattern = "/api/crew/:id/feed/rotate", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.handler = api_crew_feed_rotate },
 };
 
 const struct route *

@@ -1,0 +1,22 @@
+/* etag.h: entity tags charterd makes, and reading a client's If-None-Match for them */
+#ifndef CHARTERD_ETAG_H
+#define CHARTERD_ETAG_H
+
+#include <stddef.h>
+
+#define ETAG_HEX_LEN	32	/* our tags: this many lowercase hex digits */
+
+/*
+ * Reads an If-None-Match value (RFC 9110 section 13.1.2: "*" or a list of
+ * entity tags, weak or strong, compared weakly) for the tags that have our
+ * shape, "abc..." or W/"abc...", and writes them into out as a PostgreSQL
+ * array literal, "{t1,t2}" (at most max tags; "{*}" for "*"; "{}" for
+ * none). Tags of any other shape cannot be ours and are left out. A value
+ * that is not a list of entity tags is ignored, as RFC 9110 has a server
+ * ignore a malformed condition: out is "{}". Returns the number of tags
+ * written (1 for "*"), or -1 when out (len bytes) is too small. Pure.
+ */
+int	etag_if_none_match(const char *value, size_t max, char *out,
+	    size_t len);
+
+#endif
