@@ -35,7 +35,7 @@ feed_meta(const struct config *cfg, struct feed_meta *m)
 
 	if (link_host(m->host, sizeof(m->host), cfg->public_url) == -1)
 		return -1;
-	n = snprintf(m->name, sizeof(m->name), "%s charters",
+	n = snprintf(m->name, sizeof(m->name), "%s crew calendar",
 	    cfg->site_name ? cfg->site_name : "Charter");
 	if (n < 0 || (size_t)n >= sizeof(m->name))
 		return -1;
