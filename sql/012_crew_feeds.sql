@@ -80,20 +80,24 @@ END $$;
 
 -- The charters crew member c_id's feed lists: the ones they confirmed,
 -- cancelled ones included (a calendar must be told to drop them), that
--- ended at most p_days days ago, the first p_max by start. Read through
--- the crew projection's view (crew_bookings): never money; stamp is when
--- the charter or the answer last changed. A decline or an
--- unassignment takes the charter out of the feed, and subscribed calendars
--- drop what a feed no longer lists. Inlined into its callers.
+-- ended at most p_days days ago, the first p_max by start; times as Unix
+-- seconds. Read through the crew projection's view (crew_bookings): never
+-- money; stamp is when the charter or the answer last changed. A decline
+-- or an unassignment takes the charter out of the feed, and subscribed
+-- calendars drop what a feed no longer lists. A NULL c_id lists nothing.
+-- Inlined into the statement that calls it.
 CREATE FUNCTION crew_feed_rows(c_id bigint, p_days integer, p_max integer)
-RETURNS TABLE (booking_id bigint, version integer, status text,
-    starts_at timestamptz, ends_at timestamptz, time_zone text,
+RETURNS TABLE (booking_id bigint, version integer, cancelled boolean,
+    starts_at bigint, ends_at bigint, stamp bigint, time_zone text,
     vessel text, meeting_point text, notes text, role text,
-    captain boolean, stamp bigint)
+    captain boolean)
 LANGUAGE sql STABLE AS $$
-	SELECT b.id, b.version, b.status, b.starts_at, b.ends_at, b.time_zone,
-	       b.vessel, b.meeting_point, b.crew_notes, a.role, a.is_captain,
-	       extract(epoch FROM greatest(u.updated_at, a.responded_at))::bigint
+	SELECT b.id, b.version, b.status = 'cancelled',
+	       extract(epoch FROM b.starts_at)::bigint,
+	       extract(epoch FROM b.ends_at)::bigint,
+	       extract(epoch FROM greatest(u.updated_at, a.responded_at))::bigint,
+	       b.time_zone, b.vessel, b.meeting_point, b.crew_notes, a.role,
+	       a.is_captain
 	FROM assignments a
 	JOIN crew_bookings b ON b.id = a.booking_id
 	-- When it last changed, for DTSTAMP: not in the projection's view,
@@ -105,18 +109,22 @@ LANGUAGE sql STABLE AS $$
 	LIMIT p_max
 $$;
 
--- The feed whose token hashes to p_hash, in one statement: NULL for no
--- such feed; {state: "gone", reason: "rotated" | "inactive"} for a
--- replaced feed or a crew member no longer active; else {state, crew_id,
--- nonce, etag, events}. The etag fingerprints everything the feed is made
+-- The feed whose token hashes to p_hash: no row for no such feed; state
+-- "gone" with reason "rotated" or "inactive" for a replaced feed or a crew
+-- member no longer active; else state "ok" or "unchanged" with crew_id,
+-- nonce (hex) and etag. The etag fingerprints everything the feed is made
 -- of: salt (what charterd adds: format, host, contact), the feed row, and
 -- per charter its id, version (every booking change moves it), status,
--- role, captaincy and stamp. When it is one of p_known (the client's
--- If-None-Match; "*" is any), state is "unchanged" and no event is built: a polling
--- calendar costs two index probes and a hash. STABLE: both reads see one
--- snapshot, so the etag is the etag of the events returned with it.
-CREATE FUNCTION crew_feed(p_hash bytea, p_known text[], p_salt text,
-    p_days integer, p_max integer) RETURNS json
+-- captaincy, stamp and role. It is "unchanged" when the etag is one of
+-- p_known (the client's If-None-Match, and the tag of the body the worker
+-- keeps; "*" is any): then the caller lists no charter, and a polling
+-- calendar costs two index probes and a hash. src/db_crew_feed.c lists
+-- the charters of an "ok" feed in the same statement, so on one snapshot:
+-- the etag is the etag of the charters sent with it.
+CREATE FUNCTION crew_feed_find(p_hash bytea, p_known text[], p_salt text,
+    p_days integer, p_max integer)
+RETURNS TABLE (state text, reason text, crew_id bigint, nonce text,
+    etag text)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	f record;
@@ -126,40 +134,27 @@ BEGIN
 	FROM crew_feeds cf JOIN crew c ON c.id = cf.crew_id
 	WHERE cf.token_hash = p_hash;
 	IF NOT FOUND THEN
-		RETURN NULL;
+		RETURN;
 	END IF;
 	IF f.revoked_at IS NOT NULL OR NOT f.active THEN
-		RETURN json_build_object('state', 'gone', 'reason',
-		    CASE WHEN f.revoked_at IS NOT NULL THEN 'rotated'
-		    ELSE 'inactive' END);
+		RETURN QUERY SELECT 'gone', CASE WHEN f.revoked_at IS NOT NULL
+		    THEN 'rotated' ELSE 'inactive' END, f.crew_id, NULL::text,
+		    NULL::text;
+		RETURN;
 	END IF;
-	SELECT left(encode(sha256(convert_to(json_build_array(p_salt, f.id,
-	    coalesce(json_agg(json_build_array(r.booking_id, r.version,
-	    r.status, r.role, r.captain, r.stamp) ORDER BY r.booking_id),
-	    '[]'))::text,
-	    'UTF8')), 'hex'), 32)
+	-- One line per charter; the role, the one free text, comes last.
+	SELECT left(encode(sha256(convert_to(json_build_array(p_salt, f.id)::text
+	    || coalesce(string_agg(concat_ws(' ', E'\n', r.booking_id,
+	    r.version, r.cancelled, r.captain, r.stamp, r.role), ''
+	    ORDER BY r.booking_id), ''), 'UTF8')), 'hex'), 32)
 	INTO tag
 	FROM crew_feed_rows(f.crew_id, p_days, p_max) r;
-	IF tag = ANY (p_known) OR '*' = ANY (p_known) THEN
-		RETURN json_build_object('state', 'unchanged',
-		    'crew_id', f.crew_id, 'nonce', encode(f.nonce, 'hex'),
-		    'etag', tag);
-	END IF;
-	RETURN json_build_object('state', 'ok', 'crew_id', f.crew_id,
-	    'nonce', encode(f.nonce, 'hex'), 'etag', tag,
-	    'events', coalesce((SELECT json_agg(json_build_object(
-	        'booking_id', r.booking_id, 'version', r.version,
-	        'cancelled', r.status = 'cancelled',
-	        'starts_at', extract(epoch FROM r.starts_at)::bigint,
-	        'ends_at', extract(epoch FROM r.ends_at)::bigint,
-	        'time_zone', r.time_zone, 'vessel', r.vessel,
-	        'meeting_point', r.meeting_point, 'notes', r.notes,
-	        'role', r.role, 'captain', r.captain, 'stamp', r.stamp)
-	        ORDER BY r.starts_at, r.booking_id)
-	        FROM crew_feed_rows(f.crew_id, p_days, p_max) r), '[]'));
+	RETURN QUERY SELECT CASE WHEN tag = ANY (p_known) OR '*' = ANY (p_known)
+	    THEN 'unchanged' ELSE 'ok' END, NULL::text, f.crew_id,
+	    encode(f.nonce, 'hex'), tag;
 END $$;
 
 REVOKE ALL ON FUNCTION crew_feed_issue(bigint, bytea, bytea),
     crew_feed_rotate(bigint, bytea, bytea, text),
     crew_feed_rows(bigint, integer, integer),
-    crew_feed(bytea, text[], text, integer, integer) FROM PUBLIC;
+    crew_feed_find(bytea, text[], text, integer, integer) FROM PUBLIC;

@@ -169,10 +169,10 @@ GRANT EXECUTE ON FUNCTION login_throttle_wait(text[]),
 -- Mail: what a mail says about its booking (sql/009_mail.sql).
 GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;
 -- Crew calendar feeds (sql/012_crew_feeds.sql). The feed is served as
--- charterd_crew: crew_feed() finds it by its token's hash, with the nonce
--- (charterd checks the token derives from it, so a row written by anyone
--- else opens nothing), and lists charters through crew_feed_rows(), on the
--- projection's view plus when each booking last changed. Every side that
+-- charterd_crew: crew_feed_find() finds it by its token's hash, with the
+-- nonce (charterd checks the token derives from it, so a row written by
+-- anyone else opens nothing), and crew_feed_rows() lists the charters, on
+-- the projection's view plus when each booking last changed. Every side that
 -- links to a feed (crew pages, invitation mails, the admin, the API) makes
 -- the URL with crew_feed_issue(), which creates the row on first use; only
 -- the API rotates one.
@@ -192,6 +192,6 @@ GRANT EXECUTE ON FUNCTION crew_feed_issue(bigint, bytea, bytea)
     charterd_owner;
 GRANT EXECUTE ON FUNCTION crew_feed_rotate(bigint, bytea, bytea, text)
     TO charterd_api;
-GRANT EXECUTE ON FUNCTION crew_feed(bytea, text[], text, integer, integer),
+GRANT EXECUTE ON FUNCTION crew_feed_find(bytea, text[], text, integer, integer),
     crew_feed_rows(bigint, integer, integer)
     TO charterd_crew;

@@ -3,8 +3,10 @@
 #define CHARTERD_DB_CREW_FEED_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "db.h"
+#include "ics.h"
 #include "token.h"
 
 /*
@@ -28,15 +30,29 @@ int	db_crew_feed_rotate(struct db *, long long crew_id,
 	    const unsigned char nonce[TOKEN_NONCE_LEN],
 	    const unsigned char hash[32], const char *actor);
 
+/* A feed as found, and its charters when it is to be sent. */
+struct crew_feed_found {
+	enum { FEED_OK, FEED_UNCHANGED, FEED_GONE } state;
+	int			 rotated;	/* FEED_GONE: replaced, else inactive */
+	long long		 crew_id;
+	const char		*nonce;		/* hex; NULL when gone */
+	const char		*etag;		/* ETAG_HEX_LEN hex; NULL when gone */
+	struct ics_event	*events;	/* FEED_OK: n charters */
+	size_t			 n;
+	PGresult		*res;		/* the strings point into it */
+};
+
 /*
- * The feed whose token hashes to hash (crew_feed()): DB_OK with *out
- * {state: ok | unchanged | gone, ...} (caller decrefs), DB_NOT_FOUND for
- * no such feed, DB_ERROR. known is the client's tags as an array literal
- * (etag_if_none_match), salt what else the rendering depends on; the feed
- * lists charters that ended at most days ago, the first max by start.
+ * The feed whose token hashes to hash, and when its tag is none of known
+ * (an array literal: etag_if_none_match, etag_list_add), its charters, in
+ * one statement (crew_feed_find, crew_feed_rows): DB_OK with *f filled
+ * (free it with db_crew_feed_found_free), DB_NOT_FOUND for no such feed,
+ * DB_ERROR. salt is what else the rendering depends on; the feed lists
+ * charters that ended at most days ago, the first max by start.
  */
 int	db_crew_feed_read(struct db *, const unsigned char hash[32],
 	    const char *known, const char *salt, int days, int max,
-	    json_t **out);
+	    struct crew_feed_found *f);
+void	db_crew_feed_found_free(struct crew_feed_found *);
 
 #endif

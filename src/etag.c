@@ -93,3 +93,44 @@ etag_if_none_match(const char *value, size_t max, char *out, size_t len)
 	out[o] = '\0';
 	return (int)kept;
 }
+
+int
+etag_list_add(char *list, size_t len, const char *tag)
+{
+	size_t	 n = strlen(list), at;
+
+	if (!ours(tag, strlen(tag)) || n < 2 || list[0] != '{' ||
+	    list[n - 1] != '}')
+		return -1;
+	if (strcmp(list, "{*}") == 0)
+		return 0;		/* matches every tag already */
+	if (n + (n > 2) + ETAG_HEX_LEN + 1 > len)
+		return -1;
+	at = n - 1;			/* the closing brace */
+	if (n > 2)
+		list[at++] = ',';
+	memcpy(list + at, tag, ETAG_HEX_LEN);
+	at += ETAG_HEX_LEN;
+	list[at++] = '}';
+	list[at] = '\0';
+	return 0;
+}
+
+int
+etag_listed(const char *list, const char *tag)
+{
+	const char	*p;
+	size_t		 n = strlen(tag);
+
+	if (strcmp(list, "{*}") == 0)
+		return 1;
+	if (n == 0)
+		return 0;
+	/* Elements are ETAG_HEX_LEN hex digits between "{" or "," and "," or
+	 * "}": a match must fill one whole. */
+	for (p = list; (p = strstr(p, tag)) != NULL; p++)
+		if ((p[-1] == '{' || p[-1] == ',') &&
+		    (p[n] == '}' || p[n] == ','))
+			return 1;
+	return 0;
+}

@@ -19,4 +19,14 @@
 int	etag_if_none_match(const char *value, size_t max, char *out,
 	    size_t len);
 
+/*
+ * Adds tag (ETAG_HEX_LEN lowercase hex digits) to list, an array literal
+ * etag_if_none_match wrote, in place (len bytes in all). 0, or -1 when it
+ * does not fit or tag has another shape. Pure.
+ */
+int	etag_list_add(char *list, size_t len, const char *tag);
+
+/* 1 when list (as etag_if_none_match writes it) holds tag, or is "{*}". */
+int	etag_listed(const char *list, const char *tag);
+
 #endif

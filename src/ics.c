@@ -15,18 +15,11 @@
 #define ICS_REFRESH_S	(15 * 60)
 #define ICS_REFRESH	"PT15M"
 
-/* One charter as crew_feed() lists it. */
-struct event {
-	json_int_t	 booking_id, version, starts_at, ends_at, stamp;
-	int		 cancelled, captain;
-	const char	*time_zone, *vessel, *meeting_point, *notes, *role;
-};
-
 /* A zone the events use: tz NULL means libical does not know it (UTC). */
 struct zone {
 	const char	*name;
 	icaltimezone	*tz;
-	json_int_t	 first;		/* earliest start in it */
+	long long	 first;		/* earliest start in it */
 };
 
 struct zones {
@@ -34,20 +27,12 @@ struct zones {
 	size_t		 n;
 };
 
+/* 1 when e has every field and ends after it starts. */
 static int
-event_read(const json_t *o, struct event *e)
+event_ok(const struct ics_event *e)
 {
-	memset(e, 0, sizeof(*e));
-	if (json_unpack((json_t *)o, "{s:I, s:I, s:b, s:I, s:I, s:I, s:s, "
-	    "s:s, s?s, s?s, s:s, s:b}", "booking_id", &e->booking_id,
-	    "version", &e->version, "cancelled", &e->cancelled,
-	    "starts_at", &e->starts_at, "ends_at", &e->ends_at,
-	    "stamp", &e->stamp, "time_zone", &e->time_zone,
-	    "vessel", &e->vessel, "meeting_point", &e->meeting_point,
-	    "notes", &e->notes, "role", &e->role,
-	    "captain", &e->captain) != 0)
-		return -1;
-	return e->booking_id > 0 && e->ends_at > e->starts_at ? 0 : -1;
+	return e->booking_id > 0 && e->ends_at > e->starts_at &&
+	    e->time_zone != NULL && e->vessel != NULL && e->role != NULL;
 }
 
 /* libical's built-in zone for name, or NULL to write times in UTC. */
@@ -66,7 +51,7 @@ zone_lookup(const char *name)
 /* The zone of name among zs, added on first sight (past LIMIT_FEED_ZONES
  * zones, a charter's times are written in UTC: right, if less friendly). */
 static const struct zone *
-zone_of(struct zones *zs, const char *name, json_int_t start)
+zone_of(struct zones *zs, const char *name, long long start)
 {
 	struct zone	*z;
 	size_t		 i;
@@ -141,36 +126,37 @@ utc_offset(icaltimezone *tz, time_t t)
 	return icaltimezone_get_utc_offset_of_utc_time(tz, &tt, NULL);
 }
 
-/* 1 when t's wall clock in tz was shown before, during the hour (or
- * however long) repeated when clocks went back at most two hours ago:
- * the earlier instant u = t - k has the same wall clock when the offset
+/* 1 when t's wall clock in tz (whose offset at t is off) was shown before,
+ * in the hour (or however long) repeated when clocks went back at most two
+ * hours earlier: the instant t - k has the same wall clock when the offset
  * fell by k between them. */
 static int
-wall_clock_repeated(icaltimezone *tz, time_t t)
+wall_clock_repeated(icaltimezone *tz, time_t t, int off)
 {
-	int off = utc_offset(tz, t), k = utc_offset(tz, t - 7200) - off;
+	int k = utc_offset(tz, t - 7200) - off;
 
 	return k > 0 && k <= 7200 && utc_offset(tz, t - k) == off + k;
 }
 
 /* t as DTSTART or DTEND: the wall clock in z with TZID, else UTC. */
 static icalproperty *
-time_prop(icalproperty *(*make)(struct icaltimetype), json_int_t t,
+time_prop(icalproperty *(*make)(struct icaltimetype), long long t,
     const struct zone *z)
 {
-	icaltimezone		*utc = icaltimezone_get_utc_timezone();
-	struct icaltimetype	 tt;
-	icalproperty		*p;
-	icalparameter		*tzid;
+	icaltimezone	*utc = icaltimezone_get_utc_timezone();
+	icalproperty	*p;
+	icalparameter	*tzid;
+	int		 off;
 
-	tt = icaltime_from_timet_with_zone((time_t)t, 0, utc);
 	/* A wall clock shown twice names the first time (RFC 5545 3.3.5):
 	 * the second is said in UTC. */
-	if (z == NULL || z->tz == NULL || wall_clock_repeated(z->tz, (time_t)t))
-		return make(tt);
-	icaltimezone_convert_time(&tt, utc, z->tz);
-	tt.zone = NULL;		/* a wall-clock time: TZID says whose */
-	if ((p = make(tt)) == NULL)
+	if (z == NULL || z->tz == NULL ||
+	    wall_clock_repeated(z->tz, (time_t)t,
+	    off = utc_offset(z->tz, (time_t)t)))
+		return make(icaltime_from_timet_with_zone((time_t)t, 0, utc));
+	/* A wall-clock time (no zone of its own): TZID says whose. */
+	if ((p = make(icaltime_from_timet_with_zone((time_t)t + off, 0,
+	    NULL))) == NULL)
 		return NULL;
 	if ((tzid = icalparameter_new_tzid(z->name)) == NULL) {
 		icalproperty_free(p);
@@ -195,7 +181,7 @@ put_lines(struct buf *b, const char *s)
 }
 
 static int
-role_label(struct buf *b, const struct event *e)
+role_label(struct buf *b, const struct ics_event *e)
 {
 	if (put_lines(b, e->role) == -1)
 		return -1;
@@ -205,7 +191,7 @@ role_label(struct buf *b, const struct event *e)
 }
 
 static int
-summary(struct buf *b, const struct event *e)
+summary(struct buf *b, const struct ics_event *e)
 {
 	buf_reset(b);
 	if ((e->cancelled && buf_puts(b, "Cancelled: ") == -1) ||
@@ -216,7 +202,7 @@ summary(struct buf *b, const struct event *e)
 }
 
 static int
-description(struct buf *b, const struct event *e, const struct ics_feed *f)
+description(struct buf *b, const struct ics_event *e, const struct ics_feed *f)
 {
 	buf_reset(b);
 	if (buf_puts(b, "Role: ") == -1 || role_label(b, e) == -1 ||
@@ -238,7 +224,7 @@ description(struct buf *b, const struct event *e, const struct ics_feed *f)
 }
 
 static icalcomponent *
-vevent(const struct event *e, const struct zone *z, const struct ics_feed *f,
+vevent(const struct ics_event *e, const struct zone *z, const struct ics_feed *f,
     struct buf *scratch)
 {
 	icalcomponent	*ev;
@@ -314,26 +300,28 @@ vcalendar(const struct ics_feed *f)
 }
 
 int
-ics_render(const struct ics_feed *f, const json_t *events, struct buf *out)
+ics_render(const struct ics_feed *f, const struct ics_event *ev, size_t n,
+    struct buf *out)
 {
 	icalcomponent	*cal = NULL, *c;
 	struct zones	 zs = { .n = 0 };
-	struct event	 e;
+	const struct zone **zone = NULL;
 	struct buf	 scratch = { 0 };
 	char		*s = NULL;
 	size_t		 i;
 	int		 rc = -1;
 
 	icalerror_set_errors_are_fatal(0);
-	if (!json_is_array(events) || f->uid_host == NULL)
+	if (f->uid_host == NULL ||
+	    (zone = calloc(n + 1, sizeof(*zone))) == NULL)
 		goto out;
 	/* Zones first: their VTIMEZONEs go before the events using them. */
-	for (i = 0; i < json_array_size(events); i++) {
-		if (event_read(json_array_get(events, i), &e) == -1) {
-			log_warnx("event %zu of the feed is malformed", i);
+	for (i = 0; i < n; i++) {
+		if (!event_ok(&ev[i])) {
+			log_warnx("charter %zu of the feed is malformed", i);
 			goto out;
 		}
-		zone_of(&zs, e.time_zone, e.starts_at);
+		zone[i] = zone_of(&zs, ev[i].time_zone, ev[i].starts_at);
 	}
 	if ((cal = vcalendar(f)) == NULL)
 		goto out;
@@ -344,10 +332,8 @@ ics_render(const struct ics_feed *f, const json_t *events, struct buf *out)
 			goto out;
 		icalcomponent_add_component(cal, c);
 	}
-	for (i = 0; i < json_array_size(events); i++) {
-		event_read(json_array_get(events, i), &e);
-		if ((c = vevent(&e, zone_of(&zs, e.time_zone, e.starts_at), f,
-		    &scratch)) == NULL)
+	for (i = 0; i < n; i++) {
+		if ((c = vevent(&ev[i], zone[i], f, &scratch)) == NULL)
 			goto out;
 		icalcomponent_add_component(cal, c);
 	}
@@ -362,6 +348,7 @@ out:
 		icalmemory_free_buffer(s);
 	if (cal != NULL)
 		icalcomponent_free(cal);
+	free(zone);
 	buf_free(&scratch);
 	return rc;
 }

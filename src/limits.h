@@ -96,5 +96,7 @@
 #define LIMIT_FEED_ZONES	16		/* VTIMEZONEs; charters past them in UTC */
 #define LIMIT_FEED_ETAGS	8		/* If-None-Match tags looked at */
 #define LIMIT_FEED_URL		1024		/* a feed's URL */
+#define LIMIT_FEED_CACHE_SLOTS	8		/* feeds a worker keeps rendered */
+#define LIMIT_FEED_CACHE_BYTES	(256 * 1024)	/* larger feeds are not kept */
 
 #endif

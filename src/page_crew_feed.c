@@ -7,6 +7,7 @@
 #include "db_crew_feed.h"
 #include "db_errors.h"
 #include "etag.h"
+#include "feed_cache.h"
 #include "handlers.h"
 #include "ics.h"
 #include "limits.h"
@@ -61,14 +62,14 @@ not_found(struct request *req)
 }
 
 static void
-gone(struct request *req, const char *reason)
+gone(struct request *req, int rotated)
 {
-	if (reason != NULL && strcmp(reason, "inactive") == 0)
-		resp_error(req, 410, "gone", "This calendar is no longer "
-		    "kept. Ask the office if that is a mistake.");
-	else
+	if (rotated)
 		resp_error(req, 410, "gone", "This calendar link was replaced "
 		    "by a new one. Ask the office for your new calendar link.");
+	else
+		resp_error(req, 410, "gone", "This calendar is no longer "
+		    "kept. Ask the office if that is a mistake.");
 }
 
 /* Headers of both the feed and its 304. */
@@ -85,50 +86,56 @@ feed_headers(struct request *req, const char *tag)
 	resp_header(req, "X-Robots-Tag", "noindex, nofollow");
 }
 
-/* Answers a feed crew_feed() found: 304 or 200 with the calendar. */
+/* Sends body as the feed under tag. */
 static void
-feed_answer(struct request *req, const json_t *feed,
-    const struct feed_meta *m)
+send_feed(struct request *req, const char *tag, const struct buf *body)
 {
-	const char	*state, *tag;
-	json_int_t	 crew_id;
-	struct ics_feed	 f;
-
-	state = json_string_value(json_object_get(feed, "state"));
-	tag = json_string_value(json_object_get(feed, "etag"));
-	crew_id = json_integer_value(json_object_get(feed, "crew_id"));
-	if (state == NULL || tag == NULL || strlen(tag) != ETAG_HEX_LEN ||
-	    crew_id <= 0) {
-		resp_error(req, 500, "internal", "The calendar could not be "
-		    "made.");
-		return;
-	}
-	/* The row's hash matched; the token must also be the one charterd
-	 * derives from the row's nonce, or the row is not charterd's. */
-	if (!crew_feed_token_ok(req->app->cfg, crew_id, json_string_value(
-	    json_object_get(feed, "nonce")), req->p.token)) {
-		log_warnx("a calendar feed row of crew member %lld does not "
-		    "derive from its nonce", (long long)crew_id);
-		not_found(req);
-		return;
-	}
-	if (strcmp(state, "unchanged") == 0) {
-		req->status = 304;
-		buf_reset(&req->out);
-		feed_headers(req, tag);
-		return;
-	}
-	f = (struct ics_feed){ .crew_id = crew_id, .uid_host = m->host,
-	    .name = m->name, .contact = m->contact };
 	buf_reset(&req->out);
-	if (ics_render(&f, json_object_get(feed, "events"), &req->out) == -1) {
+	if (buf_append(&req->out, body->data, body->len) == -1) {
 		resp_error(req, 500, "internal", "The calendar could not be "
-		    "made.");
+		    "sent.");
 		return;
 	}
 	req->status = 200;
 	req->content_type = "text/calendar; charset=utf-8";
 	feed_headers(req, tag);
+}
+
+/* Renders f's charters, keeps the result for the next asker, sends it. */
+static void
+render(struct request *req, const unsigned char key[32],
+    const struct crew_feed_found *f, const struct feed_meta *m)
+{
+	struct ics_feed	 feed = { .crew_id = f->crew_id, .uid_host = m->host,
+	    .name = m->name, .contact = m->contact };
+	struct buf	 body = { 0 };
+
+	if (ics_render(&feed, f->events, f->n, &body) == -1) {
+		buf_free(&body);
+		resp_error(req, 500, "internal", "The calendar could not be "
+		    "made.");
+		return;
+	}
+	feed_cache_put(key, f->etag, &body);
+	send_feed(req, f->etag, &body);
+	buf_free(&body);
+}
+
+/* Reads the feed whose token hashes to key, offering the client's tags
+ * (client) and the cached body's; DB_* as db_crew_feed_read. */
+static int
+read_feed(struct request *req, const unsigned char key[32],
+    const char *client, const struct feed_meta *m, int offer_cached,
+    struct crew_feed_found *f)
+{
+	char		 known[2 + (LIMIT_FEED_ETAGS + 1) * (ETAG_HEX_LEN + 1) + 1];
+	const char	*cached;
+
+	snprintf(known, sizeof(known), "%s", client);
+	if (offer_cached && (cached = feed_cache_tag(key)) != NULL)
+		etag_list_add(known, sizeof(known), cached);
+	return db_crew_feed_read(req->db, key, known, m->salt,
+	    LIMIT_FEED_DAYS_BACK, LIMIT_FEED_EVENTS, f);
 }
 
 /*
@@ -138,17 +145,19 @@ feed_answer(struct request *req, const json_t *feed,
  * token that opens no feed (unknown, of another purpose, or not derived
  * under this CHARTER_TOKEN_SECRET); 410 for a feed replaced by a rotation,
  * or of a crew member no longer active; 503 without a token secret. Runs
- * as charterd_crew and changes nothing.
+ * as charterd_crew and changes nothing. A body rendered before under the
+ * current tag is sent again without asking for the charters (feed_cache.h).
  */
 void
 page_crew_feed(struct request *req)
 {
 	const struct config	*cfg = req->app->cfg;
 	struct feed_meta	 m;
-	unsigned char		 hash[32];
-	char			 known[2 + LIMIT_FEED_ETAGS * (ETAG_HEX_LEN + 1) + 1];
-	json_t			*feed = NULL;
-	const char		*state;
+	struct crew_feed_found	 f = { 0 };
+	const struct buf	*body;
+	unsigned char		 key[32];
+	char			 client[2 + LIMIT_FEED_ETAGS * (ETAG_HEX_LEN + 1) + 1];
+	int			 rc;
 
 	if (cfg->token_secret_len < TOKEN_SECRET_MIN) {
 		resp_error(req, 503, "unavailable", "Calendars are not set up "
@@ -163,23 +172,51 @@ page_crew_feed(struct request *req)
 		return;
 	}
 	etag_if_none_match(http_param(req, "HTTP_IF_NONE_MATCH"),
-	    LIMIT_FEED_ETAGS, known, sizeof(known));
-	token_hash(req->p.token, hash);
-	switch (db_crew_feed_read(req->db, hash, known, m.salt,
-	    LIMIT_FEED_DAYS_BACK, LIMIT_FEED_EVENTS, &feed)) {
+	    LIMIT_FEED_ETAGS, client, sizeof(client));
+	token_hash(req->p.token, key);
+	rc = read_feed(req, key, client, &m, 1, &f);
+	/* Unchanged, yet neither the client's tag nor the cached body's (a
+	 * client tag that is ours and current, or "*", answers 304 below):
+	 * cannot be, but if the cache moved, ask again for the charters. */
+	if (rc == DB_OK && f.state == FEED_UNCHANGED &&
+	    !etag_listed(client, f.etag) && feed_cache_get(key, f.etag) == NULL) {
+		db_crew_feed_found_free(&f);
+		rc = read_feed(req, key, "{}", &m, 0, &f);
+	}
+	switch (rc) {
 	case DB_OK:
 		break;
 	case DB_NOT_FOUND:
+		feed_cache_drop(key);
 		not_found(req);
 		return;
 	default:
 		db_error_response(req, req->db);
 		return;
 	}
-	state = json_string_value(json_object_get(feed, "state"));
-	if (state != NULL && strcmp(state, "gone") == 0)
-		gone(req, json_string_value(json_object_get(feed, "reason")));
+	if (f.state == FEED_GONE) {
+		feed_cache_drop(key);
+		gone(req, f.rotated);
+		goto out;
+	}
+	/* The row's hash matched; the token must also be the one charterd
+	 * derives from the row's nonce, or the row is not charterd's. */
+	if (f.etag == NULL || strlen(f.etag) != ETAG_HEX_LEN ||
+	    !crew_feed_token_ok(cfg, f.crew_id, f.nonce, req->p.token)) {
+		log_warnx("a calendar feed row of crew member %lld does not "
+		    "derive from its nonce", f.crew_id);
+		not_found(req);
+		goto out;
+	}
+	if (etag_listed(client, f.etag)) {
+		req->status = 304;
+		buf_reset(&req->out);
+		feed_headers(req, f.etag);
+	} else if (f.state == FEED_UNCHANGED &&
+	    (body = feed_cache_get(key, f.etag)) != NULL)
+		send_feed(req, f.etag, body);
 	else
-		feed_answer(req, feed, &m);
-	json_decref(feed);
+		render(req, key, &f, &m);
+out:
+	db_crew_feed_found_free(&f);
 }

@@ -61,5 +61,29 @@ main(void)
 	is_int(strlen(out), 2 + 8 * ETAG_HEX_LEN + 7, "  and no more");
 	ok(etag_if_none_match("\"" A "\"", 8, small, sizeof(small)) == -1,
 	    "a buffer too small for max tags is refused");
+
+	/* etag_list_add: the worker's cached tag beside the client's. */
+	memcpy(out, "{}", 3);
+	ok(etag_list_add(out, sizeof(out), A) == 0, "added to an empty list");
+	is_str(out, "{" A "}", "  {tag}");
+	ok(etag_list_add(out, sizeof(out), B) == 0, "added to a list");
+	is_str(out, "{" A "," B "}", "  {a,b}");
+	memcpy(out, "{*}", 4);
+	ok(etag_list_add(out, sizeof(out), A) == 0, "added to *");
+	is_str(out, "{*}", "  which stays *: it matches every tag");
+	memcpy(out, "{}", 3);
+	ok(etag_list_add(out, sizeof(out), "xyz") == -1, "a tag of another shape is refused");
+	memcpy(small, "{}", 3);
+	ok(etag_list_add(small, sizeof(small), A) == -1, "a list too small is refused");
+	is_str(small, "{}", "  untouched");
+
+	/* etag_listed */
+	ok(etag_listed("{" A "," B "}", A) && etag_listed("{" A "," B "}", B),
+	    "each tag of a list is listed");
+	ok(!etag_listed("{" A "}", B), "another is not");
+	ok(!etag_listed("{}", A), "nothing is in an empty list");
+	ok(etag_listed("{*}", A), "everything is in *");
+	ok(!etag_listed("{" A "}", "0123456789abcdef"), "a part of a tag is not it");
+	ok(!etag_listed("{" A "}", ""), "nor is nothing");
 	return tap_done();
 }

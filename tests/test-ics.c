@@ -2,8 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "buf.h"
 #include "ics.h"
 #include "tap.h"
@@ -14,18 +12,16 @@ static const struct ics_feed feed = {
 	.contact = "Questions: ops@harborlight.example, +1 619 555 0100",
 };
 
-/* One charter as crew_feed() lists it. */
-static json_t *
+/* One charter as crew_feed_rows() lists it. */
+static struct ics_event
 event(long long id, long long version, int cancelled, long long start,
     long long end, const char *tz, const char *vessel, const char *notes)
 {
-	return json_pack("{s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s, s:s, s:s, "
-	    "s:s, s:b}", "booking_id", (json_int_t)id, "version",
-	    (json_int_t)version, "cancelled", cancelled, "starts_at",
-	    (json_int_t)start, "ends_at", (json_int_t)end, "stamp",
-	    (json_int_t)1780000000, "time_zone", tz, "vessel", vessel,
-	    "meeting_point", "Harbor Island West Marina, dock B", "notes",
-	    notes, "role", "deckhand", "captain", id == 8);
+	return (struct ics_event){ .booking_id = id, .version = version,
+	    .cancelled = cancelled, .starts_at = start, .ends_at = end,
+	    .stamp = 1780000000, .time_zone = tz, .vessel = vessel,
+	    .meeting_point = "Harbor Island West Marina, dock B",
+	    .notes = notes, .role = "deckhand", .captain = id == 8 };
 }
 
 static int
@@ -82,7 +78,7 @@ unfold(const char *s)
 int
 main(void)
 {
-	json_t		*events;
+	struct ics_event events[6], bad;
 	struct buf	 out = { 0 }, again = { 0 };
 	const char	*s;
 	char		 notes[600], *u;
@@ -90,25 +86,23 @@ main(void)
 	memset(notes, 'x', sizeof(notes) - 1);
 	notes[sizeof(notes) - 1] = '\0';
 	memcpy(notes, "Bring gloves.\r\nSkipper: Sam\rÜber-long: ", 40);
-	events = json_pack("[o, o, o, o, o, o]",
-	    /* 10:00-14:00 in Los Angeles in summer (PDT, UTC-7) */
-	    event(7, 4, 0, 1782925200, 1782939600, "America/Los_Angeles",
-	    "Jada", notes),
-	    /* 10:00-14:00 in Los Angeles in winter (PST, UTC-8), cancelled */
-	    event(8, 2, 1, 1796320800, 1796335200, "America/Los_Angeles",
-	    "Jada, the; big \\ one", ""),
-	    /* 01:30 on the night DST ends, first time round (PDT) */
-	    event(9, 1, 0, 1793521800, 1793529000, "America/Los_Angeles",
-	    "Jada", ""),
-	    /* 01:30 again, second time round (PST): no TZID wall clock names
-	     * it (RFC 5545 takes the first), so UTC */
-	    event(10, 1, 0, 1793525400, 1793529000, "America/Los_Angeles",
-	    "Jada", ""),
-	    event(11, 1, 0, 1781956800, 1781967600, "Mars/Olympus_Mons",
-	    "Rover", ""),
-	    event(12, 1, 0, 1781956800, 1781967600, "UTC", "Zulu", ""));
-	ok(events != NULL, "events built");
-	ok(ics_render(&feed, events, &out) == 0, "the calendar renders");
+	/* 10:00-14:00 in Los Angeles in summer (PDT, UTC-7) */
+	events[0] = event(7, 4, 0, 1782925200, 1782939600, "America/Los_Angeles",
+	    "Jada", notes);
+	/* 10:00-14:00 in Los Angeles in winter (PST, UTC-8), cancelled */
+	events[1] = event(8, 2, 1, 1796320800, 1796335200, "America/Los_Angeles",
+	    "Jada, the; big \\ one", "");
+	/* 01:30 on the night DST ends, first time round (PDT) */
+	events[2] = event(9, 1, 0, 1793521800, 1793529000, "America/Los_Angeles",
+	    "Jada", "");
+	/* 01:30 again, second time round (PST): no TZID wall clock names
+	 * it (RFC 5545 takes the first), so UTC */
+	events[3] = event(10, 1, 0, 1793525400, 1793529000, "America/Los_Angeles",
+	    "Jada", "");
+	events[4] = event(11, 1, 0, 1781956800, 1781967600, "Mars/Olympus_Mons",
+	    "Rover", "");
+	events[5] = event(12, 1, 0, 1781956800, 1781967600, "UTC", "Zulu", "");
+	ok(ics_render(&feed, events, 6, &out) == 0, "the calendar renders");
 	s = buf_str(&out);
 	ok(strncmp(s, "BEGIN:VCALENDAR\r\n", 17) == 0, "a VCALENDAR");
 	ok(out.len > 15 && strcmp(s + out.len - 15, "END:VCALENDAR\r\n") == 0,
@@ -159,21 +153,22 @@ main(void)
 	is_int(count(s, "\\n\\nQuestions: ops@harborlight.example\\, "
 	    "+1 619 555 0100\r\n"), 6, "  and whom to ask");
 	ok(!has(s, "URL"), "no link: a feed must not carry a magic link");
-	ok(ics_render(&feed, events, &again) == 0 && again.len == out.len &&
+	ok(ics_render(&feed, events, 6, &again) == 0 && again.len == out.len &&
 	    memcmp(again.data, out.data, out.len) == 0,
 	    "the same input gives the same bytes");
-	json_decref(events);
 	free(u);
 
 	buf_reset(&out);
-	events = json_pack("[]");
-	ok(ics_render(&feed, events, &out) == 0 &&
+	ok(ics_render(&feed, NULL, 0, &out) == 0 &&
 	    count(buf_str(&out), "BEGIN:") == 1, "no charters: an empty calendar");
-	json_decref(events);
+	bad = event(13, 1, 0, 1781956800, 1781956800, "UTC", "Zulu", "");
 	buf_reset(&out);
-	events = json_pack("[{s:I}]", "booking_id", (json_int_t)1);
-	ok(ics_render(&feed, events, &out) == -1, "a malformed event is refused");
-	json_decref(events);
+	ok(ics_render(&feed, &bad, 1, &out) == -1,
+	    "a charter that ends as it starts is refused");
+	bad = event(13, 1, 0, 1781956800, 1781967600, NULL, "Zulu", "");
+	buf_reset(&out);
+	ok(ics_render(&feed, &bad, 1, &out) == -1,
+	    "a charter without a zone is refused");
 	buf_free(&out);
 	buf_free(&again);
 	return tap_done();

@@ -226,6 +226,9 @@ http HEAD "$url" -I; is "$STATUS $(header etag)" "200 $etag" "HEAD: 200 with the
 http POST "$url"; is "$STATUS" 405 "POST: 405"
 
 # A staff change moves the version, SEQUENCE and the tag; the UID stays.
+# Every worker keeps the body it rendered (feed_cache.h) first: none may
+# send it once the tag moved.
+for i in 1 2 3 4 5 6; do http GET "$url"; done
 api PATCH "/api/bookings/$summer" '{"vessel":"Jada II","crew_notes":"Moved to dock C."}'
 is "$STATUS" 200 "the summer charter is changed"
 v=$(jbody .version)
@@ -239,6 +242,12 @@ is "$(ev "$summer" | jq -r '.sequence')" "$v" "  SEQUENCE is the new version"
 is "$(ev "$summer" | jq -r '.summary')" "Jada II charter (deckhand)" "  the new vessel"
 is "$(q '.events | length')" 4 "  same UIDs, no new event"
 http GET "$url" -H "If-None-Match: $etag2"; is "$STATUS" 304 "the new tag: 304"
+stale=0
+for i in 1 2 3 4 5 6; do
+	http GET "$url"
+	[ "$(header etag)" = "$etag2" ] && grep -q 'Jada II' "$BODY" || stale=$((stale + 1))
+done
+is "$stale" 0 "six more asks, whichever worker answers: never the old body"
 # A crew answer moves it too: the pending charter confirmed.
 answer "$pending" confirmed
 http GET "$url" -H "If-None-Match: $etag2"
@@ -285,9 +294,10 @@ like "$out" "permission denied" "  nor revoke one"
 # (By the token's hash: PostgreSQL logs a refused statement, and the test
 # must not put a token in a log.)
 hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
-out=$(as charterd_crew "SELECT crew_feed(decode('$hash', 'hex'), '{}', 's', 30, 10)::text")
-like "$out" '"state" : "ok"' "crew_feed() runs as charterd_crew"
-out=$(as charterd_guest "SELECT crew_feed(decode('$hash', 'hex'), '{}', 's', 30, 10)::text")
+out=$(as charterd_crew "SELECT state, count(r.*) FROM crew_feed_find(decode('$hash', 'hex'), '{}', 's', 30, 10) h
+	LEFT JOIN LATERAL crew_feed_rows(h.crew_id, 30, 10) r ON true GROUP BY state")
+is "$out" "ok|4" "crew_feed_find() and crew_feed_rows() run as charterd_crew"
+out=$(as charterd_guest "SELECT * FROM crew_feed_find(decode('$hash', 'hex'), '{}', 's', 30, 10)")
 like "$out" "permission denied" "  and not as the guest role"
 
 # --- A crew member no longer active, rotation -----------------------------------------
