@@ -116,7 +116,8 @@ render(struct request *req, const unsigned char key[32],
 		    "made.");
 		return;
 	}
-	feed_cache_put(key, f->etag, &body);
+	if (req->app->cfg->feed_cache)
+		feed_cache_put(key, f->etag, &body);
 	send_feed(req, f->etag, &body);
 	buf_free(&body);
 }
@@ -174,7 +175,7 @@ page_crew_feed(struct request *req)
 	etag_if_none_match(http_param(req, "HTTP_IF_NONE_MATCH"),
 	    LIMIT_FEED_ETAGS, client, sizeof(client));
 	token_hash(req->p.token, key);
-	rc = read_feed(req, key, client, &m, 1, &f);
+	rc = read_feed(req, key, client, &m, cfg->feed_cache != 0, &f);
 	/* Unchanged, yet neither the client's tag nor the cached body's (a
 	 * client tag that is ours and current, or "*", answers 304 below):
 	 * cannot be, but if the cache moved, ask again for the charters. */
