@@ -147,7 +147,7 @@ GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
 -- An answer moves the booking's version (crew_respond locks the row first).
 GRANT UPDATE (version, updated_at) ON bookings TO charterd_crew;
 GRANT SELECT ON crew_bookings, crew_members TO charterd_crew;
-GRANT SELECT (id, name) ON crew TO charterd_crew;
+GRANT SELECT (id, name, roles, active) ON crew TO charterd_crew;
 GRANT SELECT (id, booking_id, crew_id, role, is_captain, hourly_rate_cents,
     hours_x100, slot_id, status, responded_at, response_note)
     ON assignments TO charterd_crew;
@@ -218,3 +218,30 @@ GRANT EXECUTE ON FUNCTION login_throttle_wait(text[]),
     TO charterd_staff, charterd_owner;
 -- Mail: what a mail says about its booking (sql/009_mail.sql).
 GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;
+-- Crew calendar feeds (sql/012_crew_feeds.sql). The feed is served as
+-- charterd_crew: crew_feed_find() finds it by its token's hash, with the
+-- nonce (charterd checks the token derives from it, so a row written by
+-- anyone else opens nothing), and crew_feed_rows() lists the charters, on
+-- the projection's view plus when each booking last changed. Every side that
+-- links to a feed (crew pages, invitation mails, the admin, the API) makes
+-- the URL with crew_feed_issue(), which creates the row on first use; only
+-- the API rotates one.
+GRANT SELECT (id, crew_id, nonce, token_hash, revoked_at) ON crew_feeds
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT INSERT (crew_id, nonce, token_hash) ON crew_feeds
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT USAGE ON SEQUENCE crew_feeds_id_seq
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT UPDATE (nonce, revoked_at) ON crew_feeds TO charterd_api;
+GRANT SELECT (updated_at) ON bookings TO charterd_crew;
+GRANT EXECUTE ON FUNCTION crew_feed_issue(bigint, bytea, bytea)
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT EXECUTE ON FUNCTION crew_feed_rotate(bigint, bytea, bytea, text)
+    TO charterd_api;
+GRANT EXECUTE ON FUNCTION crew_feed_find(bytea, text[], text, integer, integer),
+    crew_feed_rows(bigint, integer, integer)
+    TO charterd_crew;

@@ -108,6 +108,9 @@ static const struct setting settings[] = {
 	    "largest photo in bytes (26214400)"),
 	INT("CHARTER_PHOTO_QUOTA", CMD_SERVE, photo_quota, LIMIT_PHOTO_QUOTA,
 	    0, 100000, "photos per booking (500)"),
+	INT("CHARTER_FEED_CACHE", CMD_SERVE, feed_cache, 1, 0, 1,
+	    "1: a worker sends a crew calendar it rendered again while its\n"
+	    "ETag is current; 0: every full answer renders (1)"),
 	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
 	    "how long a worker may reuse a rendered guest page\n"
 	    "(1000; 0 = never; changes on this host drop it at once)"),

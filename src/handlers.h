@@ -36,5 +36,10 @@ void	api_bookings_create(struct request *);
 void	api_bookings_get(struct request *);
 void	api_bookings_patch(struct request *);
 void	api_bookings_cancel(struct request *);
+/* page_crew_feed.c */
+void	page_crew_feed(struct request *);
+/* api_crew_feed.c */
+void	api_crew_feed_get(struct request *);
+void	api_crew_feed_rotate(struct request *);
 
 #endif

@@ -106,6 +106,20 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/admin/logout-everywhere", .side = SIDE_PUBLIC,
 		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
 		.body = BODY_FORM, .html = 1, .handler = admin_logout_all },
+	/* A crew member's calendar feed: one URL per crew member, polled by
+	 * calendar apps (page_crew_feed.c); the API reads and rotates it. */
+	[ROUTE_CREW_FEED] = {
+		.pattern = "/c/:token/calendar.ics", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = page_crew_feed },
+	[ROUTE_API_CREW_FEED] = {
+		.pattern = "/api/crew/:id/feed", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_crew_feed_get },
+	[ROUTE_API_CREW_FEED_ROTATE] = {
+		.pattern = "/api/crew/:id/feed/rotate", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.handler = api_crew_feed_rotate },
 };
 
 const struct route *
@@ -330,9 +344,11 @@ route_dispatch(struct request *req)
 	route_run(req);
 	/* After the handler, on errors too (resp_error resets headers): no
 	 * copy may be kept, no link followed from it may name it, no index
-	 * may list it. */
+	 * may list it. The calendar feed alone chooses its own (private,
+	 * revalidated: phones poll it with If-None-Match). */
 	if (strncmp(req->path, CREW_PREFIX, strlen(CREW_PREFIX)) == 0) {
-		resp_header(req, "Cache-Control", "no-store");
+		if (strstr(buf_str(&req->headers), "Cache-Control:") == NULL)
+			resp_header(req, "Cache-Control", "no-store");
 		resp_header(req, "Referrer-Policy", "no-referrer");
 		if (strstr(buf_str(&req->headers), "X-Robots-Tag:") == NULL)
 			resp_header(req, "X-Robots-Tag", "noindex, nofollow");

@@ -334,40 +334,6 @@ page "${tm}x"
 is "$STATUS" 404 "a token of the wrong shape is 404"
 private_headers "the malformed token's 404"
 
-# -- timing: the lookup costs the same for a token that exists and one that does not --
-# crew_link_find() is where every crew request starts; timed in the server, 200
-# lookups of each, interleaved, after a warm-up. The noise is the spread of the
-# known token's own lookups (p75 - p25), and how far two runs of it differ.
-read -r known unknown known2 iqr < <(sql "DO \$\$
-DECLARE
-	k bytea := decode('$(printf %s "$tl" | sha256sum | cut -d' ' -f1)', 'hex');
-	u bytea := sha256(gen_random_uuid()::text::bytea);
-	t timestamptz;
-	a double precision[] := '{}'; b double precision[] := '{}'; c double precision[] := '{}';
-BEGIN
-	FOR i IN 1 .. 50 LOOP PERFORM * FROM crew_link_find(k); PERFORM * FROM crew_link_find(u); END LOOP;
-	FOR i IN 1 .. 200 LOOP
-		t := clock_timestamp(); PERFORM * FROM crew_link_find(k);
-		a := a || extract(epoch FROM clock_timestamp() - t) * 1e6;
-		t := clock_timestamp(); PERFORM * FROM crew_link_find(u);
-		b := b || extract(epoch FROM clock_timestamp() - t) * 1e6;
-		t := clock_timestamp(); PERFORM * FROM crew_link_find(k);
-		c := c || extract(epoch FROM clock_timestamp() - t) * 1e6;
-	END LOOP;
-	RAISE NOTICE '% % % %',
-	    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(a) x),
-	    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(b) x),
-	    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(c) x),
-	    (SELECT percentile_cont(0.75) WITHIN GROUP (ORDER BY x)
-	        - percentile_cont(0.25) WITHIN GROUP (ORDER BY x) FROM unnest(a || c) x);
-END \$\$" 2>&1 | sed -n 's/.*NOTICE: *//p')
-note "token lookup p50 over 200: known ${known} us, unknown ${unknown} us, known again ${known2} us; spread (IQR) ${iqr} us"
-/usr/bin/python3 -c 'import sys; k, u, k2, iqr = map(float, sys.argv[1:])
-noise = max(iqr, abs(k - k2), 1.0)   # clock_timestamp() counts whole microseconds
-sys.exit(0 if abs(u - k) <= noise and abs(u - k2) <= noise else 1)' \
-	"${known:-0}" "${unknown:-999}" "${known2:-0}" "${iqr:-0}"
-ok $? "unknown and known tokens' lookups differ by no more than the noise"
-
 # -- no token in any log ---------------------------------------------------------
 found=0
 for t in "${TOKENS[@]}"; do
