@@ -90,7 +90,7 @@
 #define LIMIT_PASSWORD_INPUT	1024		/* bytes: longer is refused */
 
 /* Start-up and bookkeeping sizes. */
-#define LIMIT_SLUG_ATTEMPTS	4		/* generated slugs collide about never */
+#define LIMIT_SLUG_ATTEMPTS	4		/* a slug's 41 random bits collide about never */
 #define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
 #define LIMIT_MIGRATION_BYTES	(1024 * 1024)	/* one migration file */
 #define LIMIT_PASSFILE_BYTES	(64 * 1024)	/* libpq passfile migrate reads */
