@@ -654,6 +654,9 @@ charterd_urls() {
 
 charterd_write_env() {
 	local v
+	# The operator's address: pages show it and sync mails its notices there.
+	# serve and sync must agree: sync publishes the pages serve also renders.
+	local contact=${CHARTER_CONTACT_EMAIL:-operator@charterd.invalid}
 	charterd_urls
 	SERVE_OPTIONAL=()
 	for v in $SERVE_OPTIONAL_VARS; do
@@ -676,6 +679,7 @@ charterd_write_env() {
 		CHARTER_S3_PATH_STYLE=1 \
 		CHARTER_PHOTO_ACCESS_KEY_ID="$AWS_KEY_ID" \
 		CHARTER_PHOTO_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_CONTACT_EMAIL="$contact" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
 	# The test stack retries quickly, so fault tests see a target come back in
@@ -694,6 +698,7 @@ charterd_write_env() {
 		CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
 		CHARTER_SMTP_URL="$SMTP_URL" \
 		CHARTER_MAIL_FROM="charterd <noreply@charterd.invalid>" \
+		CHARTER_CONTACT_EMAIL="$contact" \
 		CHARTER_S3_ENDPOINT="$S3_ENDPOINT" \
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" \
 		CHARTER_AWS_REGION="$AWS_REGION" \

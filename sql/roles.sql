@@ -166,6 +166,8 @@ GRANT EXECUTE ON FUNCTION login_throttle_wait(text[]),
     login_throttle_fail(text[], integer, integer), login_throttle_reset(text),
     staff_session(bytea, integer)
     TO charterd_staff, charterd_owner;
+-- Mail: what a mail says about its booking (sql/009_mail.sql).
+GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;
 
 -- The admin's bookings (sql/011_admin_bookings.sql). Staff read and write
 -- every booking column but revenue, port fee and captain fee, and never

@@ -9,6 +9,7 @@
 #include "db_booking.h"
 #include "db_errors.h"
 #include "handlers.h"
+#include "links.h"
 #include "log.h"
 #include "page_cache.h"
 #include "slug.h"
@@ -21,7 +22,7 @@ ref_json(const struct request *req, const struct booking_ref *ref)
 {
 	char url[1024];
 
-	snprintf(url, sizeof(url), "%s/g/%s", req->app->cfg->public_url,
+	link_url(url, sizeof(url), req->app->cfg->public_url, LINK_GUEST,
 	    ref->slug);
 	return json_pack("{s:I, s:s, s:s, s:i, s:s}", "id", (json_int_t)ref->id,
 	    "slug", ref->slug, "guest_url", url, "version", ref->version,
@@ -200,7 +201,7 @@ api_bookings_get(struct request *req)
 	if (change_failed(req, db_booking_get(req->db, req->p.id, &b), NULL, 0))
 		return;
 	etag(req, (int)json_integer_value(json_object_get(b, "version")));
-	snprintf(url, sizeof(url), "%s/g/%s", req->app->cfg->public_url,
+	link_url(url, sizeof(url), req->app->cfg->public_url, LINK_GUEST,
 	    json_string_value(json_object_get(b, "slug")));
 	json_object_set_new(b, "guest_url", json_string(url));
 	resp_json(req, 200, b);

@@ -161,3 +161,46 @@ db_staff_audit(struct db *db, long long user_id, const char *action,
 	free(js);
 	return rc;
 }
+
+int
+db_staff_add(struct db *db, const char *email, const char *name,
+    const char *role, const char *hash)
+{
+	const char *p[4] = { email, name, role, hash };
+
+	return db_run(db, "INSERT INTO staff_users (email, name, role, "
+	    "password_hash) VALUES ($1, $2, $3, $4)", 4, p);
+}
+
+int
+db_staff_update(struct db *db, const char *email, const char *hash,
+    int enabled)
+{
+	char		 en[4];
+	const char	*p[3] = { email, hash, enabled < 0 ? NULL : en };
+	PGresult	*res;
+	int		 rc;
+
+	snprintf(en, sizeof(en), "%d", enabled);
+	/* A new password or a disabled account ends every session. */
+	if ((res = db_exec(db, "WITH u AS (UPDATE staff_users SET "
+	    "password_hash = coalesce($2, password_hash), disabled_at = CASE "
+	    "$3::integer WHEN 0 THEN coalesce(disabled_at, now()) WHEN 1 THEN "
+	    "NULL ELSE disabled_at END, updated_at = now() WHERE lower(email) "
+	    "= lower($1) RETURNING id), s AS (UPDATE staff_sessions SET "
+	    "revoked_at = now() WHERE ($2 IS NOT NULL OR $3::integer = 0) AND "
+	    "user_id IN (SELECT id FROM u) AND revoked_at IS NULL) "
+	    "SELECT count(*) FROM u", 3, p)) == NULL)
+		return DB_ERROR;
+	rc = strtol(PQgetvalue(res, 0, 0), NULL, 10) > 0 ? DB_OK : DB_NOT_FOUND;
+	PQclear(res);
+	return rc;
+}
+
+PGresult *
+db_staff_list(struct db *db)
+{
+	return db_exec(db, "SELECT email, role, name, CASE WHEN disabled_at "
+	    "IS NULL THEN 'active' ELSE 'disabled' END, to_char(created_at, "
+	    "'YYYY-MM-DD') FROM staff_users ORDER BY lower(email)", 0, NULL);
+}

@@ -46,6 +46,20 @@ int	db_throttle_fail(struct db *, const char *account_key,
 /* Forgets an account's failures after it logged in. */
 int	db_throttle_reset(struct db *, const char *account_key);
 
+/* Accounts from `charterd user` (the owner's connection). */
+/* A new account: DB_OK, or DB_ERROR (db_failed_with(db, "23505"): the
+ * email has one already). */
+int	db_staff_add(struct db *, const char *email, const char *name,
+	    const char *role, const char *hash);
+/* A new password (NULL: none) and/or enabled 1 / disabled 0 (-1: as it
+ * is) for the account; a new password or disabling ends every session.
+ * DB_OK, DB_NOT_FOUND (no such account), DB_ERROR. */
+int	db_staff_update(struct db *, const char *email, const char *hash,
+	    int enabled);
+/* Every account: a PGresult of (email, role, name, active/disabled,
+ * created date) the caller clears, or NULL. */
+PGresult *db_staff_list(struct db *);
+
 /* An audit row for a staff action (actor "staff:<id>"). */
 int	db_staff_audit(struct db *, long long user_id, const char *action,
 	    long long booking_id, const json_t *detail);

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "db_migrate.h"
 #include "db_roles.h"
 #include "limits.h"
 #include "log.h"
@@ -59,53 +60,28 @@ read_file(const char *path, struct buf *b)
 	return rc;
 }
 
-/* Runs a fixed multi-statement script from the migrations folder. */
-static int
-run_script(struct db *db, const char *name, const char *sql)
-{
-	PGresult	*res;
-	int		 rc = 0;
-
-	res = PQexec(db->conn, sql);
-	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
-		log_err("%s failed: %s", name, res ?
-		    PQresultErrorMessage(res) : PQerrorMessage(db->conn));
-		rc = -1;
-	}
-	PQclear(res);
-	return rc;
-}
-
 /* Applies one file in its own transaction unless it is recorded already. */
 static int
 apply_one(struct db *db, const char *dir, const char *name, int *applied)
 {
-	const char	*params[1] = { name };
 	char		 path[4096];
 	struct buf	 sql = { 0 };
-	PGresult	*res;
 	int		 rc = -1;
 
 	if (db_begin(db) == DB_ERROR)
 		return -1;
-	res = db_exec(db, "SELECT 1 FROM schema_migrations WHERE name = $1",
-	    1, params);
-	if (res == NULL)
-		goto out;
-	if (PQntuples(res) > 0) {
-		PQclear(res);
+	switch (db_migrate_applied(db, name)) {
+	case DB_OK:
 		rc = 0;
 		goto out;
+	case DB_ERROR:
+		goto out;
 	}
-	PQclear(res);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path) || read_file(path, &sql) == -1)
 		goto out;
-	if (run_script(db, name, buf_str(&sql)) == -1)
-		goto out;
-	if (db_run(db, "INSERT INTO schema_migrations (name) VALUES ($1)",
-	    1, params) == -1)
+	if (db_migrate_script(db, name, buf_str(&sql)) != DB_OK ||
+	    db_migrate_record(db, name) != DB_OK)
 		goto out;
 	if (db_commit(db) == -1)
 		goto out;
@@ -130,7 +106,7 @@ apply_roles(struct db *db, const char *dir)
 	    MIGRATE_ROLES_FILE) >= sizeof(path) || read_file(path, &sql) == -1)
 		goto out;
 	if (db_begin(db) == DB_ERROR ||
-	    run_script(db, MIGRATE_ROLES_FILE, buf_str(&sql)) == -1 ||
+	    db_migrate_script(db, MIGRATE_ROLES_FILE, buf_str(&sql)) != DB_OK ||
 	    db_commit(db) == DB_ERROR)
 		goto out;
 	rc = 0;
@@ -164,11 +140,7 @@ migrate_run(const struct config *cfg)
 
 	if (db_open(&db, cfg->database_url, NULL) == -1)
 		goto out;
-	/* One migrator at a time; the others wait, then find nothing to do. */
-	if (run_script(&db, "lock", "SELECT pg_advisory_lock(7245160731)") == -1 ||
-	    run_script(&db, "bootstrap", "CREATE TABLE IF NOT EXISTS "
-	    "schema_migrations (name text PRIMARY KEY, applied_at timestamptz "
-	    "NOT NULL DEFAULT now())") == -1)
+	if (db_migrate_begin(&db) != DB_OK)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (apply_one(&db, cfg->sql_dir, names[i], &applied) == -1)

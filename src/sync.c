@@ -15,6 +15,7 @@
 
 const struct sync_target *const sync_targets[] = {
 	&sync_publish_target,
+	&sync_mail_target,
 };
 const size_t sync_ntargets = sizeof(sync_targets) / sizeof(sync_targets[0]);
 
@@ -145,7 +146,8 @@ drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
 		    job.id, job.kind, job.booking_id, job.attempts,
 		    outcome == OUTBOX_OK ? "ok" : outcome == OUTBOX_RETRY ?
 		    "retry" : "fail", rc == DB_OK ? next : "unknown", ms,
-		    ctx->error[0] ? " error=" : "", ctx->error);
+		    ctx->error[0] == '\0' ? "" : outcome == OUTBOX_OK ?
+		    " note=" : " error=", ctx->error);
 		db_outbox_job_free(&job);
 		if (rc != DB_OK)
 			return -1;

@@ -7,16 +7,12 @@
 #include <openssl/crypto.h>
 
 #include "db.h"
+#include "db_staff.h"
 #include "limits.h"
 #include "log.h"
 #include "password.h"
 #include "user.h"
 #include "valid.h"
-
-/* A new password or a disabled account ends every session of the user. */
-#define END_SESSIONS \
-	"UPDATE staff_sessions SET revoked_at = now() WHERE user_id IN " \
-	"(SELECT id FROM u) AND revoked_at IS NULL"
 
 #define USAGE \
 	"usage: charterd user add <email> [--role owner|staff] [--name NAME]\n" \
@@ -75,7 +71,6 @@ user_add(struct db *db, int argc, char **argv)
 {
 	const char	*email = NULL, *role = "staff", *name = "";
 	char		 hash[PASSWORD_ENCODED_MAX];
-	const char	*p[4];
 	int		 i;
 
 	for (i = 2; i < argc; i++) {
@@ -85,10 +80,8 @@ user_add(struct db *db, int argc, char **argv)
 			name = argv[++i];
 		else if (argv[i][0] != '-' && email == NULL)
 			email = argv[i];
-		else {
-			fputs(USAGE, stderr);
+		else
 			return 2;
-		}
 	}
 	if (email == NULL || !valid_email(email) ||
 	    (strcmp(role, "owner") != 0 && strcmp(role, "staff") != 0) ||
@@ -99,12 +92,7 @@ user_add(struct db *db, int argc, char **argv)
 	}
 	if (new_hash(hash, sizeof(hash)) == -1)
 		return 1;
-	p[0] = email;
-	p[1] = name;
-	p[2] = role;
-	p[3] = hash;
-	if (db_run(db, "INSERT INTO staff_users (email, name, role, "
-	    "password_hash) VALUES ($1, $2, $3, $4)", 4, p) != DB_OK) {
+	if (db_staff_add(db, email, name, role, hash) != DB_OK) {
 		fprintf(stderr, "charterd user add: %s\n",
 		    db_failed_with(db, "23505") ? "that email has an account "
 		    "already" : "the account could not be saved");
@@ -114,25 +102,24 @@ user_add(struct db *db, int argc, char **argv)
 	return 0;
 }
 
-/* Runs sql with $1 = email, which answers how many accounts it changed;
- * "no such account" when none. */
+/* passwd, disable, enable: one account by email. */
 static int
-by_email(struct db *db, const char *email, const char *sql, const char *hash,
-    const char *done)
+user_update(struct db *db, const char *sub, const char *email)
 {
-	const char	*p[2] = { email, hash };
-	PGresult	*res;
-	int		 n;
+	char	 hash[PASSWORD_ENCODED_MAX];
+	int	 pw = strcmp(sub, "passwd") == 0, rc;
 
-	if ((res = db_exec(db, sql, hash ? 2 : 1, p)) == NULL)
+	if (pw && new_hash(hash, sizeof(hash)) == -1)
 		return 1;
-	n = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	if (n == 0) {
+	rc = db_staff_update(db, email, pw ? hash : NULL, pw ? -1 :
+	    strcmp(sub, "enable") == 0);
+	if (rc == DB_NOT_FOUND)
 		fprintf(stderr, "charterd user: no account for %s\n", email);
+	if (rc != DB_OK)
 		return 1;
-	}
-	printf("%s %s\n", done, email);
+	printf("%s %s%s\n", pw ? "new password for" : strcmp(sub, "enable") == 0 ?
+	    "enabled" : "disabled", email, strcmp(sub, "enable") == 0 ? "" :
+	    " (every session ended)");
 	return 0;
 }
 
@@ -142,10 +129,7 @@ user_list(struct db *db)
 	PGresult	*res;
 	int		 i;
 
-	if ((res = db_exec(db, "SELECT email, role, name, CASE WHEN "
-	    "disabled_at IS NULL THEN 'active' ELSE 'disabled' END, "
-	    "to_char(created_at, 'YYYY-MM-DD') FROM staff_users "
-	    "ORDER BY lower(email)", 0, NULL)) == NULL)
+	if ((res = db_staff_list(db)) == NULL)
 		return 1;
 	for (i = 0; i < PQntuples(res); i++)
 		printf("%-40s %-6s %-9s %s  %s\n", PQgetvalue(res, i, 0),
@@ -159,42 +143,25 @@ int
 user_run(const struct config *cfg, int argc, char **argv)
 {
 	struct db	 db;
-	char		 hash[PASSWORD_ENCODED_MAX];
 	const char	*sub = argc > 1 ? argv[1] : "";
 	int		 rc = 2;
 
-	if (strcmp(sub, "list") != 0 && (argc < 3 || (strcmp(sub, "add") != 0 &&
-	    argc != 3))) {
-		fputs(USAGE, stderr);
-		return 2;
-	}
 	memset(&db, 0, sizeof(db));
-	/* The owner's login: the runtime roles cannot write accounts. */
-	if (db_open(&db, cfg->database_url, NULL) == -1)
-		return 1;
-	if (strcmp(sub, "add") == 0)
-		rc = user_add(&db, argc, argv);
-	else if (strcmp(sub, "list") == 0)
-		rc = argc == 2 ? user_list(&db) : 2;
-	else if (strcmp(sub, "passwd") == 0)
-		rc = new_hash(hash, sizeof(hash)) == -1 ? 1 : by_email(&db,
-		    argv[2], "WITH u AS (UPDATE staff_users SET password_hash = "
-		    "$2, updated_at = now() WHERE lower(email) = lower($1) "
-		    "RETURNING id), s AS (" END_SESSIONS ") SELECT count(*) "
-		    "FROM u", hash, "new password (every session ended) for");
-	else if (strcmp(sub, "disable") == 0)
-		rc = by_email(&db, argv[2], "WITH u AS (UPDATE staff_users SET "
-		    "disabled_at = now(), updated_at = now() WHERE lower(email) "
-		    "= lower($1) RETURNING id), s AS (" END_SESSIONS ") "
-		    "SELECT count(*) FROM u", NULL, "disabled (every session "
-		    "ended)");
-	else if (strcmp(sub, "enable") == 0)
-		rc = by_email(&db, argv[2], "WITH u AS (UPDATE staff_users SET "
-		    "disabled_at = NULL, updated_at = now() WHERE lower(email) = "
-		    "lower($1) RETURNING id) SELECT count(*) FROM u", NULL,
-		    "enabled");
+	if (strcmp(sub, "add") == 0 || strcmp(sub, "list") == 0 ||
+	    ((strcmp(sub, "passwd") == 0 || strcmp(sub, "disable") == 0 ||
+	    strcmp(sub, "enable") == 0) && argc == 3)) {
+		/* The owner's login: the runtime roles cannot write accounts. */
+		if (db_open(&db, cfg->database_url, NULL) == -1)
+			return 1;
+		if (strcmp(sub, "add") == 0)
+			rc = user_add(&db, argc, argv);
+		else if (strcmp(sub, "list") == 0)
+			rc = argc == 2 ? user_list(&db) : 2;
+		else
+			rc = user_update(&db, sub, argv[2]);
+		db_close(&db);
+	}
 	if (rc == 2)
 		fputs(USAGE, stderr);
-	db_close(&db);
 	return rc;
 }

@@ -1,0 +1,55 @@
+/* db_migrate.c: the statements `charterd migrate` runs: its lock, its ledger, a script */
+#include "db_migrate.h"
+#include "log.h"
+
+int
+db_migrate_script(struct db *db, const char *name, const char *sql)
+{
+	PGresult	*res;
+	int		 rc = DB_OK;
+
+	res = PQexec(db->conn, sql);
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		log_err("%s failed: %s", name, res ?
+		    PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		rc = DB_ERROR;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_migrate_begin(struct db *db)
+{
+	/* One migrator at a time; the others wait, then find nothing to do. */
+	if (db_run(db, "SELECT pg_advisory_lock(7245160731)", 0, NULL) != DB_OK)
+		return DB_ERROR;
+	return db_run(db, "CREATE TABLE IF NOT EXISTS schema_migrations "
+	    "(name text PRIMARY KEY, applied_at timestamptz NOT NULL "
+	    "DEFAULT now())", 0, NULL);
+}
+
+int
+db_migrate_applied(struct db *db, const char *name)
+{
+	const char	*p[1] = { name };
+	PGresult	*res;
+	int		 rc;
+
+	if ((res = db_exec(db, "SELECT 1 FROM schema_migrations WHERE "
+	    "name = $1", 1, p)) == NULL)
+		return DB_ERROR;
+	rc = PQntuples(res) > 0 ? DB_OK : DB_NOT_FOUND;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_migrate_record(struct db *db, const char *name)
+{
+	const char *p[1] = { name };
+
+	return db_run(db, "INSERT INTO schema_migrations (name) VALUES ($1)",
+	    1, p);
+}

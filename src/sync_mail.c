@@ -1,0 +1,139 @@
+/* sync_mail.c: the mail target: the outbox's mail rows, composed from templates/email/ and sent over SMTP */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_mail.h"
+#include "limits.h"
+#include "log.h"
+#include "mail.h"
+#include "smtp.h"
+#include "sync.h"
+
+static int
+mail_enabled(const struct config *cfg)
+{
+	return cfg->smtp_url != NULL && cfg->smtp_url[0] != '\0' &&
+	    cfg->mail_from != NULL && cfg->mail_from[0] != '\0';
+}
+
+/* Checks the settings once, at start: a bad one stops the worker with a
+ * sentence, not every row with the same error. */
+static int
+mail_open(struct sync_ctx *ctx, void **state)
+{
+	const struct config	*cfg = ctx->app->cfg;
+	char			 name[MIME_NAME_MAX], addr[MIME_ADDR_MAX];
+	struct smtp		*s;
+
+	*state = NULL;
+	if (mime_parse_mailbox(cfg->mail_from, name, sizeof(name), addr,
+	    sizeof(addr)) == -1) {
+		sync_fail(ctx, OUTBOX_FAIL, "CHARTER_MAIL_FROM must be an "
+		    "address, or Name <address>");
+		return -1;
+	}
+	s = smtp_new(cfg->smtp_url, LIMIT_OUT_SYNC_CONNECT_MS,
+	    LIMIT_OUT_SYNC_TOTAL_MS, ctx->error, sizeof(ctx->error));
+	if (s == NULL)
+		return -1;
+	log_info("mail: from %s through %s", addr, smtp_host(s));
+	*state = s;
+	return 0;
+}
+
+static void
+mail_close(void *state)
+{
+	smtp_free(state);
+}
+
+/* Reads what kind k says about the job, as it is now. */
+static int
+read_data(struct sync_ctx *ctx, const struct mail_kind *k,
+    const struct outbox_job *job, json_t **data)
+{
+	switch (k->source) {
+	case MAIL_SRC_BOOKING:
+		return db_mail_booking(ctx->db, job->booking_id, data);
+	default:
+		return DB_ERROR;
+	}
+}
+
+/*
+ * One mail: read its data at delivery (a retry tells what is true now),
+ * compose it (kinds and templates: mail.c) and submit it. Nobody to send
+ * to is settled as done with a note; a value no header may carry or a 5xx
+ * reply is dead with the reason; the rest retries. SMTP has no
+ * idempotency: a crash after the server took the mail and before the
+ * row is settled sends it again, with the same Message-ID.
+ */
+static enum outbox_outcome
+mail_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
+{
+	const struct config	*cfg = ctx->app->cfg;
+	const struct mail_kind	*k;
+	struct mail_env		 env;
+	struct mail_out		 out;
+	json_t			*data = NULL;
+	enum outbox_outcome	 rc;
+	char			 why[sizeof(ctx->error)];
+
+	if ((k = mail_kind_find(job->kind)) == NULL)
+		return sync_fail(ctx, OUTBOX_FAIL, "no mail of kind %s",
+		    job->kind);
+	switch (read_data(ctx, k, job, &data)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return sync_fail(ctx, OUTBOX_OK, "the booking is gone: "
+		    "nothing to send");
+	default:
+		return sync_fail(ctx, OUTBOX_RETRY, "cannot read the booking");
+	}
+	env.tmpl = ctx->app->tmpl;
+	env.public_url = cfg->public_url;
+	env.site_name = cfg->site_name;
+	env.contact_email = cfg->contact_email;
+	env.contact_phone = cfg->contact_phone;
+	env.mail_from = cfg->mail_from;
+	switch (mail_compose(&env, k, data, job->id, time(NULL), &out, why,
+	    sizeof(why))) {
+	case MAIL_OK:
+		break;
+	case MAIL_NOBODY:
+		json_decref(data);
+		return sync_fail(ctx, OUTBOX_OK, "%s", why);
+	case MAIL_REFUSED:
+		json_decref(data);
+		return sync_fail(ctx, OUTBOX_FAIL, "%s", why);
+	default:
+		json_decref(data);
+		return sync_fail(ctx, OUTBOX_RETRY, "%s", why);
+	}
+	json_decref(data);
+	switch (smtp_send(state, out.from, out.to, out.message.data,
+	    out.message.len, why, sizeof(why))) {
+	case SMTP_SENT:
+		rc = OUTBOX_OK;
+		break;
+	case SMTP_REFUSED:
+		rc = sync_fail(ctx, OUTBOX_FAIL, "%s", why);
+		break;
+	default:
+		rc = sync_fail(ctx, OUTBOX_RETRY, "%s", why);
+		break;
+	}
+	mail_out_free(&out);
+	return rc;
+}
+
+const struct sync_target sync_mail_target = {
+	.name = "mail",
+	.enabled = mail_enabled,
+	.open = mail_open,
+	.deliver = mail_deliver,
+	.close = mail_close,
+};

@@ -1,0 +1,364 @@
+/* test-mail.c: each mail kind composed with the shipped templates: recipient, subject, links, parts, no money, refusals */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "mail.h"
+#include "tap.h"
+#include "tmpl.h"
+
+#include "mime-check.h"
+
+/* What mail_booking() returns, plus money fields it never has: if a
+ * template printed them, the checks below would find them. */
+static const char sample[] =
+	"{\"id\": 41, \"slug\": \"zoe-k3f9qz2m\", \"status\": \"confirmed\","
+	" \"cancelled\": false, \"guest_name\": \"Zoë Ñúñez\","
+	" \"guest_email\": \"zoe@example.com\", \"vessel\": \"Jada\","
+	" \"meeting_point\": \"Dock B, Harbor Island\", \"party_size\": 6,"
+	" \"time_zone\": \"America/Los_Angeles\","
+	" \"starts_at\": \"2026-05-30T09:00:00-07:00\","
+	" \"ends_at\": \"2026-05-30T13:00:00-07:00\","
+	" \"date_label\": \"Saturday, May 30, 2026\","
+	" \"short_date_label\": \"Saturday, May 30\","
+	" \"start_label\": \"9:00 AM\", \"end_label\": \"1:00 PM\","
+	" \"tz_label\": \"PDT\", \"duration_label\": \"4 hours\","
+	" \"checklist\": [\"Sunscreen\", \"Soft-soled shoes\"],"
+	" \"guest_notes\": \"We will have snacks.\\n.\\nAsk for Sam.\","
+	" \"upload_opens_label\": \"Sat, May 30, 7:00 AM PDT\","
+	" \"cancelled_at_label\": \"Fri, May 1, 10:15 AM PDT\","
+	" \"revenue_cents\": 1234567, \"port_fee_cents\": 76543,"
+	" \"captain_fee_cents\": 3456789, \"version\": 3}";
+
+/* Every rendering of the sample's money a mail must not hold. */
+static const char *const money[] = {
+	"1234567", "12345.67", "12,345.67", "76543", "765.43",
+	"3456789", "34567.89", "34,567.89", NULL,
+};
+
+static struct mail_env
+env_of(const struct tmpl_set *set)
+{
+	struct mail_env env;
+
+	env.tmpl = set;
+	env.public_url = "https://harborlight.example";
+	env.site_name = "Harbor Light";
+	env.contact_email = "office@harborlight.example";
+	env.contact_phone = "+1 619 555 0142";
+	env.mail_from = "Harbor Light <crew@harborlight.example>";
+	return env;
+}
+
+static char *
+header(const char *msg, const char *name)
+{
+	char		*v = mc_header(msg, name);
+	struct buf	 d = { 0 };
+	int		 words;
+
+	if (v == NULL || mc_decode_words(v, &d, &words) == -1) {
+		free(v);
+		buf_free(&d);
+		return NULL;
+	}
+	free(v);
+	return d.data != NULL ? d.data : calloc(1, 1);
+}
+
+static int
+matches(const char *s, const char *re)
+{
+	regex_t	 r;
+	int	 m;
+
+	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0)
+		return 0;
+	m = regexec(&r, s, 0, NULL, 0) == 0;
+	regfree(&r);
+	return m;
+}
+
+/* Composes kind from data: the message (caller frees) or NULL. */
+static char *
+compose(const struct mail_env *env, const char *kind, const json_t *data,
+    long long id, struct mail_out *out, int want_rc, char *why, size_t len)
+{
+	const struct mail_kind	*k = mail_kind_find(kind);
+	char			*msg;
+	int			 rc;
+
+	why[0] = '\0';
+	ok(k != NULL, "%s is a kind", kind);
+	if (k == NULL)
+		return NULL;
+	rc = mail_compose(env, k, data, id, 1780156800, out, why, len);
+	is_int(rc, want_rc, "%s: composed as expected (%s)", kind, why);
+	if (rc != MAIL_OK)
+		return NULL;
+	msg = strdup(buf_str(&out->message));
+	mail_out_free(out);
+	return msg;
+}
+
+static void
+no_money(const char *what, const char *s)
+{
+	size_t	 i;
+	int	 found = 0;
+
+	for (i = 0; money[i] != NULL; i++)
+		if (strstr(s, money[i]) != NULL) {
+			found = 1;
+			printf("# %s holds %s\n", what, money[i]);
+		}
+	ok(!found, "%s: no revenue, port fee or captain fee in any form",
+	    what);
+}
+
+static void
+test_guest(const struct mail_env *env, const json_t *data)
+{
+	struct mail_out	 out;
+	struct buf	 text = { 0 }, html = { 0 };
+	char		 why[256], *msg, *v, id1[MIME_ID_MAX + 1];
+	size_t		 longest;
+
+	msg = compose(env, "mail.guest_confirmation", data, 41, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg == NULL)
+		return;
+	is_str(out.from, "crew@harborlight.example", "envelope from");
+	is_str(out.to, "zoe@example.com", "envelope to: the guest");
+	ok(matches(out.message_id, "^outbox-41\\.[0-9a-f]{16}@"
+	    "harborlight\\.example$"), "Message-ID outbox-<id>.<hash>@domain "
+	    "(%s)", out.message_id);
+	snprintf(id1, sizeof(id1), "%s", out.message_id);
+	ok(mc_shape(msg, strlen(msg), &longest) == NULL && longest <= 78,
+	    "well formed, headers within 78 (%zu)", longest);
+	v = header(msg, "Subject");
+	is_str(v, "Zoë Ñúñez, your charter on Saturday, May 30 is confirmed",
+	    "subject from the .hdr template, decoded");
+	free(v);
+	v = header(msg, "To");
+	is_str(v, "Zoë Ñúñez <zoe@example.com>", "To: the guest by name");
+	free(v);
+	v = header(msg, "From");
+	is_str(v, "Harbor Light <crew@harborlight.example>", "From");
+	free(v);
+	v = header(msg, "Reply-To");
+	is_str(v, "Harbor Light <office@harborlight.example>",
+	    "Reply-To: the operator");
+	free(v);
+	v = mc_header(msg, "List-Unsubscribe");
+	ok(v == NULL, "no List-Unsubscribe on a guest confirmation");
+	free(v);
+	ok(mc_part(msg, "text/plain", &text) == 0, "text part");
+	ok(mc_part(msg, "text/html", &html) == 0, "HTML part");
+	ok(strstr(buf_str(&text), "https://harborlight.example/g/zoe-k3f9qz2m")
+	    != NULL, "text: the guest URL from CHARTER_PUBLIC_URL");
+	ok(strstr(buf_str(&html), "href=\"https://harborlight.example/g/"
+	    "zoe-k3f9qz2m\"") != NULL, "HTML: the guest URL as a link");
+	ok(strstr(buf_str(&text), "Saturday, May 30, 2026") &&
+	    strstr(buf_str(&text), "9:00 AM to 1:00 PM PDT") &&
+	    strstr(buf_str(&text), "Jada") &&
+	    strstr(buf_str(&text), "Dock B, Harbor Island") &&
+	    strstr(buf_str(&text), "- Soft-soled shoes") &&
+	    strstr(buf_str(&text), "America/Los_Angeles"),
+	    "text: date, times in the boat's zone, vessel, meeting point, "
+	    "checklist");
+	ok(strstr(buf_str(&text), "\r\n.\r\nAsk for Sam.") != NULL,
+	    "text: a line of one dot is kept (libcurl stuffs it)");
+	ok(strstr(buf_str(&html), "Saturday, May 30, 2026") &&
+	    strstr(buf_str(&html), "Soft-soled shoes") &&
+	    strstr(buf_str(&html), "Zoë Ñúñez") &&
+	    strstr(buf_str(&html), "<title>Zoë Ñúñez, your charter"),
+	    "HTML: the same facts, UTF-8 intact");
+	ok(strstr(buf_str(&text), "{{") == NULL &&
+	    strstr(buf_str(&html), "{{") == NULL, "no template tag left");
+	no_money("guest confirmation", msg);
+	no_money("guest confirmation text", buf_str(&text));
+	no_money("guest confirmation HTML", buf_str(&html));
+	free(msg);
+
+	/* Another attempt at the same row: the same Message-ID. */
+	msg = compose(env, "mail.guest_confirmation", data, 41, &out, MAIL_OK,
+	    why, sizeof(why));
+	is_str(out.message_id, id1, "a retry of the row sends the same "
+	    "Message-ID");
+	free(msg);
+	msg = compose(env, "mail.guest_confirmation", data, 42, &out, MAIL_OK,
+	    why, sizeof(why));
+	ok(strcmp(out.message_id, id1) != 0, "another row, another "
+	    "Message-ID");
+	free(msg);
+	buf_free(&text);
+	buf_free(&html);
+}
+
+static void
+test_guest_escaping(const struct mail_env *env, const json_t *sample_data)
+{
+	struct mail_out	 out;
+	struct buf	 text = { 0 }, html = { 0 };
+	json_t		*data = json_deep_copy(sample_data);
+	char		 why[256], *msg;
+
+	json_object_set_new(data, "guest_name", json_string("<b>Ada</b> & "
+	    "\"co\""));
+	json_object_set_new(data, "checklist", json_pack("[s]",
+	    "<script>x</script>"));
+	msg = compose(env, "mail.guest_confirmation", data, 43, &out, MAIL_OK,
+	    why, sizeof(why));
+	ok(msg != NULL && mc_part(msg, "text/html", &html) == 0 &&
+	    strstr(buf_str(&html), "&lt;b&gt;Ada&lt;/b&gt; &amp; &quot;co&quot;")
+	    != NULL && strstr(buf_str(&html), "<b>Ada") == NULL &&
+	    strstr(buf_str(&html), "&lt;script&gt;") != NULL &&
+	    strstr(buf_str(&html), "<script>") == NULL,
+	    "HTML part escapes the booking's values");
+	ok(msg != NULL && mc_part(msg, "text/plain", &text) == 0 &&
+	    strstr(buf_str(&text), "Hello <b>Ada</b> & \"co\",") != NULL,
+	    "text part prints them as they are");
+	free(msg);
+	buf_free(&text);
+	buf_free(&html);
+	json_decref(data);
+}
+
+static void
+test_refusals(const struct mail_env *env, const json_t *sample_data)
+{
+	struct mail_out	 out;
+	struct mail_env	 bad = *env;
+	json_t		*data;
+	char		 why[256];
+
+	data = json_deep_copy(sample_data);
+	json_object_set_new(data, "guest_email", json_null());
+	compose(env, "mail.guest_confirmation", data, 44, &out, MAIL_NOBODY,
+	    why, sizeof(why));
+	ok(strstr(why, "no guest email") != NULL, "no address: nothing to "
+	    "send (%s)", why);
+	json_decref(data);
+
+	/* A name with a line break never reaches a header. */
+	data = json_deep_copy(sample_data);
+	json_object_set_new(data, "guest_name", json_string("Eve\r\nBcc: "
+	    "victim@example.com"));
+	compose(env, "mail.guest_confirmation", data, 45, &out, MAIL_REFUSED,
+	    why, sizeof(why));
+	ok(strstr(why, "subject") != NULL && strstr(why, "line break") != NULL,
+	    "a guest name with CR LF: refused, the reason says why (%s)", why);
+	compose(env, "mail.operator_cancelled", data, 46, &out, MAIL_REFUSED,
+	    why, sizeof(why));
+	ok(strstr(why, "line break") != NULL, "the operator's notice too "
+	    "(%s)", why);
+	json_decref(data);
+
+	data = json_deep_copy(sample_data);
+	json_object_set_new(data, "guest_email", json_string("zoe@example.com"
+	    "\r\nBcc: victim@example.com"));
+	compose(env, "mail.guest_confirmation", data, 47, &out, MAIL_REFUSED,
+	    why, sizeof(why));
+	ok(strstr(why, "recipient") != NULL, "an address with CR LF: refused "
+	    "(%s)", why);
+	json_decref(data);
+
+	bad.public_url = "https://harborlight.example?x";
+	compose(&bad, "mail.guest_confirmation", sample_data, 48, &out,
+	    MAIL_REFUSED, why, sizeof(why));
+	ok(strstr(why, "link") != NULL, "no link without a good public URL "
+	    "(%s)", why);
+	bad = *env;
+	bad.mail_from = "nobody";
+	compose(&bad, "mail.guest_confirmation", sample_data, 49, &out,
+	    MAIL_REFUSED, why, sizeof(why));
+	ok(strstr(why, "CHARTER_MAIL_FROM") != NULL, "a bad From: refused "
+	    "(%s)", why);
+	ok(mail_kind_find("mail.nothing") == NULL, "unknown kinds are not "
+	    "found");
+}
+
+static void
+test_operator(const struct mail_env *env, const json_t *sample_data)
+{
+	struct mail_out	 out;
+	struct mail_env	 none = *env;
+	struct buf	 text = { 0 }, html = { 0 };
+	json_t		*data = json_deep_copy(sample_data);
+	char		 why[256], *msg, *v;
+
+	json_object_set_new(data, "status", json_string("cancelled"));
+	json_object_set_new(data, "cancelled", json_true());
+	msg = compose(env, "mail.operator_cancelled", data, 50, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg == NULL) {
+		json_decref(data);
+		return;
+	}
+	is_str(out.to, "office@harborlight.example", "envelope to: "
+	    "CHARTER_CONTACT_EMAIL");
+	v = header(msg, "Subject");
+	is_str(v, "Cancelled: Zoë Ñúñez, Saturday, May 30 on Jada",
+	    "subject names the booking");
+	free(v);
+	v = header(msg, "To");
+	is_str(v, "Harbor Light <office@harborlight.example>", "To: the "
+	    "operator");
+	free(v);
+	v = mc_header(msg, "Reply-To");
+	ok(v == NULL, "no Reply-To to itself");
+	free(v);
+	ok(mc_part(msg, "text/plain", &text) == 0 &&
+	    mc_part(msg, "text/html", &html) == 0, "text and HTML parts");
+	ok(strstr(buf_str(&text), "https://harborlight.example/admin/"
+	    "bookings/41") != NULL && strstr(buf_str(&html), "href=\"https://"
+	    "harborlight.example/admin/bookings/41\"") != NULL,
+	    "a link to the booking in both");
+	ok(strstr(buf_str(&text), "Saturday, May 30, 2026, 9:00 AM to 1:00 PM "
+	    "PDT") != NULL && strstr(buf_str(&text), "#41 (zoe-k3f9qz2m)") &&
+	    strstr(buf_str(&text), "Fri, May 1, 10:15 AM PDT"),
+	    "which booking, when it was to be, when it was cancelled");
+	no_money("operator notice", msg);
+	no_money("operator notice text", buf_str(&text));
+	no_money("operator notice HTML", buf_str(&html));
+	free(msg);
+
+	none.contact_email = "";
+	compose(&none, "mail.operator_cancelled", data, 51, &out, MAIL_NOBODY,
+	    why, sizeof(why));
+	ok(strstr(why, "CHARTER_CONTACT_EMAIL") != NULL, "no operator "
+	    "address: nothing to send (%s)", why);
+	buf_free(&text);
+	buf_free(&html);
+	json_decref(data);
+}
+
+int
+main(void)
+{
+	const char	*dir = getenv("TEMPLATE_DIR");
+	struct tmpl_set	*set;
+	struct mail_env	 env;
+	json_t		*data;
+	char		 err[512];
+
+	set = tmpl_set_load(dir ? dir : "templates", err, sizeof(err));
+	ok(set != NULL, "templates load (%s)", set ? "ok" : err);
+	if (set == NULL)
+		return tap_done();
+	data = json_loads(sample, 0, NULL);
+	ok(data != NULL, "sample parses");
+	env = env_of(set);
+	test_guest(&env, data);
+	test_guest_escaping(&env, data);
+	test_refusals(&env, data);
+	test_operator(&env, data);
+	json_decref(data);
+	tmpl_set_free(set);
+	return tap_done();
+}
