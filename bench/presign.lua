@@ -7,7 +7,7 @@ end
 local n = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"filename":"IMG_0001.jpg","content_type":"image/jpeg","size":2400000}'
+wrk.body = '{"filename":"IMG_0001.jpg","content_type":"image/jpeg","size":2400000,"sha256":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}'
 
 request = function()
 	n = n + 1

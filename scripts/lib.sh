@@ -6,6 +6,7 @@
 # A "stack" is one directory ($STACK_DIR) holding everything a running charterd needs:
 #   pg/         private PostgreSQL cluster (data/, sock/, postgres.log; owned by postgres)
 #   s3/ dynamo/ mail/   peer data          publish/g/   guest pages (CHARTER_PUBLISH_DIR)
+#   (the SCC and calendar peer, sccpeer, keeps its records in memory)
 #   nginx/      nginx prefix (nginx.conf, logs/, tmp/)
 #   share/      copies of static/, templates/, sql/ when services cannot read the checkout
 #   log/        one log per process          run/<name>.pid   "pid starttime" per process
@@ -448,6 +449,8 @@ nginx_start() {
 # ------------------------------------------------------------------ peers
 PEERS="s3rver s3proxy dynalite maildev"
 PEERS+=" cloudfront" # the CloudFront peer: see site_generate
+PEERS+=" dynproxy" # after dynalite: it creates the table through the proxy
+PEERS+=" sccpeer" # the SCC and calendar peer: see sccpeer_generate
 
 # peers_start [NAME...]: start the given peers (default: all of $PEERS) on the ports
 # chosen by stack_generate (or read back by stack_load) and wait until each listens.
@@ -457,6 +460,7 @@ peers_start() {
 	local proxy="$CHARTER_SRCDIR/tests/peers/s3-verify-proxy.py" cfg=() n
 	local want=" ${*:-$PEERS} "
 	[ -n "${CLOUDFRONT_PORT:-}" ] || want=${want/ cloudfront / } # a stack made before it
+	[ -n "${SCCPEER_PORT:-}" ] || want=${want/ sccpeer / } # a stack made before it
 	[ -x "$bin/s3rver" ] || die "node_modules missing; run npm ci in $CHARTER_SRCDIR"
 	[ -f "$cors" ] && cfg=("$cors")
 	# The verifying proxy checks SigV4 with our keys and forwards anonymously;
@@ -482,9 +486,11 @@ peers_start() {
 		dynalite)
 			start_bg dynalite "$bin/dynalite" --host 127.0.0.1 --port "$DYNAMO_PORT" \
 				--path "$STACK_DIR/dynamo" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 ;;
+		dynproxy) dynproxy_start ;;
 		maildev)
 			start_bg maildev "$bin/maildev" --smtp "$SMTP_PORT" --web "$MAILWEB_PORT" \
 				--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$STACK_DIR/mail" ;;
+		sccpeer) sccpeer_start ;;
 		cloudfront) site_peer_start ;;
 		*) die "peers_start: unknown peer $n" ;;
 		esac
@@ -495,12 +501,15 @@ peers_start() {
 		s3proxy)
 			wait_log "$STACK_DIR/log/s3proxy.log" ready 30 s3proxy || die "s3 proxy did not start (log/s3proxy.log)"
 			wait_port "$S3PROXY_PORT" 10 s3proxy || die "s3 proxy not listening" ;;
-		dynalite)
-			wait_port "$DYNAMO_PORT" 30 dynalite || die "dynalite did not start (log/dynalite.log)"
-			dynamo_create_table || warn "could not create DynamoDB table $DYNAMO_TABLE (charterd sync may create it)" ;;
+		dynalite) wait_port "$DYNAMO_PORT" 30 dynalite || die "dynalite did not start (log/dynalite.log)" ;;
+		dynproxy)
+			wait_log "$STACK_DIR/log/dynproxy.log" ready 30 dynproxy || die "DynamoDB proxy did not start (log/dynproxy.log)"
+			wait_port "$DYNPROXY_PORT" 10 dynproxy || die "DynamoDB proxy not listening"
+			dynamo_create_table || warn "could not create DynamoDB table $DYNAMO_TABLE (log/dynamo.log)" ;;
 		maildev)
 			wait_port "$SMTP_PORT" 30 maildev || die "maildev did not start (log/maildev.log)"
 			wait_port "$MAILWEB_PORT" 30 maildev || die "maildev web UI did not start" ;;
+		sccpeer) wait_port "$SCCPEER_PORT" 30 sccpeer || die "the SCC and calendar peer did not start (log/sccpeer.log)" ;;
 		cloudfront)
 			wait_log "$STACK_DIR/log/cloudfront.log" ready 30 cloudfront || die "CloudFront peer did not start (log/cloudfront.log)"
 			wait_port "$CLOUDFRONT_PORT" 10 cloudfront || die "CloudFront peer not listening" ;;
@@ -508,22 +517,47 @@ peers_start() {
 	done
 }
 
-# dynamo_create_table: create $DYNAMO_TABLE (pk, sk strings) in dynalite via botocore.
+# free_port_except PORT...: one free TCP port on 127.0.0.1 that is none of PORT.
+free_port_except() {
+	local p
+	while p=$(free_ports 1); do
+		case " $* " in *" $p "*) continue ;; esac
+		echo "$p"
+		return 0
+	done
+	return 1
+}
+
+# dynproxy_start: the SigV4-verifying proxy (tests/peers/dynamo-verify-proxy.py) on
+# $DYNPROXY_PORT in front of dynalite, which accepts any signature: charterd's DynamoDB
+# endpoint. A test stack lets tests change the secret it expects (--control).
+dynproxy_start() {
+	local control=()
+	[ "${STACK_MODE:-test}" = test ] && control=(--control)
+	[ -n "${DYNPROXY_PORT:-}" ] || die "no port for the DynamoDB proxy"
+	start_bg dynproxy /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/dynamo-verify-proxy.py" \
+		--listen "127.0.0.1:$DYNPROXY_PORT" --upstream "http://127.0.0.1:$DYNAMO_PORT" \
+		--access-key "$AWS_KEY_ID" --secret-key "$AWS_SECRET" --region "$AWS_REGION" "${control[@]}"
+}
+
+# sccpeer_start: our SCC and calendar peer; it is given the keys' SHA-256 only.
+sccpeer_start() {
+	start_bg sccpeer /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/scc-calendar-peer.py" \
+		--listen "127.0.0.1:$SCCPEER_PORT" --scc-key-sha256 "$(sha256_hex "$SCC_SERVICE_KEY")" \
+		--calendar-token-sha256 "$(sha256_hex "$CALENDAR_TOKEN")" --scc-prefix /prod --calendar-prefix /jada
+}
+
+# dynamo_create_table: `charterd dynamo create-table` through $DYNAMO_ENDPOINT (the proxy),
+# with only the settings it reads; safe to repeat. Output in log/dynamo.log.
 dynamo_create_table() {
-	/usr/bin/python3 - >>"$STACK_DIR/log/dynalite.log" 2>&1 <<-EOF
-	import botocore.session
-	s = botocore.session.get_session()
-	c = s.create_client("dynamodb", region_name="$AWS_REGION",
-	    endpoint_url="http://127.0.0.1:$DYNAMO_PORT",
-	    aws_access_key_id="$AWS_KEY_ID", aws_secret_access_key="$AWS_SECRET")
-	if "$DYNAMO_TABLE" not in c.list_tables()["TableNames"]:
-	    c.create_table(TableName="$DYNAMO_TABLE", BillingMode="PAY_PER_REQUEST",
-	        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-	                              {"AttributeName": "sk", "AttributeType": "S"}],
-	        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-	                   {"AttributeName": "sk", "KeyType": "RANGE"}])
-	print("dynamo table $DYNAMO_TABLE ready")
-	EOF
+	local v san=()
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && san+=("$v=${!v}")
+	done
+	env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LANG=C.UTF-8 TZ=UTC "${san[@]}" \
+		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
+		CHARTER_AWS_REGION="$AWS_REGION" AWS_ACCESS_KEY_ID="$AWS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		"$CHARTERD" dynamo create-table </dev/null >>"$STACK_DIR/log/dynamo.log" 2>&1 9>&-
 }
 
 # ------------------------------------------------------------------ the S3 site and CloudFront
@@ -539,7 +573,7 @@ CLOUDFRONT_DIST=E2CHARTERDTEST
 site_generate() {
 	local p
 	for p in $(free_ports 12); do
-		case " $PG_PORT $S3RVER_PORT $S3PROXY_PORT $DYNAMO_PORT $SMTP_PORT $MAILWEB_PORT $FCGI_PORT $PUBLIC_PORT $API_PORT " in
+		case " $PG_PORT $S3RVER_PORT $S3PROXY_PORT $DYNAMO_PORT ${DYNPROXY_PORT:-} $SMTP_PORT $MAILWEB_PORT $FCGI_PORT $PUBLIC_PORT $API_PORT " in
 		*" $p "*) ;;
 		*) CLOUDFRONT_PORT=$p; return 0 ;;
 		esac
@@ -704,7 +738,9 @@ charterd_write_env() {
 		CHARTER_AWS_REGION="$AWS_REGION" \
 		CHARTER_S3_PATH_STYLE=1 \
 		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" \
-		AWS_SECRET_ACCESS_KEY="$AWS_SECRET"
+		AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+		CHARTER_SCC_URL="$SCC_URL" CHARTER_SCC_SERVICE_KEY="$SCC_SERVICE_KEY" \
+		CHARTER_CALENDAR_URL="$CALENDAR_URL" CHARTER_CALENDAR_TOKEN="$CALENDAR_TOKEN"
 	# migrate: database + sql dir, and the admin login to bootstrap (if it does that).
 	write_envfile "$STACK_DIR/migrate.env" \
 		CHARTER_DATABASE_URL="$OWNER_DB_URL" \
@@ -1077,6 +1113,7 @@ stack_generate() {
 	PG_PORT=${ports[0]} S3RVER_PORT=${ports[1]} S3PROXY_PORT=${ports[2]}
 	DYNAMO_PORT=${ports[3]} SMTP_PORT=${ports[4]} MAILWEB_PORT=${ports[5]} FCGI_PORT=${ports[6]}
 	PUBLIC_PORT=${STACK_PUBLIC_PORT:-${ports[7]}} API_PORT=${STACK_API_PORT:-${ports[8]}}
+	DYNPROXY_PORT=$(free_port_except "${ports[@]}") # the verifying proxy before dynalite
 	CHARTER_WORKERS=${CHARTER_WORKERS:-2}
 	PG_PASSWORD=$(rand_hex 24)
 	SERVICE_KEY=$(rand_hex 32)
@@ -1105,15 +1142,32 @@ stack_generate() {
 	PUBLIC_URL="http://127.0.0.1:$PUBLIC_PORT" API_URL="http://127.0.0.1:$API_PORT"
 	DATABASE_URL="postgresql://charterd:$PG_PASSWORD@127.0.0.1:$PG_PORT/charterd"
 	S3_ENDPOINT="http://127.0.0.1:$S3PROXY_PORT"
-	DYNAMO_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT"
+	DYNAMO_ENDPOINT="http://127.0.0.1:$DYNPROXY_PORT" # dynalite checks no signature; the proxy does
 	SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" MAIL_UI="http://127.0.0.1:$MAILWEB_PORT/"
 	site_generate
+	sccpeer_generate "${ports[@]}" "${CLOUDFRONT_PORT:-}"
+}
+
+# sccpeer_generate PORT...: a port for the SCC and calendar peer other than PORT...,
+# and the keys it checks (tests/peers/scc-calendar-peer.py).
+sccpeer_generate() {
+	SCCPEER_PORT=$(free_ports 12 | grep -vxF -f <(printf '%s\n' "$@" | grep .) | head -n 1)
+	[ -n "$SCCPEER_PORT" ] || die "no free port for the SCC and calendar peer"
+	SCC_SERVICE_KEY=$(rand_hex 32) CALENDAR_TOKEN=$(rand_hex 32)
+	sccpeer_urls
+}
+
+# sccpeer_urls: SCC's URL (the peer's stand-in for API Gateway's, stage /prod), the
+# calendar's, and the peer's control URL that tests read (never charterd).
+sccpeer_urls() {
+	SCC_URL="http://127.0.0.1:$SCCPEER_PORT/prod" CALENDAR_URL="http://127.0.0.1:$SCCPEER_PORT/jada"
+	SCCPEER_URL="http://127.0.0.1:$SCCPEER_PORT/_peer"
 }
 
 # stack_write_env: $STACK_DIR/stack.env, everything tests and scripts need.
 stack_write_env() {
 	local n pids=()
-	for n in postgres s3rver s3proxy dynalite maildev charterd sync nginx; do
+	for n in postgres s3rver s3proxy dynalite maildev sccpeer charterd sync nginx; do
 		pids+=("STACK_PID_$(echo "$n" | tr a-z A-Z)=$(pid_of "$n" || true)")
 	done
 	write_envfile "$STACK_DIR/stack.env" \
@@ -1138,7 +1192,11 @@ stack_write_env() {
 		CHARTER_PHOTO_BUCKET="$PHOTO_BUCKET" CHARTER_AWS_REGION="$AWS_REGION" \
 		AWS_ACCESS_KEY_ID="$AWS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
 		CHARTER_DYNAMO_ENDPOINT="$DYNAMO_ENDPOINT" CHARTER_DYNAMO_TABLE="$DYNAMO_TABLE" \
+		CHARTER_DYNAMO_RAW_ENDPOINT="http://127.0.0.1:$DYNAMO_PORT" STACK_DYNPROXY_PORT="${DYNPROXY_PORT:-}" \
 		CHARTER_SMTP_URL="$SMTP_URL" CHARTER_MAIL_UI="$MAIL_UI" \
+		CHARTER_SCC_URL="$SCC_URL" CHARTER_SCC_SERVICE_KEY="$SCC_SERVICE_KEY" \
+		CHARTER_CALENDAR_URL="$CALENDAR_URL" CHARTER_CALENDAR_TOKEN="$CALENDAR_TOKEN" \
+		CHARTER_SCC_PEER_URL="$SCCPEER_URL" STACK_SCCPEER_PORT="$SCCPEER_PORT" \
 		CHARTER_CHROMIUM="${CHARTER_CHROMIUM:-$(command -v chromium || true)}" \
 		STACK_SITE_BUCKET="$SITE_BUCKET" STACK_CLOUDFRONT_PORT="${CLOUDFRONT_PORT:-}" \
 		STACK_CLOUDFRONT_DISTRIBUTION="$CLOUDFRONT_DIST" \
@@ -1166,13 +1224,18 @@ stack_load() {
 	PHOTO_BUCKET=$CHARTER_PHOTO_BUCKET AWS_REGION=$CHARTER_AWS_REGION
 	AWS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET=$AWS_SECRET_ACCESS_KEY
 	DYNAMO_ENDPOINT=$CHARTER_DYNAMO_ENDPOINT DYNAMO_TABLE=$CHARTER_DYNAMO_TABLE
+	DYNPROXY_PORT=${STACK_DYNPROXY_PORT:-} # empty: a stack from before the DynamoDB proxy
 	SMTP_URL=$CHARTER_SMTP_URL MAIL_UI=$CHARTER_MAIL_UI
 	CLOUDFRONT_PORT=${STACK_CLOUDFRONT_PORT:-}
+	SCCPEER_PORT=${STACK_SCCPEER_PORT:-} SCC_SERVICE_KEY=${CHARTER_SCC_SERVICE_KEY:-}
+	CALENDAR_TOKEN=${CHARTER_CALENDAR_TOKEN:-}
+	sccpeer_urls
 	STACK_TEMPLATE_DIR=$CHARTER_TEMPLATE_DIR STACK_SQL_DIR=$CHARTER_SQL_DIR
 	STACK_STATIC_DIR=${CHARTER_STATIC_DIR:-$CHARTER_SRCDIR/static}
 }
 
-STACK_SERVICES="postgres s3rver s3proxy dynalite maildev charterd nginx"
+STACK_SERVICES="postgres s3rver s3proxy dynalite maildev sccpeer charterd nginx"
+STACK_SERVICES+=" dynproxy"
 
 # stack_status: 0 all up; 1 nothing/partly up but charterd is the only casualty
 # (prints "charterd"); 2 otherwise.
@@ -1181,6 +1244,8 @@ stack_status() {
 	[ -f "$STACK_DIR/stack.env" ] || return 2
 	for n in $STACK_SERVICES; do
 		[ "$n" = s3proxy ] && [ ! -f "$STACK_DIR/run/s3proxy.pid" ] && continue
+		[ "$n" = dynproxy ] && [ ! -f "$STACK_DIR/run/dynproxy.pid" ] && continue
+		[ "$n" = sccpeer ] && [ ! -f "$STACK_DIR/run/sccpeer.pid" ] && continue
 		pid_alive "$n" || dead+=("$n")
 	done
 	if [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then dead+=(sync); fi
@@ -1230,7 +1295,9 @@ stack_ports() {
 	s3rver) echo "$S3RVER_PORT" ;;
 	s3proxy) echo "${S3PROXY_PORT:-}" ;;
 	dynalite) echo "$DYNAMO_PORT" ;;
+	dynproxy) echo "${DYNPROXY_PORT:-}" ;;
 	maildev) echo "$SMTP_PORT $MAILWEB_PORT" ;;
+	sccpeer) echo "$SCCPEER_PORT" ;;
 	charterd) [ -n "${FCGI_SOCK:-}" ] || echo "$FCGI_PORT" ;;
 	nginx) echo "$PUBLIC_PORT $API_PORT" ;;
 	esac
@@ -1246,6 +1313,8 @@ stack_resume() {
 	stack_load
 	for n in $STACK_SERVICES; do
 		[ "$n" = s3proxy ] && [ -z "$S3PROXY_PORT" ] && continue
+		[ "$n" = dynproxy ] && [ -z "$DYNPROXY_PORT" ] && continue
+		[ "$n" = sccpeer ] && [ -z "$SCCPEER_PORT" ] && continue # a stack older than it
 		if [ "$n" = charterd ] && [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then
 			dead+=(charterd)
 			continue
@@ -1268,7 +1337,7 @@ stack_resume() {
 	for n in "${dead[@]}"; do
 		case $n in
 		postgres) info "PostgreSQL on 127.0.0.1:$PG_PORT (existing cluster)"; pg_start ;;
-		s3rver|s3proxy|dynalite|maildev) peers+=("$n") ;;
+		s3rver|s3proxy|dynalite|maildev|dynproxy|sccpeer) peers+=("$n") ;;
 		esac
 	done
 	[ ${#peers[@]} -eq 0 ] || { info "peers: ${peers[*]}"; peers_start "${peers[@]}"; }
@@ -1301,6 +1370,7 @@ stack_down() {
 	stop_proc nginx QUIT 10
 	charterd_stop
 	for n in maildev dynalite s3proxy s3rver; do stop_proc "$n" TERM 5; done
+	stop_proc sccpeer TERM 5
 	pg_stop
 	# anything else that was recorded (future services)
 	for f in "$STACK_DIR"/run/*.pid; do

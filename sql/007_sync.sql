@@ -83,11 +83,11 @@ BEGIN
 	WHERE o.target = t
 	  AND ((o.state = 'pending' AND o.next_attempt_at <= now())
 	       OR (o.state = 'delivering' AND o.locked_until < now()))
+	  -- Any older row still owed blocks, a lapsed lease too: that row is
+	  -- claimable itself and goes first, so a stream never overtakes.
 	  AND NOT EXISTS (SELECT 1 FROM outbox p
 	      WHERE p.target = t AND p.booking_id = o.booking_id
-	        AND p.id < o.id
-	        AND (p.state = 'pending' OR (p.state = 'delivering'
-	             AND p.locked_until >= now())))
+	        AND p.id < o.id AND p.state IN ('pending', 'delivering'))
 	ORDER BY o.next_attempt_at, o.id
 	LIMIT 1
 	FOR UPDATE SKIP LOCKED;

@@ -14,6 +14,7 @@
 --                   which is never money
 --   charterd_staff  /admin for staff: bookings and crew, never money
 --   charterd_owner  /admin for the owner: the same, with money
+--   charterd_gc     `charterd gc`: deletes expired photo reservations only
 --
 -- None is superuser, none can create roles or databases, none is a member
 -- of any role (pg_execute_server_program and friends included), and every
@@ -25,7 +26,7 @@ DECLARE
 	m record;
 BEGIN
 	FOREACH r IN ARRAY ARRAY['charterd_api', 'charterd_guest', 'charterd_crew', 'charterd_sync',
-	    'charterd_staff', 'charterd_owner'] LOOP
+	    'charterd_staff', 'charterd_owner', 'charterd_gc'] LOOP
 		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
 			EXECUTE format('CREATE ROLE %I LOGIN', r);
 		END IF;
@@ -46,35 +47,35 @@ BEGIN
 		JOIN pg_roles g ON g.oid = am.roleid
 		JOIN pg_roles u ON u.oid = am.member
 		WHERE g.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
-		    'charterd_sync', 'charterd_staff', 'charterd_owner')
+		    'charterd_sync', 'charterd_staff', 'charterd_owner', 'charterd_gc')
 		   OR u.rolname IN ('charterd_api', 'charterd_guest', 'charterd_crew',
-		    'charterd_sync', 'charterd_staff', 'charterd_owner')
+		    'charterd_sync', 'charterd_staff', 'charterd_owner', 'charterd_gc')
 	LOOP
 		EXECUTE format('REVOKE %I FROM %I', m.role, m.member);
 	END LOOP;
 	EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC, charterd_api, '
 	    'charterd_guest, charterd_crew, charterd_sync, charterd_staff, '
-	    'charterd_owner', current_database());
+	    'charterd_owner, charterd_gc', current_database());
 	EXECUTE format('GRANT CONNECT ON DATABASE %I TO charterd_api, '
 	    'charterd_guest, charterd_crew, charterd_sync, charterd_staff, '
-	    'charterd_owner', current_database());
+	    'charterd_owner, charterd_gc', current_database());
 END $$;
 
 -- Start from nothing: not for PUBLIC, not for a runtime role.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA public
     FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
-    charterd_staff, charterd_owner;
+    charterd_staff, charterd_owner, charterd_gc;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public
     FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
-    charterd_staff, charterd_owner;
+    charterd_staff, charterd_owner, charterd_gc;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public
     FROM PUBLIC, charterd_api, charterd_guest, charterd_crew, charterd_sync,
-    charterd_staff, charterd_owner;
+    charterd_staff, charterd_owner, charterd_gc;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT USAGE ON SCHEMA public
     TO charterd_api, charterd_guest, charterd_crew, charterd_sync,
-    charterd_staff, charterd_owner;
+    charterd_staff, charterd_owner, charterd_gc;
 
 -- Helpers every side formats times with.
 GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
@@ -102,15 +103,27 @@ GRANT EXECUTE ON FUNCTION is_time_zone(text), staff_booking(bigint),
 -- Guest side: the page and the photo endpoints.
 GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
     vessel, meeting_point, party_size, checklist, guest_notes,
-    upload_opens_at, upload_closes_at, version, cancelled_at)
+    upload_opens_at, upload_closes_at, version, cancelled_at, photo_prefix)
     ON bookings TO charterd_guest;
 GRANT SELECT ON booking_windows TO charterd_guest;
 GRANT SELECT, INSERT ON photos TO charterd_guest;
 GRANT UPDATE (status, uploaded_at) ON photos TO charterd_guest;
-GRANT EXECUTE ON FUNCTION guest_view(text), photo_list(text),
-    photo_quota_used(bigint),
-    photo_reserve(text, text, text, text, bigint, text, integer, timestamptz)
+GRANT EXECUTE ON FUNCTION guest_view(text), photo_list(text, timestamptz),
+    photo_quota_used(bigint, timestamptz),
+    photo_window_closed(timestamptz, timestamptz, timestamptz, text),
+    photo_reserve(text, text, text, text, bigint, text, text, integer,
+        timestamptz, integer),
+    photo_complete_check(text, text, timestamptz),
+    photo_complete(text, integer, timestamptz)
     TO charterd_guest;
+
+-- Photo garbage collection: finds reservations whose URL expired and
+-- deletes their rows (the object first, in the same transaction).
+GRANT SELECT (id, object_key, status, url_expires_at) ON photos
+    TO charterd_gc;
+GRANT DELETE ON photos TO charterd_gc;
+GRANT EXECUTE ON FUNCTION photo_gc_due(timestamptz, integer),
+    photo_gc_take(text, timestamptz) TO charterd_gc;
 
 -- Crew side: the projection, their assignments and magic links.
 GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,

@@ -151,7 +151,9 @@ changed(struct request *req, const struct booking_ref *ref)
 
 /*
  * POST /api/bookings: 201 {id, slug, guest_url, version}; 400 {error, field,
- * message}; 409 when the given slug is taken. Publishes the guest page.
+ * message}. A given slug is the friendly part: like a generated one it gets
+ * a random suffix (SLUG_SUFFIX_LEN base36 characters, 41 bits), so no
+ * guest page can be guessed; a clash draws another. Publishes the page.
  */
 void
 api_bookings_create(struct request *req)
@@ -171,17 +173,15 @@ api_bookings_create(struct request *req)
 	given = json_string_value(json_object_get(req->json, "slug"));
 	name = json_string_value(json_object_get(req->json, "guest_name"));
 	for (attempt = 0; attempt < LIMIT_SLUG_ATTEMPTS; attempt++) {
-		if (given != NULL)
-			snprintf(slug, sizeof(slug), "%s", given);
-		else if (slug_generate(name, slug, sizeof(slug)) == -1) {
+		if ((given != NULL ? slug_suffixed(given, slug, sizeof(slug)) :
+		    slug_generate(name, slug, sizeof(slug))) == -1) {
 			resp_error(req, 503, "unavailable", "No randomness "
 			    "for a slug; try again.");
 			return;
 		}
 		rc = db_booking_create(req->db, req->json, slug,
 		    req->app->cfg->default_time_zone, actor, &ref, &bad_crew);
-		/* Only a generated slug is worth another try. */
-		if (rc != DB_ERROR || given != NULL ||
+		if (rc != DB_ERROR ||
 		    strcmp(req->db->constraint, "bookings_slug_unique") != 0)
 			break;
 	}
@@ -208,10 +208,41 @@ api_bookings_get(struct request *req)
 }
 
 /*
+ * A PATCH's "slug" is a friendly part like POST's: it gets a random suffix,
+ * unless it is the booking's current slug (a client sending back what it
+ * read), which then stays. 0, or -1 with the answer sent.
+ */
+static int
+patch_slug(struct request *req)
+{
+	json_t		*b = NULL;
+	const char	*given;
+	char		 slug[LIMIT_SLUG_MAX + 1];
+	int		 rc = 0;
+
+	given = json_string_value(json_object_get(req->json, "slug"));
+	if (given == NULL)
+		return 0;
+	/* A booking that is not there is the PATCH's own 404. */
+	if (db_booking_get(req->db, req->p.id, &b) == DB_OK &&
+	    strcmp(given, json_string_value(json_object_get(b, "slug"))) == 0)
+		json_object_del(req->json, "slug");
+	else if (slug_suffixed(given, slug, sizeof(slug)) == -1) {
+		resp_error(req, 503, "unavailable", "No randomness for a slug; "
+		    "try again.");
+		rc = -1;
+	} else
+		json_object_set_new(req->json, "slug", json_string(slug));
+	json_decref(b);
+	return rc;
+}
+
+/*
  * PATCH /api/bookings/<id>: 200 {id, slug, guest_url, version}; 400; 404;
  * 409 for a cancelled booking, a slug in use, or stale_version when the
  * version given (body "version" or If-Match) is not the current one. A
- * PATCH that names no version applies to the current one. Republishes.
+ * PATCH that names no version applies to the current one. A new slug gets
+ * a random suffix (patch_slug). Republishes.
  */
 void
 api_bookings_patch(struct request *req)
@@ -227,6 +258,8 @@ api_bookings_patch(struct request *req)
 		api_field_error(req, &ferr);
 		return;
 	}
+	if (patch_slug(req) == -1)
+		return;
 	/* Two statements: bad_crew is read once the patch has set it. */
 	rc = db_booking_patch(req->db, req->p.id, version, req->json,
 	    req->app->cfg->default_time_zone, actor, &ref, &bad_crew);

@@ -101,8 +101,11 @@ db_outbox_next_due(struct db *db, const char *target, double *seconds)
 	const char	*p[1] = { target };
 	PGresult	*res;
 
-	res = db_exec(db, "SELECT greatest(0, extract(epoch FROM "
-	    "outbox_next_due($1) - clock_timestamp()))", 1, p);
+	/* CASE, not greatest(0, ...): greatest() skips a NULL and would
+	 * turn "nothing waits" into "due now", a busy loop. */
+	res = db_exec(db, "SELECT CASE WHEN d IS NOT NULL THEN greatest(0, "
+	    "extract(epoch FROM d - clock_timestamp())) END "
+	    "FROM outbox_next_due($1) AS d", 1, p);
 	if (res == NULL)
 		return DB_ERROR;
 	*seconds = PQgetisnull(res, 0, 0) ? -1 :

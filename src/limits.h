@@ -51,6 +51,21 @@
 #define LIMIT_SYNC_REOPEN_S	30		/* a target that cannot start */
 #define LIMIT_WATCH_MS		2000		/* serve's change listener reconnects */
 
+/* DynamoDB (src/dynamo.c, src/dynamo_json.c, src/sync_dynamo.c) */
+#define LIMIT_DYNAMO_DEPTH	32		/* nesting DynamoDB stores at most */
+#define LIMIT_DYNAMO_ANSWER	(2 * 1024 * 1024) /* an answer; a Query page is <= 1 MB */
+#define LIMIT_DYNAMO_PAGES	16		/* Query pages read for one booking */
+#define LIMIT_DYNAMO_WAIT_S	120		/* create-table waits this for ACTIVE */
+#define LIMIT_DYNAMO_REF	4096		/* crew ids in sync_refs; longer: Query */
+
+/* The SCC and calendar targets (src/sync_rest.c): their answers are small
+ * JSON objects; what a refusal said is kept in last_error cut to
+ * LIMIT_SYNC_MESSAGE_LEN bytes; the ids they hand back are at most
+ * LIMIT_SYNC_REF_LEN bytes (sync_refs). */
+#define LIMIT_SYNC_ANSWER_BYTES	(64 * 1024)
+#define LIMIT_SYNC_MESSAGE_LEN	200
+#define LIMIT_SYNC_REF_LEN	128
+
 /* Process lifecycle (src/prefork.c, src/listener.c) */
 #define LIMIT_CHILDREN		256		/* CHARTER_WORKERS at most */
 #define LIMIT_BACKLOG		1024		/* listen() queue */

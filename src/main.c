@@ -7,9 +7,11 @@
 
 #include "app.h"
 #include "config.h"
+#include "gc.h"
 #include "log.h"
 #include "migrate.h"
 #include "db_booking.h"
+#include "dynamo.h"
 #include "serve.h"
 #include "sync.h"
 #include "user.h"
@@ -71,6 +73,24 @@ cmd_sync(const struct config *cfg, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	return sync_run(cfg) == 0 ? 0 : 1;
+}
+
+static int
+cmd_dynamo(const struct config *cfg, int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[1], "create-table") != 0) {
+		fprintf(stderr, "usage: charterd dynamo create-table\n");
+		return EXIT_USAGE;
+	}
+	return dynamo_create_table(cfg) == 0 ? 0 : 1;
+}
+
+static int
+cmd_gc(const struct config *cfg, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return gc_run(cfg) == 0 ? 0 : 1;
 }
 
 static int
@@ -149,6 +169,30 @@ static const struct command commands[] = {
 	  "and publish again (to CHARTER_PUBLISH_DIR, or the site bucket);\n"
 	  "run it after changing templates.\n",
 	  cmd_publish },
+	{ "dynamo", CMD_DYNAMO, "create-table",
+	  "create the DynamoDB table charterd sync writes",
+	  "usage: charterd dynamo create-table\n\n"
+	  "Creates CHARTER_DYNAMO_TABLE at CHARTER_DYNAMO_ENDPOINT (AWS in\n"
+	  "CHARTER_AWS_REGION when unset) with the keys charterd sync writes,\n"
+	  "pk (string, partition key) and sk (string, sort key), billed per\n"
+	  "request, and waits until DescribeTable says ACTIVE. A table that\n"
+	  "exists already with these keys is left as it is, so it is safe to\n"
+	  "run at every deployment. Signs with AWS_ACCESS_KEY_ID and\n"
+	  "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN). Exit status 0 once\n"
+	  "the table is ACTIVE, 1 when it is not (the reason on stderr), 2 on a\n"
+	  "usage error.\n",
+	  cmd_dynamo },
+	{ "gc", CMD_GC, "", "delete photo uploads that were never completed",
+	  "usage: charterd gc\n\n"
+	  "One pass: every photo reservation whose upload URL expired without\n"
+	  "a complete has its object deleted from the photo bucket (one that\n"
+	  "is already gone counts as deleted) and then its row. Logs the\n"
+	  "counts; exits 0 when all were handled, 1 when the database or the\n"
+	  "store failed (the next pass takes what is left). Logs in as\n"
+	  "charterd_gc, which may only read and delete photo rows. Run it\n"
+	  "every few minutes from cron or a systemd timer; concurrent passes\n"
+	  "are safe.\n",
+	  cmd_gc },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -214,13 +258,16 @@ run(const struct command *c, int argc, char **argv)
 	struct config	 cfg;
 	enum log_level	 lvl;
 	char		 err[512];
+	int		 i;
 
-	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
-	    strcmp(argv[2], "-h") == 0)) {
-		printf("%s\n", c->help);
-		config_usage(c->cmd);
-		return 0;
-	}
+	/* Anywhere after the command: `charterd dynamo create-table --help`. */
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			printf("%s\n", c->help);
+			config_usage(c->cmd);
+			return 0;
+		}
 	/* NULL options: the command reads its own arguments. */
 	if (c->options != NULL && !options_ok(c, argc, argv))
 		return EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include "sigv4.h"
 
 #define S3_ERRBODY_MAX	4096	/* an error document, read for the log */
+#define S3_CHECKSUM_HEADER	"x-amz-checksum-sha256"
 
 /* Where an object lives: scheme, Host value and the unencoded path. */
 struct s3_target {
@@ -183,12 +184,23 @@ s3_presign_put(const struct s3_config *c, const char *key,
     const char *content_type, long long size, time_t now, unsigned expires_s,
     struct buf *url, json_t **headers_out)
 {
-	struct sigv4_header h[2];
+	return s3_presign_put_sha256(c, key, content_type, size, NULL, now,
+	    expires_s, url, headers_out);
+}
+
+int
+s3_presign_put_sha256(const struct s3_config *c, const char *key,
+    const char *content_type, long long size, const char *sha256_b64,
+    time_t now, unsigned expires_s, struct buf *url, json_t **headers_out)
+{
+	struct sigv4_header h[3];
 	char		 len[24];
+	size_t		 nh = 2;
 
 	*headers_out = NULL;
-	if (s3_bad_text(content_type, 255) || size < 0) {
-		log_warnx("bad content type or size");
+	if (s3_bad_text(content_type, 255) || size < 0 ||
+	    (sha256_b64 != NULL && s3_bad_text(sha256_b64, 64))) {
+		log_warnx("bad content type, size or checksum");
 		return -1;
 	}
 	snprintf(len, sizeof(len), "%lld", size);
@@ -196,11 +208,21 @@ s3_presign_put(const struct s3_config *c, const char *key,
 	h[0].value = content_type;
 	h[1].name = "Content-Length";
 	h[1].value = len;
-	if (s3_presign(c, "PUT", key, h, 2, now, expires_s, url) == -1)
+	if (sha256_b64 != NULL) {
+		h[nh].name = S3_CHECKSUM_HEADER;
+		h[nh++].value = sha256_b64;
+	}
+	if (s3_presign(c, "PUT", key, h, nh, now, expires_s, url) == -1)
 		return -1;
 	if ((*headers_out = json_pack("{s:s}", "Content-Type",
 	    content_type)) == NULL)
 		return -1;
+	if (sha256_b64 != NULL && json_object_set_new(*headers_out,
+	    S3_CHECKSUM_HEADER, json_string(sha256_b64)) == -1) {
+		json_decref(*headers_out);
+		*headers_out = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -227,18 +249,21 @@ s3_error_code(const struct buf *body, char *out, size_t outlen)
 
 /*
  * One signed (header form) request through the config's outbound
- * handle; res gets the answer.  Returns 0 when the store answered,
- * whatever the status (a status other than 2xx or 404 is logged with
- * S3's error code), -1 on bad input or a transport error.
+ * handle; res gets the answer.  extra, when not NULL, is one more header
+ * (signed, as S3 wants every x-amz-* header); capture names answer
+ * headers to keep (NULL-terminated, or NULL).  Returns 0 when the store
+ * answered, whatever the status (a status other than 2xx or 404 is logged
+ * with S3's error code), -1 on bad input or a transport error.
  */
 static int
 s3_perform(const struct s3_config *c, const char *method, const char *key,
     const char *content_type, const void *body, size_t len, time_t now,
+    const struct sigv4_header *extra, const char *const *capture,
     struct outbound_response *res)
 {
 	struct s3_target t;
 	struct sigv4_key k;
-	struct sigv4_header h[1];
+	struct sigv4_header h[2];
 	struct outbound_request rq;
 	struct buf	 url = { 0 };
 	char		 code[80];
@@ -256,12 +281,14 @@ s3_perform(const struct s3_config *c, const char *method, const char *key,
 	memset(&rq, 0, sizeof(rq));
 	rq.method = method;
 	rq.url = buf_str(&url);
+	rq.headers = h;
 	if (content_type) {
-		h[0].name = "Content-Type";
-		h[0].value = content_type;
-		rq.headers = h;
-		rq.nheaders = 1;
+		h[rq.nheaders].name = "Content-Type";
+		h[rq.nheaders++].value = content_type;
 	}
+	if (extra)
+		h[rq.nheaders++] = *extra;
+	rq.capture = capture;
 	rq.body = body;
 	rq.body_len = len;
 	rq.sign = &k;
@@ -281,15 +308,25 @@ out:
 	return rc;
 }
 
-int
-s3_head(const struct s3_config *c, const char *key, time_t now,
-    long long *size_out, char *ctype_out, size_t ctype_len)
+/*
+ * HEAD, with x-amz-checksum-mode: ENABLED when sum_out is not NULL (which
+ * then gets the stored x-amz-checksum-sha256, "" without one).
+ */
+static int
+s3_head_as(const struct s3_config *c, const char *key, time_t now,
+    long long *size_out, char *ctype_out, size_t ctype_len, char *sum_out,
+    size_t sum_len)
 {
+	static const struct sigv4_header mode = {
+		"x-amz-checksum-mode", "ENABLED"
+	};
+	static const char *const capture[] = { S3_CHECKSUM_HEADER, NULL };
 	struct outbound_response res;
 	int		 rc = -1;
 
 	memset(&res, 0, sizeof(res));
-	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now, &res) == -1)
+	if (s3_perform(c, "HEAD", key, NULL, NULL, 0, now,
+	    sum_out ? &mode : NULL, sum_out ? capture : NULL, &res) == -1)
 		goto out;
 	if (res.status == 404) {
 		rc = 1;
@@ -307,10 +344,32 @@ s3_head(const struct s3_config *c, const char *key, time_t now,
 	if (ctype_out && ctype_len > 0)
 		snprintf(ctype_out, ctype_len, "%s",
 		    res.content_type ? res.content_type : "");
+	if (sum_out && sum_len > 0)
+		snprintf(sum_out, sum_len, "%s",
+		    res.captured[0] ? res.captured[0] : "");
 	rc = 0;
 out:
 	outbound_response_free(&res);
 	return rc;
+}
+
+int
+s3_head(const struct s3_config *c, const char *key, time_t now,
+    long long *size_out, char *ctype_out, size_t ctype_len)
+{
+	return s3_head_as(c, key, now, size_out, ctype_out, ctype_len, NULL,
+	    0);
+}
+
+int
+s3_head_sha256(const struct s3_config *c, const char *key, time_t now,
+    long long *size_out, char *ctype_out, size_t ctype_len, char *sum_out,
+    size_t sum_len)
+{
+	if (sum_out == NULL || sum_len == 0)
+		return -1;
+	return s3_head_as(c, key, now, size_out, ctype_out, ctype_len,
+	    sum_out, sum_len);
 }
 
 int
@@ -326,7 +385,7 @@ s3_put(const struct s3_config *c, const char *key, const char *content_type,
 	}
 	memset(&res, 0, sizeof(res));
 	if (s3_perform(c, "PUT", key, content_type, body ? body : "", len,
-	    now, &res) == 0 && res.status / 100 == 2)
+	    now, NULL, NULL, &res) == 0 && res.status / 100 == 2)
 		rc = 0;
 	outbound_response_free(&res);
 	return rc;
@@ -339,7 +398,8 @@ s3_delete(const struct s3_config *c, const char *key, time_t now)
 	int		 rc = -1;
 
 	memset(&res, 0, sizeof(res));
-	if (s3_perform(c, "DELETE", key, NULL, NULL, 0, now, &res) == 0 &&
+	if (s3_perform(c, "DELETE", key, NULL, NULL, 0, now, NULL, NULL,
+	    &res) == 0 &&
 	    (res.status / 100 == 2 || res.status == 404))
 		rc = 0;
 	outbound_response_free(&res);

@@ -51,6 +51,17 @@ int	s3_presign_put(const struct s3_config *, const char *key,
 	    const char *content_type, long long size, time_t now,
 	    unsigned expires_s, struct buf *url, json_t **headers_out);
 
+/*
+ * As s3_presign_put, and also signs x-amz-checksum-sha256: sha256_b64 (the
+ * base64 SHA-256 of the bytes, or NULL for none), which *headers_out then
+ * carries too.  S3 refuses a body with another SHA-256 (400 BadDigest),
+ * so the URL can store those bytes and no others, however often it is used.
+ */
+int	s3_presign_put_sha256(const struct s3_config *, const char *key,
+	    const char *content_type, long long size, const char *sha256_b64,
+	    time_t now, unsigned expires_s, struct buf *url,
+	    json_t **headers_out);
+
 /* Presigned GET; appends the URL.  Returns 0 or -1. */
 int	s3_presign_get(const struct s3_config *, const char *key, time_t now,
 	    unsigned expires_s, struct buf *url);
@@ -64,6 +75,15 @@ int	s3_presign_get(const struct s3_config *, const char *key, time_t now,
  */
 int	s3_head(const struct s3_config *, const char *key, time_t now,
 	    long long *size_out, char *ctype_out, size_t ctype_len);
+
+/*
+ * As s3_head, with x-amz-checksum-mode: ENABLED: sum_out (sum_len bytes)
+ * also gets the base64 SHA-256 the object was stored with, "" when it was
+ * stored without one.
+ */
+int	s3_head_sha256(const struct s3_config *, const char *key, time_t now,
+	    long long *size_out, char *ctype_out, size_t ctype_len,
+	    char *sum_out, size_t sum_len);
 
 /*
  * PUT of body[0..len) with the given Content-Type, payload signed,

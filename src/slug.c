@@ -55,14 +55,28 @@ slug_base(const char *name, char *out, size_t outlen)
 }
 
 int
-slug_generate(const char *name, char *out, size_t outlen)
+slug_suffixed(const char *friendly, char *out, size_t outlen)
 {
-	char	 base[SLUG_BASE_MAX + 1], suffix[SLUG_SUFFIX_LEN + 1];
+	char	 suffix[SLUG_SUFFIX_LEN + 1];
+	size_t	 n = strlen(friendly);
 
-	slug_base(name, base, sizeof(base));
+	if (n > SLUG_FRIENDLY_MAX)
+		n = SLUG_FRIENDLY_MAX;
+	while (n > 0 && friendly[n - 1] == '-')
+		n--;
 	if (random_base36(suffix, SLUG_SUFFIX_LEN) == -1)
 		return -1;
-	if ((size_t)snprintf(out, outlen, "%s-%s", base, suffix) >= outlen)
+	if ((size_t)snprintf(out, outlen, "%.*s-%s", (int)n, friendly,
+	    suffix) >= outlen)
 		return -1;
 	return 0;
+}
+
+int
+slug_generate(const char *name, char *out, size_t outlen)
+{
+	char	 base[SLUG_BASE_MAX + 1];
+
+	slug_base(name, base, sizeof(base));
+	return slug_suffixed(base, out, outlen);
 }

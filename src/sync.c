@@ -16,6 +16,9 @@
 const struct sync_target *const sync_targets[] = {
 	&sync_publish_target,
 	&sync_mail_target,
+	&sync_dynamo_target,
+	&sync_scc_target,
+	&sync_calendar_target,
 };
 const size_t sync_ntargets = sizeof(sync_targets) / sizeof(sync_targets[0]);
 

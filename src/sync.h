@@ -39,6 +39,9 @@ struct sync_target {
 /* The targets, in the order their workers start. */
 extern const struct sync_target sync_publish_target;
 extern const struct sync_target sync_mail_target;
+extern const struct sync_target sync_dynamo_target;
+extern const struct sync_target sync_scc_target;
+extern const struct sync_target sync_calendar_target;
 extern const struct sync_target *const sync_targets[];
 extern const size_t sync_ntargets;
 

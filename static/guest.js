@@ -3,8 +3,9 @@
  *
  * The page is a published flat file, so it knows nothing about "now": the server
  * decides whether the upload window is open (GET /g/<slug>/photos) and this script
- * only reflects it. Upload: POST /g/<slug>/photos for a presigned URL, PUT the bytes
- * there (XMLHttpRequest, for progress), POST .../<photo_id>/complete.
+ * only reflects it. Upload: hash the file (SHA-256), POST /g/<slug>/photos for a
+ * presigned URL that signs that hash (the store takes these bytes and no others),
+ * PUT the bytes there (XMLHttpRequest, for progress), POST .../<photo_id>/complete.
  * Plain ES2017, loaded with defer; no inline code anywhere (CSP script-src 'self').
  */
 (function () {
@@ -460,11 +461,30 @@
     }
   }
 
+  /* The base64 SHA-256 of a file, as S3's x-amz-checksum-sha256 wants it. */
+  async function sha256Base64(file) {
+    var digest = new Uint8Array(await window.crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+    var s = '';
+    for (var i = 0; i < digest.length; i++) s += String.fromCharCode(digest[i]);
+    return window.btoa(s);
+  }
+
   async function upload(item) {
     setPhase(item, 'active', 'Preparing…');
+    /* crypto.subtle exists only on https pages (and on localhost). */
+    if (!(window.crypto && window.crypto.subtle)) {
+      return fail(item, 'Photo uploads need a secure (https) connection to this page.', false);
+    }
+    var sum;
+    try {
+      sum = await sha256Base64(item.file);
+    } catch (e) {
+      return fail(item, 'This file could not be read. Please choose it again.', true);
+    }
     var r;
     try {
-      r = await api('POST', '/photos', { filename: item.file.name, content_type: item.type, size: item.file.size });
+      r = await api('POST', '/photos', { filename: item.file.name, content_type: item.type,
+                                         size: item.file.size, sha256: sum });
     } catch (e) {
       return fail(item, MSG_NETWORK, true);
     }

@@ -1,5 +1,6 @@
 /* s3-sign-tool.c: prints a presigned S3 URL, or does a signed HEAD, PUT or
- * DELETE, with the charterd modules; used by tests/peers/test-s3-proxy.sh */
+ * DELETE, with the charterd modules; used by tests/peers/test-s3-proxy.sh
+ * and the photo tests */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +19,15 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: s3-sign-tool presign-put|presign-get|head|put|"
-	    "delete endpoint bucket key [content-type size|body] "
-	    "[now-offset-s] [expires-s]\n"
+	fprintf(stderr, "usage: s3-sign-tool presign-put|presign-get|head|"
+	    "head-sha256|put|delete endpoint bucket key [content-type "
+	    "size|body] [now-offset-s] [expires-s]\n"
 	    "       s3-sign-tool head endpoint bucket key [count]: count "
 	    "HEADs on one connection handle; prints the connections opened\n"
 	    "environment: AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY "
 	    "AWS_REGION (default us-east-1) [AWS_SESSION_TOKEN] "
-	    "[S3_VIRTUAL_HOST=1]\n");
+	    "[S3_VIRTUAL_HOST=1] [S3_CHECKSUM_SHA256=<base64>: presign-put "
+	    "signs it]\n");
 }
 
 static int
@@ -46,7 +48,7 @@ main(int argc, char *argv[])
 	struct buf	 url = { 0 };
 	json_t		*h = NULL;
 	long long	 size = 0, off = 0, exp = 900, got = 0, count = 1, i;
-	char		 ctype[128];
+	char		 ctype[128], sum[72];
 	const char	*op;
 	time_t		 now;
 	int		 rc = 1, r;
@@ -83,8 +85,9 @@ main(int argc, char *argv[])
 			usage();
 			goto out;
 		}
-		if (s3_presign_put(&c, argv[4], argv[5], size, now + off,
-		    (unsigned)exp, &url, &h) == -1)
+		if (s3_presign_put_sha256(&c, argv[4], argv[5], size,
+		    getenv("S3_CHECKSUM_SHA256"), now + off, (unsigned)exp,
+		    &url, &h) == -1)
 			goto out;
 		printf("%s\n", buf_str(&url));
 	} else if (strcmp(op, "presign-get") == 0) {
@@ -113,6 +116,16 @@ main(int argc, char *argv[])
 		if (argc > 5)
 			printf("%lld heads, %lu connections\n", i,
 			    outbound_connections(c.out));
+		rc = r == 0 ? 0 : 1;
+		goto out;
+	} else if (strcmp(op, "head-sha256") == 0) {
+		r = s3_head_sha256(&c, argv[4], now, &got, ctype,
+		    sizeof(ctype), sum, sizeof(sum));
+		if (r == 0)
+			printf("found %lld %s %s\n", got, ctype,
+			    sum[0] != '\0' ? sum : "-");
+		else
+			printf("%s\n", r == 1 ? "missing" : "error");
 		rc = r == 0 ? 0 : 1;
 		goto out;
 	} else if (strcmp(op, "put") == 0) {

@@ -1,11 +1,18 @@
 // guest-upload.mjs: a guest on a phone uploads two JPEGs while the window is
-// open; progress reaches 100, both read "Uploaded", the gallery shows them (TAP)
+// open over a slow uplink; each progress bar moves through values between 0
+// and 100 as the bytes go out, then reads 100, both read "Uploaded", the
+// gallery shows them (TAP)
 import {
   ok, is, diag, runBrowserTest, phonePage, createBooking, publicJson, screenshot,
   noHorizontalScroll, iso, HOUR, JPEGS, PUBLIC_URL,
 } from './lib.mjs';
 
 const t0 = Date.now();
+/* The two JPEGs with bytes after their end-of-image marker (which decoders
+   ignore), so each upload takes a while on the throttled uplink below. */
+const PAD = 256 * 1024;
+const FILES = JPEGS.map((j, i) => Buffer.concat([j, Buffer.alloc(PAD, i + 1)]));
+const UPLINK = 256 * 1024;      /* bytes per second */
 const b = await createBooking({
   name: 'Upload Guest', startsAt: iso(HOUR), endsAt: iso(5 * HOUR),
   opensAt: iso(-HOUR), closesAt: iso(2 * HOUR),
@@ -13,7 +20,13 @@ const b = await createBooking({
 ok(/^[a-z0-9-]+$/.test(b.slug), `booking created (${b.slug})`);
 
 await runBrowserTest(async (browser) => {
-  const { page, seen } = await phonePage(browser);
+  const { context, page, seen } = await phonePage(browser);
+  /* A phone's uplink: the bytes leave at UPLINK, so XHR reports progress. */
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: UPLINK,
+  });
   const res = await page.goto(`${PUBLIC_URL}/g/${b.slug}`, { waitUntil: 'domcontentloaded' });
   is(res.status(), 200, 'guest page answers 200');
 
@@ -24,9 +37,18 @@ await runBrowserTest(async (browser) => {
     'window line says until when uploads are open');
   is(await input.getAttribute('accept'), 'image/jpeg,image/png,image/webp,image/heic,.heic', 'input accepts the four photo types');
 
+  /* Every value each progress bar takes, as the page sets it. */
+  await page.evaluate(() => {
+    window.__progress = [];
+    new MutationObserver((records) => records.forEach((r) => {
+      if (r.target.tagName !== 'PROGRESS') return;
+      const name = r.target.closest('.upload-item').querySelector('.upload-name').textContent;
+      window.__progress.push({ name, value: r.target.value, t: performance.now() });
+    })).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['value'] });
+  });
   await input.setInputFiles([
-    { name: 'sunset-1.jpg', mimeType: 'image/jpeg', buffer: JPEGS[0] },
-    { name: 'dolphins 2.jpg', mimeType: 'image/jpeg', buffer: JPEGS[1] },
+    { name: 'sunset-1.jpg', mimeType: 'image/jpeg', buffer: FILES[0] },
+    { name: 'dolphins 2.jpg', mimeType: 'image/jpeg', buffer: FILES[1] },
   ]);
   const items = page.locator('#upload-list .upload-item');
   await page.waitForFunction(() => {
@@ -47,6 +69,15 @@ await runBrowserTest(async (browser) => {
     ok(/\bis-done\b/.test(r.cls), `item ${i + 1} is marked done`);
   });
   is(rows.map((r) => r.name).sort().join('|'), 'dolphins 2.jpg|sunset-1.jpg', 'items show the file names');
+  const seenValues = await page.evaluate(() => window.__progress);
+  for (const name of ['sunset-1.jpg', 'dolphins 2.jpg']) {
+    const values = seenValues.filter((p) => p.name === name).map((p) => p.value);
+    const between = values.filter((v) => v > 0 && v < 100);
+    ok(between.length >= 2, `${name}: the bar showed ${between.length} values between 0 and 100 while uploading`) ||
+      diag(JSON.stringify(values));
+    ok(values.every((v, i) => i === 0 || v >= values[i - 1] || v === 0),
+      `${name}: the bar only moved forward (${values.join(' ')})`);
+  }
 
   const imgs = page.locator('#photo-gallery img');
   await page.waitForFunction(() => document.querySelectorAll('#photo-gallery img').length === 2, null, { timeout: 10000 });
@@ -75,7 +106,7 @@ await runBrowserTest(async (browser) => {
   is(srv.data && srv.data.photos.length, 2, 'server lists two uploaded photos');
   ok(srv.data && srv.data.photos.every((p) => p.content_type === 'image/jpeg'), 'both stored as image/jpeg');
   is(srv.data && srv.data.photos.map((p) => p.size).sort().join(','),
-    [JPEGS[0].length, JPEGS[1].length].sort().join(','), 'stored sizes are the file sizes');
+    [FILES[0].length, FILES[1].length].sort().join(','), 'stored sizes are the file sizes');
 
   await noHorizontalScroll(page, 'open window');
   await seen.check(page, 'upload page');

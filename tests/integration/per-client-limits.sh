@@ -178,7 +178,7 @@ is "$STATUS/$(jbody .error)" "413/body_too_large" "public JSON endpoint: a body 
 # can; prints the status counts ("201:62 429:38"); bodies in $TAP_TMP/burst/.
 burst() {
 	local addr=$1 method=$2 path=$3 n=$4 i data=
-	[ "$method" = POST ] && data='data = "{\"filename\":\"b.jpg\",\"content_type\":\"image/jpeg\",\"size\":1}"'
+	[ "$method" = POST ] && data='data = "{\"filename\":\"b.jpg\",\"content_type\":\"image/jpeg\",\"size\":1,\"sha256\":\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"}"'
 	rm -rf "$TAP_TMP/burst"
 	mkdir -p "$TAP_TMP/burst"
 	for i in $(seq 1 "$n"); do
@@ -227,7 +227,7 @@ while IFS='|' read -r addr method path n min kind; do
 	esac
 	if [ "$method" = POST ]; then
 		http POST "$pub$path" --interface "$CLIENT_ADDR" -H 'Content-Type: application/json' \
-			--data-binary '{"filename":"c.jpg","content_type":"image/jpeg","size":1}'
+			--data-binary '{"filename":"c.jpg","content_type":"image/jpeg","size":1,"sha256":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="}'
 	else
 		http GET "$pub$path" --interface "$CLIENT_ADDR"
 	fi

@@ -17,9 +17,18 @@ also writes the address it bound to stderr. CORS preflights (OPTIONS) are
 forwarded without authentication, as S3 does. Verified requests are
 forwarded without their credentials, so s3rver serves them as anonymous
 requests.
+
+Checksums, as S3 does them (s3rver knows none): a PUT carrying
+x-amz-checksum-sha256 (base64) is refused with 400 BadDigest when the body
+has another SHA-256; the checksum is kept with the object (as the user
+metadata x-amz-meta-s3proxy-sha256, which only the proxy may set and which
+it never shows) and returned as x-amz-checksum-sha256 by a HEAD or GET that
+asks with x-amz-checksum-mode: ENABLED.
 """
 
 import argparse
+import base64
+import binascii
 import calendar
 import hashlib
 import hmac
@@ -50,6 +59,8 @@ MAX_SKEW = 15 * 60          # seconds, as S3
 MAX_EXPIRES = 7 * 24 * 3600
 MAX_SIGNED_BODY = 64 << 20  # bodies whose hash is signed are buffered
 CHUNK = 64 << 10
+CHECKSUM = 'x-amz-checksum-sha256'
+KEPT_CHECKSUM = 'x-amz-meta-s3proxy-sha256'     # s3rver keeps it for us
 
 
 class Denied(Exception):
@@ -345,31 +356,55 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise Denied(400, 'InvalidArgument', 'Bad Content-Length')
         return int(value)
 
+    def _checksum_wanted(self):
+        """The base64 SHA-256 a PUT asks S3 to verify, or None."""
+        value = self.headers.get(CHECKSUM)
+        if value is None:
+            return None
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b''
+        if self.command != 'PUT' or len(raw) != 32 or \
+                base64.b64encode(raw).decode() != value:
+            raise Denied(400, 'InvalidRequest',
+                         'Value for x-amz-checksum-sha256 header is '
+                         'invalid.')
+        return value
+
     def _handle(self):
         self.close_connection = True
         raw_path, _, raw_query = self.path.partition('?')
+        checksum = None
         try:
             length = self._body_length()
             body = None
             if self.command != 'OPTIONS':
                 payload = self.verifier.verify(self.command, raw_path,
                                                raw_query, self.headers)
-                if payload != 'UNSIGNED-PAYLOAD':
+                checksum = self._checksum_wanted()
+                if payload != 'UNSIGNED-PAYLOAD' or checksum is not None:
                     if length > MAX_SIGNED_BODY:
                         raise Denied(400, 'EntityTooLarge',
                                      'Signed body too large for this proxy')
                     body = self.rfile.read(length)
-                    if hashlib.sha256(body).hexdigest() != payload:
-                        raise Denied(400, 'XAmzContentSHA256Mismatch',
-                                     "The provided 'x-amz-content-sha256' "
-                                     "header does not match what was "
-                                     "computed.")
+                if payload != 'UNSIGNED-PAYLOAD' and \
+                        hashlib.sha256(body).hexdigest() != payload:
+                    raise Denied(400, 'XAmzContentSHA256Mismatch',
+                                 "The provided 'x-amz-content-sha256' "
+                                 "header does not match what was "
+                                 "computed.")
+                if checksum is not None and base64.b64encode(
+                        hashlib.sha256(body).digest()).decode() != checksum:
+                    raise Denied(400, 'BadDigest',
+                                 'The SHA256 you specified did not match '
+                                 'the calculated checksum.')
         except Denied as err:
             self._deny(err)
             return
-        self._forward(raw_path, raw_query, length, body)
+        self._forward(raw_path, raw_query, length, body, checksum)
 
-    def _forward(self, raw_path, raw_query, length, body):
+    def _forward(self, raw_path, raw_query, length, body, checksum=None):
         kept = [raw for raw, key, _ in query_pairs(raw_query)
                 if key not in AUTH_QUERY]
         target = raw_path + ('?' + '&'.join(kept) if kept else '')
@@ -380,9 +415,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for name, value in self.headers.items():
                 lname = name.lower()
                 if lname in HOP_BY_HOP or lname in (
-                        'authorization', 'x-amz-security-token'):
+                        'authorization', 'x-amz-security-token', CHECKSUM,
+                        KEPT_CHECKSUM):
                     continue
                 conn.putheader(name, value)
+            if checksum is not None:
+                conn.putheader(KEPT_CHECKSUM, checksum)
             conn.endheaders()
             if body is not None:
                 conn.send(body)
@@ -396,8 +434,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     left -= len(chunk)
             resp = conn.getresponse()
             self.send_response_only(resp.status, resp.reason)
+            show = (self.headers.get('x-amz-checksum-mode') or '').upper() \
+                == 'ENABLED'
             for name, value in resp.getheaders():
-                if name.lower() not in HOP_BY_HOP:
+                lname = name.lower()
+                if lname == KEPT_CHECKSUM:
+                    if show:
+                        self.send_header(CHECKSUM, value)
+                        self.send_header('x-amz-checksum-type',
+                                         'FULL_OBJECT')
+                elif lname not in HOP_BY_HOP:
                     self.send_header(name, value)
             self.send_header('Connection', 'close')
             self.end_headers()

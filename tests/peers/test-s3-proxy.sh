@@ -51,6 +51,14 @@ is() {	# is <got> <want> <description>
 	fi
 }
 
+like() {	# like <got> <ERE> <description>
+	if [[ $1 =~ $2 ]]; then ok 0 "$3"; else
+		ok 1 "$3"
+		echo "#   got:  '$1'"
+		echo "#   want match: /$2/"
+	fi
+}
+
 free_port() {
 	"$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -185,6 +193,54 @@ is "$(curl_code "$tmp/b" "$get")" 200 "presigned GET: 200"
 is "$(cat "$tmp/b")" "<p>hi</p>" "presigned GET returns what was put"
 is "$(curl_code "$tmp/b" "${get/X-Amz-Expires=900/X-Amz-Expires=901}")" \
     403 "presigned GET with a changed expiry: 403"
+
+# Checksums: S3 verifies x-amz-checksum-sha256 against the body (400
+# BadDigest), and a HEAD with x-amz-checksum-mode: ENABLED returns it.
+b64sha() { printf '%s' "$1" | openssl dgst -sha256 -binary | base64; }
+sobj="g/sum/a.jpg"
+sum=$(b64sha 12345)
+surl=$(S3_CHECKSUM_SHA256=$sum "$tool" presign-put "$ep" "$bucket" "$sobj" image/jpeg 5)
+like "$surl" 'X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-checksum-sha256&' \
+    "the presigned PUT signs x-amz-checksum-sha256"
+is "$(curl_code "$tmp/b" -X PUT -H 'Content-Type: image/jpeg' \
+    -H "x-amz-checksum-sha256: $sum" --data-binary 12345 "$surl")" 200 \
+    "PUT with the signed checksum of its bytes: 200"
+is "$(curl_code "$tmp/b" -X PUT -H 'Content-Type: image/jpeg' \
+    -H "x-amz-checksum-sha256: $sum" --data-binary 54321 "$surl")" 400 \
+    "same URL, other bytes of the same size: 400"
+grep -q '<Code>BadDigest</Code>' "$tmp/b"
+ok $? "other bytes: BadDigest"
+is "$(curl_code "$tmp/b" -X PUT -H 'Content-Type: image/jpeg' \
+    --data-binary 54321 "$surl")" 403 "same URL without the checksum header: 403"
+is "$(curl_code "$tmp/b" -X PUT -H 'Content-Type: image/jpeg' \
+    -H "x-amz-checksum-sha256: $(b64sha 54321)" --data-binary 54321 \
+    "$surl")" 403 "same URL with the other bytes' checksum: 403"
+grep -q '<Code>SignatureDoesNotMatch</Code>' "$tmp/b"
+ok $? "another checksum: SignatureDoesNotMatch"
+is "$(curl_code "$tmp/b" -X PUT -H 'Content-Type: image/jpeg' \
+    -H "x-amz-checksum-sha256: $sum" -H "x-amz-meta-s3proxy-sha256: $sum" \
+    --data-binary 54321 "$surl")" 403 \
+    "the proxy's own metadata header cannot be sent by a client"
+is "$("$tool" head-sha256 "$ep" "$bucket" "$sobj")" "found 5 image/jpeg $sum" \
+    "HEAD with checksum mode returns the stored checksum"
+get=$("$tool" presign-get "$ep" "$bucket" "$sobj")
+curl_code "$tmp/b" -D "$tmp/h" "$get" >/dev/null
+is "$(cat "$tmp/b")" 12345 "the object still holds the first bytes"
+! grep -qi 'x-amz-meta-s3proxy\|x-amz-checksum' "$tmp/h"
+ok $? "a GET without checksum mode shows neither the checksum nor the proxy's metadata"
+is "$("$tool" head-sha256 "$ep" "$bucket" "$obj")" "found 5 image/jpeg -" \
+    "HEAD with checksum mode of an object stored without one: no checksum"
+bad=$(S3_CHECKSUM_SHA256=not-base64 "$tool" presign-put "$ep" "$bucket" "$sobj" image/jpeg 5)
+is "$(curl_code "$tmp/b" -X PUT -H 'Content-Type: image/jpeg' \
+    -H 'x-amz-checksum-sha256: not-base64' --data-binary 12345 "$bad")" 400 \
+    "a malformed checksum, signed: 400"
+grep -q '<Code>InvalidRequest</Code>' "$tmp/b"
+ok $? "malformed checksum: InvalidRequest"
+
+is "$(curl_code "$tmp/b" -X OPTIONS -H 'Origin: http://127.0.0.1:8080' \
+    -H 'Access-Control-Request-Method: PUT' \
+    -H 'Access-Control-Request-Headers: content-type,x-amz-checksum-sha256' \
+    "$ep/$bucket/g/x.jpg")" 200 "CORS preflight allows x-amz-checksum-sha256"
 
 is "$(curl_code "$tmp/b" -X OPTIONS -H 'Origin: http://127.0.0.1:8080' \
     -H 'Access-Control-Request-Method: PUT' \
