@@ -300,8 +300,11 @@ actor_of(const struct request *req, char *out, size_t len)
 	snprintf(out, len, "staff:%lld", req->user.id);
 }
 
-/* Creates the booking, making a slug from the name unless one is given
- * (a made one that collides is made again). */
+/*
+ * Creates the booking. Its address is the given friendly part or one made
+ * from the name, with random characters added either way (as the API
+ * does: no address can be guessed); one that collides is made again.
+ */
 static int
 create(struct request *req, const json_t *in, struct booking_ref *ref,
     long long *bad)
@@ -314,17 +317,39 @@ create(struct request *req, const json_t *in, struct booking_ref *ref,
 
 	actor_of(req, actor, sizeof(actor));
 	for (attempt = 0; attempt < LIMIT_SLUG_ATTEMPTS; attempt++) {
-		if (given != NULL)
-			snprintf(slug, sizeof(slug), "%s", given);
-		else if (slug_generate(name, slug, sizeof(slug)) == -1)
+		if ((given != NULL ? slug_suffixed(given, slug, sizeof(slug)) :
+		    slug_generate(name, slug, sizeof(slug))) == -1)
 			return DB_ERROR;
 		rc = db_booking_create(req->db, in, slug,
 		    req->app->cfg->default_time_zone, actor, ref, bad);
-		if (rc != DB_ERROR || given != NULL ||
+		if (rc != DB_ERROR ||
 		    strcmp(req->db->constraint, "bookings_slug_unique") != 0)
 			break;
 	}
 	return rc;
+}
+
+/*
+ * An edit's address: left out when unchanged; a new friendly part gets
+ * random characters added, as on create. 0, or -1 (no randomness).
+ */
+static int
+edit_slug(json_t *in, const json_t *booking)
+{
+	const char	*given = json_string_value(json_object_get(in, "slug"));
+	char		 slug[LIMIT_SLUG_MAX + 1];
+
+	if (given == NULL)
+		return 0;
+	if (strcmp(given, json_string_value(json_object_get(booking,
+	    "slug"))) == 0) {
+		json_object_del(in, "slug");
+		return 0;
+	}
+	if (slug_suffixed(given, slug, sizeof(slug)) == -1)
+		return -1;
+	json_object_set_new(in, "slug", json_string(slug));
+	return 0;
 }
 
 /* GET /admin/bookings/new: an empty form in the operator's zone. */
@@ -557,6 +582,11 @@ admin_booking_save(struct request *req)
 		goto out;
 	if (rc == 1) {
 		render(req, 400, &pg);
+		goto out;
+	}
+	if (edit_slug(in, l.booking) == -1) {
+		resp_error(req, 503, "unavailable", "No randomness for an "
+		    "address; try again.");
 		goto out;
 	}
 	actor_of(req, actor, sizeof(actor));

@@ -156,21 +156,22 @@ row_key(const char *key, const char *list, const char *const *keys,
 }
 
 /*
- * The rows of list in index order, blank ones counted in *blank and left
- * out; the row whose index is captain (crew) gets captain true, the others
- * false. Appends them to the array out.
+ * The rows of list in index order. A row whose key field (a crew row's
+ * crew member, an open place's role) is empty is left out, counted in
+ * *blank: that is how a form without script removes a row. The row whose
+ * index is captain (crew) gets captain true, the others false. Appends
+ * them to the array out.
  */
 static int
 read_rows(const struct kvlist *form, const char *list,
-    const char *const *keys, size_t nkeys, long captain, json_t *out,
-    int *blank)
+    const char *const *keys, size_t nkeys, const char *key, long captain,
+    json_t *out, int *blank)
 {
 	json_t		*rows[BOOKING_FORM_MAX_INDEX] = { NULL };
-	const char	*field, *k;
-	json_t		*v;
+	const char	*field;
 	size_t		 i;
 	long		 idx;
-	int		 rc = -1, empty;
+	int		 rc = -1;
 
 	for (i = 0; i < form->n; i++) {
 		if (!row_key(form->v[i].key, list, keys, nkeys, &idx, &field))
@@ -185,11 +186,7 @@ read_rows(const struct kvlist *form, const char *list,
 	for (idx = 0; idx < BOOKING_FORM_MAX_INDEX; idx++) {
 		if (rows[idx] == NULL)
 			continue;
-		empty = 1;
-		json_object_foreach(rows[idx], k, v)
-			if (strcmp(k, "id") != 0 && json_string_length(v) > 0)
-				empty = 0;
-		if (empty) {
+		if (json_string_length(json_object_get(rows[idx], key)) == 0) {
 			(*blank)++;
 			continue;
 		}
@@ -274,12 +271,12 @@ booking_form_read(const struct kvlist *form, int money, const char *add)
 			captain = -1;
 	}
 	json_object_set_new(m, "crew", list = json_array());
-	if (read_rows(form, "crew", crew_keys, NELEM(crew_keys), captain, list,
-	    &bl_crew) == -1)
+	if (read_rows(form, "crew", crew_keys, NELEM(crew_keys), "crew_id",
+	    captain, list, &bl_crew) == -1)
 		goto fail;
 	json_object_set_new(m, "open_slots", list = json_array());
-	if (read_rows(form, "open_slots", slot_keys, NELEM(slot_keys), -1,
-	    list, &bl_slots) == -1)
+	if (read_rows(form, "open_slots", slot_keys, NELEM(slot_keys), "role",
+	    -1, list, &bl_slots) == -1)
 		goto fail;
 	if (blank_rows(m, bl_check, bl_crew, bl_slots, add) == -1)
 		goto fail;

@@ -27,8 +27,9 @@
  *
  * Form field names: the scalars by name, "checklist" once per item,
  * "crew[<n>].<field>" and "open_slots[<n>].<field>" for rows (n any index
- * below BOOKING_FORM_MAX_INDEX; rows are taken in index order, blank ones
- * dropped), "captain" = the index of the captain's row.
+ * below BOOKING_FORM_MAX_INDEX; rows are taken in index order, those
+ * without a crew member / a role dropped), "captain" = the index of the
+ * captain's row.
  */
 
 #define BOOKING_FORM_MAX_INDEX	1000

@@ -45,9 +45,9 @@ test_read(void)
 	    "&checklist=Hat&checklist=+&checklist=Sunscreen"
 	    "&crew%5B7%5D.crew_id=5&crew%5B7%5D.role=Mate"
 	    "&crew%5B2%5D.crew_id=3&crew%5B2%5D.role=Deckhand"
-	    "&crew%5B4%5D.crew_id=&crew%5B4%5D.role=&crew%5B4%5D.hours="
+	    "&crew%5B4%5D.crew_id=&crew%5B4%5D.role=Cook&crew%5B4%5D.hours=2"
 	    "&captain=7&crew%5Bx%5D.role=bad&crew%5B1000%5D.role=far"
-	    "&open_slots%5B0%5D.id=9&open_slots%5B0%5D.role="
+	    "&open_slots%5B0%5D.id=9&open_slots%5B0%5D.role=&open_slots%5B0%5D.count=2"
 	    "&open_slots%5B1%5D.role=Cook&open_slots%5B1%5D.count=2"
 	    "&revenue_cents=1%2C850", 1, "crew");
 
@@ -58,7 +58,7 @@ test_read(void)
 	    "a blank checklist line is left out");
 	is_str(s(m, "checklist.1"), "Sunscreen", "items keep their order");
 	is_int(json_array_size(json_object_get(m, "crew")), 2,
-	    "crew rows: the blank one and malformed names are left out");
+	    "crew rows: one without a crew member and malformed names are left out");
 	is_str(s(m, "crew.0.crew_id"), "3", "rows come in index order (2 before 7)");
 	is_str(s(m, "crew.1.role"), "Mate", "with their fields");
 	is_str(s(m, "crew.0.hours"), "", "a field not sent is empty");
@@ -67,7 +67,7 @@ test_read(void)
 	ok(json_is_false(json_object_get(json_array_get(json_object_get(m,
 	    "crew"), 0), "captain")), "and no other");
 	is_int(json_array_size(json_object_get(m, "open_slots")), 1,
-	    "an open place with only its id is dropped (its role cleared)");
+	    "an open place whose role is cleared is dropped");
 	is_str(s(m, "open_slots.0.role"), "Cook", "the other stays");
 	is_str(s(m, "revenue_cents"), "1,850", "money as typed, for the owner");
 	is_int(json_integer_value(json_object_get(json_object_get(m, "blank"),
@@ -160,7 +160,7 @@ test_input(void)
 	m = read_form("guest_name=&vessel=J&starts_at=2026-02-30T09:00"
 	    "&ends_at=soon&party_size=six&upload_window=custom"
 	    "&upload_opens_at=2026-06-01T25:00"
-	    "&crew%5B0%5D.role=Mate&crew%5B0%5D.hours=4.555"
+	    "&crew%5B0%5D.crew_id=3&crew%5B0%5D.role=Mate&crew%5B0%5D.hours=4.555"
 	    "&crew%5B0%5D.hourly_rate_cents=-3"
 	    "&open_slots%5B0%5D.role=Cook&open_slots%5B0%5D.count=x"
 	    "&revenue_cents=12%2C34", 1, NULL);
@@ -168,7 +168,7 @@ test_input(void)
 	json_decref(booking_form_input(m, 1, errors));
 	static const char *const want[] = {
 		"starts_at", "ends_at", "party_size", "upload_opens_at",
-		"revenue_cents", "crew[0].crew_id", "crew[0].hours",
+		"revenue_cents", "crew[0].hours",
 		"crew[0].hourly_rate_cents", "open_slots[0].count",
 		"open_slots[0].hourly_rate_cents",
 	};

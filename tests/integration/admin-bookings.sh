@@ -38,7 +38,7 @@ like "$(body)" "<option value=\"$ana\" data-rate=\"43.21\" data-role=\"Deckhand\
 	"crew rows offer the roster with each member's rate and roles"
 like "$(body)" 'id="revenue_cents"' "the owner's form has the money fields"
 submit o /admin/bookings guest_name= "starts_at=$start" "ends_at=$end" party_size=six \
-	"vessel=Kept Vessel $run" "crew[0].role=Mate" "crew[0].hourly_rate_cents=1.234" \
+	"vessel=Kept Vessel $run" "crew[0].crew_id=abc" "crew[0].role=Mate" "crew[0].hourly_rate_cents=1.234" \
 	revenue_cents=abc guest_email=not-an-email "slug=Bad Slug!"
 is "$STATUS" 400 "a form with problems is 400"
 for f in guest_name party_size crew-0-crew_id crew-0-hourly_rate_cents revenue_cents guest_email slug; do
@@ -101,11 +101,18 @@ is "$STATUS" 200 "and answers"
 like "$(body)" "Form Create $run" "with the guest's name"
 
 page o /admin/bookings/new
-submit o /admin/bookings "guest_name=Taken $run" "starts_at=$start" "ends_at=$end" vessel=Jada "slug=$slug"
-is "$STATUS" 409 "an address another booking has is 409"
-has_error slug; ok $? "said at the address"
-like "$(body)" "Another booking already uses this address" "in words"
-like "$(body)" "value=\"Taken $run\"" "the input kept"
+submit o /admin/bookings "guest_name=Address $run" "starts_at=$start" "ends_at=$end" vessel=Jada "slug=sunset-$run"
+is "$STATUS" 303 "an address can be chosen"
+aid=$(location | sed 's#/admin/bookings/##; s#?.*##')
+like "$(sql "SELECT slug FROM bookings WHERE id = $aid")" "^sunset-$run-[a-z0-9]{8}\$" \
+	"and gets random characters, as the API's do (no address can be guessed)"
+aslug=$(sql "SELECT slug FROM bookings WHERE id = $aid")
+page o "/admin/bookings/$aid"
+submit o "/admin/bookings/$aid" "vessel=Moved $run"
+is "$STATUS/$(sql "SELECT slug FROM bookings WHERE id = $aid")" "303/$aslug" "saving other fields keeps the address"
+page o "/admin/bookings/$aid"
+submit o "/admin/bookings/$aid" "slug=moved-$run"
+like "$(sql "SELECT slug FROM bookings WHERE id = $aid")" "^moved-$run-[a-z0-9]{8}\$" "a new one gets random characters too"
 
 # -- the page, the margin, editing -------------------------------------------------------
 page o "/admin/bookings/$id?created=1"
@@ -171,6 +178,20 @@ submit o "/admin/bookings/$id"
 is "$STATUS" 303 "saving again applies mine, on purpose"
 is "$(sql "SELECT vessel || '/' || meeting_point || '/' || party_size FROM bookings WHERE id = $id")" \
 	"Mine $run/Dock C/4" "the form's values are saved"
+
+# -- a conflict explained: an open place crew took cannot go ---------------------------------
+api POST /api/crew "{\"name\":\"Cy Holder $run\",\"email\":\"cy-$run@crew.test\",\"roles\":[\"Deckhand\"],\"hourly_rate_cents\":2500}"
+cy=$(jbody .id)
+sql "INSERT INTO assignments (booking_id, crew_id, role, hourly_rate_cents, slot_id, status) VALUES ($id, $cy, 'Deckhand', 2500, $slot, 'pending')" >/dev/null
+page o "/admin/bookings/$id"
+submit o "/admin/bookings/$id" "open_slots[0].role=" "vessel=Kept $run"
+is "$STATUS" 409 "removing an open place crew have taken is 409"
+like "$(body)" '<a href="#open_slots-section">Open places: Crew have taken an open place you removed' \
+	"explained in words, at the open places"
+like "$(body)" "value=\"Kept $run\"" "the input kept"
+is "$(sql "SELECT count(*) FROM open_slots WHERE id = $slot")/$(sql "SELECT vessel FROM bookings WHERE id = $id")" \
+	"1/Mine $run" "and nothing saved"
+sql "DELETE FROM assignments WHERE booking_id = $id AND crew_id = $cy" >/dev/null
 
 # -- the start page: crewing at a glance ----------------------------------------------------
 sql "UPDATE assignments SET status = 'confirmed', responded_at = now() WHERE booking_id = $id AND crew_id = $bo" >/dev/null
