@@ -35,12 +35,13 @@ int	db_booking_create(struct db *, const json_t *in, const char *slug,
  * Applies a validated partial object in one transaction; crew and
  * open_slots, when present, replace the current lists (a slot row with
  * an id keeps that slot; without, it is a new one; a slot not listed
- * goes). With version > 0 the booking must be at that version: else
- * DB_STALE with ref->version the current one. DB_NOT_FOUND, DB_CANCELLED,
- * DB_UNKNOWN_CREW and DB_UNKNOWN_SLOT (with *bad the id), DB_SLOT_HELD
- * (*bad: a slot that crew hold, which would go or shrink below them). Money
- * fields as db_booking_create. The audit row carries each changed field's
- * old and new value (sql/011_admin_bookings.sql).
+ * goes). With version > 0 the booking must be at that version, or at a
+ * later one reached only by crew answers (which change no field staff
+ * edit): else DB_STALE with ref->version the current one. DB_NOT_FOUND,
+ * DB_CANCELLED, DB_UNKNOWN_CREW and DB_UNKNOWN_SLOT (with *bad the id),
+ * DB_SLOT_HELD (*bad: a slot that crew hold, which would go or shrink
+ * below them). Money fields as db_booking_create. The audit row carries
+ * each changed field's old and new value (sql/013_admin_bookings.sql).
  */
 int	db_booking_patch(struct db *, long long id, int version,
 	    const json_t *in, const char *default_tz, const char *actor,

@@ -30,6 +30,8 @@
 #define LIMIT_SLUG_MAX		64
 #define LIMIT_PHOTO_ID_LEN	32		/* hex digits of a photo id */
 #define LIMIT_TOKEN_LEN		43		/* base64url of 32 random bytes */
+#define LIMIT_CREW_NOTE		1000		/* characters of a decline's note */
+#define LIMIT_URL_LEN		1024		/* a link charterd hands out */
 
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
@@ -107,5 +109,14 @@
 #define LIMIT_PARTY_SIZE	200		/* guests per booking */
 #define LIMIT_CHARTER_SECS	(7 * 24 * 3600)	/* ends_at - starts_at */
 #define LIMIT_FIELD_NAME	64		/* unknown key echoed in errors */
+
+/* The crew calendar feed (src/page_crew_feed.c, sql/012_crew_feeds.sql) */
+#define LIMIT_FEED_DAYS_BACK	30		/* charters that ended this long ago */
+#define LIMIT_FEED_EVENTS	1000		/* charters in one feed: the first by start */
+#define LIMIT_FEED_ZONES	16		/* VTIMEZONEs; charters past them in UTC */
+#define LIMIT_FEED_ETAGS	8		/* If-None-Match tags looked at */
+#define LIMIT_FEED_URL		1024		/* a feed's URL */
+#define LIMIT_FEED_CACHE_SLOTS	8		/* feeds a worker keeps rendered */
+#define LIMIT_FEED_CACHE_BYTES	(256 * 1024)	/* larger feeds are not kept */
 
 #endif

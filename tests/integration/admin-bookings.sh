@@ -179,6 +179,17 @@ is "$STATUS" 303 "saving again applies mine, on purpose"
 is "$(sql "SELECT vessel || '/' || meeting_point || '/' || party_size FROM bookings WHERE id = $id")" \
 	"Mine $run/Dock C/4" "the form's values are saved"
 
+# -- a crew answer meanwhile is not someone else's edit (crew-core's version rule) ------------
+page o "/admin/bookings/$id"
+v=$(version_of)
+sql "UPDATE assignments SET status = 'declined', responded_at = now() WHERE booking_id = $id AND crew_id = $ana;
+	UPDATE bookings SET version = version + 1 WHERE id = $id" >/dev/null
+submit o "/admin/bookings/$id" "meeting_point=Dock D"
+is "$STATUS" 303 "a form from before a crew member answered still saves (the answer edited nothing staff wrote)"
+is "$(sql "SELECT meeting_point || '/' || version || '/' || edited_version FROM bookings WHERE id = $id")/$(sql "SELECT status FROM assignments WHERE booking_id = $id AND crew_id = $ana")" \
+	"Dock D/$((v + 2))/$((v + 2))/declined" "saved at the next version, and the answer kept"
+sql "UPDATE assignments SET status = 'pending', responded_at = NULL WHERE booking_id = $id AND crew_id = $ana" >/dev/null
+
 # -- a conflict explained: an open place crew took cannot go ---------------------------------
 api POST /api/crew "{\"name\":\"Cy Holder $run\",\"email\":\"cy-$run@crew.test\",\"roles\":[\"Deckhand\"],\"hourly_rate_cents\":2500}"
 cy=$(jbody .id)
@@ -267,12 +278,20 @@ page o "/admin/bookings/$id/invitations"
 is "$STATUS" 200 "the invitations page"
 like "$(body)" "Ana Form $run<br><span class=\"fine\">Deckhand</span>" "lists each crew member"
 like "$(body)" '<span class="badge badge-confirmed">confirmed</span>' "with their answer"
+links() { sql "SELECT count(*) FILTER (WHERE revoked_at IS NULL) || '/' || count(*) FILTER (WHERE revoked_reason = 'reissued') FROM magic_links WHERE booking_id = $id AND crew_id = $1"; }
 http POST "$pub/admin/bookings/$id/invitations" -b "$(jar o)" --data-urlencode "csrf=$csrf" --data-urlencode "crew_id=$ana"
-if [ "$STATUS" = 501 ]; then
-	like "$(body)" "nothing was sent" "sending says plainly it is not in this build (crew links)"
-else
-	is "$STATUS" 303 "sending an invitation is 303 back"
-fi
+is "$STATUS" 303 "sending an invitation is 303 back"
+is "$(location)" "/admin/bookings/$id/invitations?sent=1" "to the page, which says so"
+is "$(links "$ana")/$(links "$bo")" "1/0/0/0" "one live link, for that crew member only"
+is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND crew_id = $ana AND kind = 'mail.crew_invitation'")/$(sql "SELECT count(*) FROM audit_log WHERE booking_id = $id AND crew_id = $ana AND action = 'crew.invite' AND actor = 'staff:$owner'")" \
+	"1/1" "its mail queued, and an audit row naming who sent it"
+page o "/admin/bookings/$id/invitations"
+like "$(body)" "Sent [^<]*<br><span class=\"fine\">link valid until" "the page shows it sent"
+http POST "$pub/admin/bookings/$id/invitations" -b "$(jar o)" --data-urlencode "csrf=$csrf"
+is "$STATUS/$(links "$ana")/$(links "$bo")" "303/1/1/1/0" "sending to everyone resends: the old link revoked (reissued), one live each"
+http POST "$pub/admin/bookings/$id/invitations" -b "$(jar o)" --data-urlencode "csrf=$csrf" --data-urlencode "crew_id=999999999"
+is "$STATUS" 400 "a crew member not on the booking is 400"
+like "$(body)" "no longer on this booking; nothing was sent" "in words"
 
 # -- CSRF on every POST ---------------------------------------------------------------------------
 for path in /admin/bookings "/admin/bookings/$id" "/admin/bookings/$id/invitations" /admin/sync; do

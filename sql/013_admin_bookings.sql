@@ -1,4 +1,4 @@
--- 011_admin_bookings.sql: what the staff admin reads (today, the bookings
+-- 013_admin_bookings.sql: what the staff admin reads (today, the bookings
 -- list, a booking as its form shows it, its history, its invitations) and
 -- how every booking change is audited field by field: old and new values,
 -- money apart, in a column the staff role cannot read.
@@ -6,18 +6,27 @@
 -- The list searches guest name, slug and vessel with ILIKE '%...%'; trigram
 -- indexes make that an index scan. pg_trgm is a trusted extension (the
 -- database's owner may create it); without it the search still works, by
--- scanning.
+-- scanning. It lives in a schema of its own that no role is given: its
+-- functions are owned by the superuser, so the REVOKE in roles.sql cannot
+-- take them from PUBLIC, and the index needs none of them to be callable.
+CREATE SCHEMA charterd_ext;
+REVOKE ALL ON SCHEMA charterd_ext FROM PUBLIC;
 DO $$
 BEGIN
-	CREATE EXTENSION IF NOT EXISTS pg_trgm;
+	CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA charterd_ext;
 EXCEPTION WHEN insufficient_privilege OR undefined_file OR feature_not_supported THEN
 	RAISE NOTICE 'pg_trgm is not available: the admin search scans the bookings';
 END $$;
 DO $$
+DECLARE
+	ns text;
 BEGIN
-	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-		EXECUTE 'CREATE INDEX bookings_search ON bookings USING gin '
-		    '((guest_name || '' '' || slug || '' '' || vessel) gin_trgm_ops)';
+	SELECT e.extnamespace::regnamespace::text INTO ns
+	FROM pg_extension e WHERE e.extname = 'pg_trgm';
+	IF ns IS NOT NULL THEN
+		EXECUTE format('CREATE INDEX bookings_search ON bookings USING gin '
+		    '((guest_name || '' '' || slug || '' '' || vessel) %I.gin_trgm_ops)',
+		    ns);
 	END IF;
 END $$;
 
