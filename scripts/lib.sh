@@ -716,11 +716,13 @@ charterd_write_env() {
 		CHARTER_CONTACT_EMAIL="$contact" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
-	# The test stack retries quickly, so fault tests see a target come back in
-	# seconds; the demo keeps the production backoff.
+	# The test stack retries quickly and gives up on a hung peer after 4 s, so
+	# fault tests see a target come back in seconds; the demo keeps the
+	# production backoff and timeout.
 	SYNC_TUNING=()
 	[ "${STACK_MODE:-test}" = test ] &&
-		SYNC_TUNING=(CHARTER_SYNC_BACKOFF_MS=200 CHARTER_SYNC_BACKOFF_MAX_S=2)
+		SYNC_TUNING=(CHARTER_SYNC_BACKOFF_MS=200 CHARTER_SYNC_BACKOFF_MAX_S=2
+			CHARTER_SYNC_TIMEOUT_MS=4000)
 	write_envfile "$STACK_DIR/sync.env" \
 		"${SYNC_TUNING[@]}" \
 		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \

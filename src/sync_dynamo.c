@@ -136,7 +136,8 @@ dyn_open(struct sync_ctx *ctx, void **state)
 		return -1;
 	}
 	if (dynamo_open(d, ctx->app->cfg, LIMIT_OUT_SYNC_CONNECT_MS,
-	    LIMIT_OUT_SYNC_TOTAL_MS, ctx->error, sizeof(ctx->error)) == -1) {
+	    ctx->app->cfg->sync_timeout_ms, ctx->error,
+	    sizeof(ctx->error)) == -1) {
 		free(d);
 		return -1;
 	}

@@ -43,7 +43,7 @@ sync_rest_open(struct sync_ctx *ctx, struct sync_rest *r, const char *base_url,
 		n--;
 	if (buf_append(&url, base_url, n) == -1 || buf_puts(&url, path) == -1 ||
 	    (r->out = outbound_new(r->target, LIMIT_OUT_SYNC_CONNECT_MS,
-	    LIMIT_OUT_SYNC_TOTAL_MS)) == NULL) {
+	    ctx->app->cfg->sync_timeout_ms)) == NULL) {
 		buf_free(&url);
 		sync_fail(ctx, OUTBOX_FAIL, "%s: out of memory", r->who);
 		return -1;
