@@ -485,7 +485,7 @@ crew_before(struct sync_ctx *ctx, const struct outbox_job *job,
 
 	*before = NULL;
 	switch (db_sync_ref_get(ctx->db, "dynamo", job->booking_id, was,
-	    sizeof(was))) {
+	    sizeof(was), NULL)) {
 	case DB_OK:
 		*before = sync_dynamo_ref_parse(was);
 		return OUTBOX_OK;

@@ -245,7 +245,7 @@ publish_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 		goto out;
 	}
 	if (db_sync_ref_get(ctx->db, "publish", job->booking_id, old,
-	    sizeof(old)) == DB_ERROR) {
+	    sizeof(old), NULL) == DB_ERROR) {
 		sync_fail(ctx, OUTBOX_RETRY, "cannot read the last slug");
 		goto out;
 	}

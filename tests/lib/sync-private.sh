@@ -13,7 +13,7 @@
 #   sp_init NAME [cluster]    folder SP_DIR, database (SP_DB), migrated; SP_RUNTIME_URL
 #   sp_scc_start              the SCC/calendar peer: SP_SCC (base URL), SP_PEER (control)
 #   sp_dynamo_start           the proxy (same port when started again), table SP_TABLE
-#   sp_mail_start             maildev (same ports and folder when started again): SP_MAIL_UI
+#   sp_mail_start [nowait]    maildev (same ports and folder when started again): SP_MAIL_UI
 #   sp_serve_start            a private serve; papi METHOD PATH [JSON] calls its API
 #   sp_sync_start NAME [VAR=VALUE...]  a private sync in a process group of its own,
 #                             with the stack's sync.env pointed at all of the above
@@ -23,7 +23,8 @@
 #   sp_items BOOKING          the booking's DynamoDB items, plain values
 #   sp_mails_to ADDR          maildev's mails to ADDR (JSON array)
 #   sp_booking NAME [EMAIL], sp_change ID SET-LIST, sp_cancel ID: changes as the API
-#                             makes them (row and record_booking_change, one transaction)
+#                             makes them (row and record_booking_change, one transaction);
+#                             psql_each "$(sp_change_sql ...)" ...: many in one psql
 # KEEP_SYNC_TEST=1 keeps SP_DIR (logs) after the test.
 
 # shellcheck source=../../scripts/lib.sh
@@ -121,6 +122,27 @@ sp_init() {
 		bail_out "charterd migrate on $SP_DB failed: $(tail -n 5 "$log")"
 }
 
+# sp_port: a free TCP port on 127.0.0.1 below the kernel's ephemeral range, for a peer
+# that is stopped and started again on the same port: a port from that range, once
+# freed, is soon some outgoing connection's local port, and the restart fails.
+sp_port() {
+	/usr/bin/python3 - <<-'EOF'
+	import random, socket
+	lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+	for _ in range(200):
+	    p = random.randrange(max(1024, lo - 12000), lo)
+	    s = socket.socket()
+	    try:
+	        s.bind(("127.0.0.1", p))
+	    except OSError:
+	        continue
+	    finally:
+	        s.close()
+	    print(p)
+	    break
+	EOF
+}
+
 # sp_start NAME READY-PATTERN CMD...: CMD in the background, output to log/NAME.log,
 # until the log shows READY-PATTERN (10 s).
 sp_start() {
@@ -128,13 +150,13 @@ sp_start() {
 	shift 2
 	"$@" >>"$SP_DIR/log/$name.log" 2>&1 &
 	SP_PID[$name]=$!
-	eventually 15 grep -q -- "$ready" "$SP_DIR/log/$name.log" ||
+	eventually 30 grep -q -- "$ready" "$SP_DIR/log/$name.log" ||
 		bail_out "$name did not start: $(tail -n 5 "$SP_DIR/log/$name.log")"
 }
 
 # sp_scc_start: the SCC and calendar peer, checking the stack's key and token by hash.
 sp_scc_start() {
-	[ -n "$SP_SCC_PORT" ] || SP_SCC_PORT=$(free_ports 1)
+	[ -n "$SP_SCC_PORT" ] || SP_SCC_PORT=$(sp_port)
 	: >>"$SP_DIR/log/scc.log"
 	sp_start scc "ready $SP_SCC_PORT" /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/scc-calendar-peer.py" \
 		--listen "127.0.0.1:$SP_SCC_PORT" --scc-key-sha256 "$(sha256_hex "$SCC_SERVICE_KEY")" \
@@ -155,7 +177,7 @@ sp_dynamo_raw() {
 # the table SP_TABLE through it with `charterd dynamo create-table`.
 sp_dynamo_start() {
 	local first=0
-	[ -n "$SP_DYN_PORT" ] || { SP_DYN_PORT=$(free_ports 1); first=1; }
+	[ -n "$SP_DYN_PORT" ] || { SP_DYN_PORT=$(sp_port); first=1; }
 	sp_start dynamo ready /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/dynamo-verify-proxy.py" \
 		--listen "127.0.0.1:$SP_DYN_PORT" --upstream "$CHARTER_DYNAMO_RAW_ENDPOINT" \
 		--access-key "$AWS_KEY_ID" --secret-key "$AWS_SECRET" --region "$AWS_REGION"
@@ -169,17 +191,25 @@ sp_dynamo_start() {
 		>>"$SP_DIR/log/setup.log" 2>&1 || bail_out "cannot create DynamoDB table $SP_TABLE"
 }
 
-# sp_mail_start: maildev on its own ports and mail folder (kept across restarts).
+# sp_mail_start [nowait]: maildev on its own ports and mail folder (both kept across
+# restarts); nowait: sp_mail_wait later (node takes a while to start: other things
+# can be set up meanwhile).
 sp_mail_start() {
 	if [ -z "$SP_SMTP_PORT" ]; then
-		read -r SP_SMTP_PORT SP_MAILWEB_PORT < <(free_ports 2 | tr '\n' ' ')
+		SP_SMTP_PORT=$(sp_port)
+		until SP_MAILWEB_PORT=$(sp_port) && [ "$SP_MAILWEB_PORT" != "$SP_SMTP_PORT" ]; do :; done
 	fi
 	"$CHARTER_SRCDIR/node_modules/.bin/maildev" --smtp "$SP_SMTP_PORT" --web "$SP_MAILWEB_PORT" \
 		--ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$SP_DIR/mail" \
 		>>"$SP_DIR/log/mail.log" 2>&1 &
 	SP_PID[mail]=$!
 	SP_MAIL_UI=http://127.0.0.1:$SP_MAILWEB_PORT
-	eventually 30 curl -sf -o /dev/null "$SP_MAIL_UI/email" && eventually 5 port_busy "$SP_SMTP_PORT" ||
+	[ "${1:-}" = nowait ] || sp_mail_wait
+}
+
+# sp_mail_wait: until maildev's web API and SMTP port answer.
+sp_mail_wait() {
+	eventually 60 curl -sf -o /dev/null "$SP_MAIL_UI/email" && eventually 10 port_busy "$SP_SMTP_PORT" ||
 		bail_out "maildev did not start: $(tail -n 5 "$SP_DIR/log/mail.log")"
 }
 
@@ -307,14 +337,24 @@ sp_booking() {
 }
 
 # sp_change ID SET-LIST: a change as a PATCH makes it (the next version, its outbox rows).
-sp_change() {
-	psql_db "UPDATE bookings SET $2, version = version + 1, updated_at = now() WHERE id = $1;
-		SELECT record_booking_change($1, 'test', 'update', NULL)" >/dev/null
+sp_change() { psql_each "$(sp_change_sql "$1" "$2")"; }
+sp_change_sql() {
+	printf '%s' "UPDATE bookings SET $2, version = version + 1, updated_at = now() WHERE id = $1;
+		SELECT record_booking_change($1, 'test', 'update', NULL)"
 }
 
 # sp_cancel ID: a cancel as the API makes it.
-sp_cancel() {
-	psql_db "UPDATE bookings SET status = 'cancelled', cancelled_at = now(),
+sp_cancel() { psql_each "$(sp_cancel_sql "$1")"; }
+sp_cancel_sql() {
+	printf '%s' "UPDATE bookings SET status = 'cancelled', cancelled_at = now(),
 		version = version + 1, updated_at = now() WHERE id = $1;
-		SELECT record_booking_change($1, 'test', 'cancel', NULL)" >/dev/null
+		SELECT record_booking_change($1, 'test', 'cancel', NULL)"
+}
+
+# psql_each SQL...: each SQL in a transaction of its own, one psql (quicker than one
+# psql each on a busy machine).
+psql_each() {
+	local a=()
+	for q in "$@"; do a+=(-c "$q"); done
+	psql -qAtX -v ON_ERROR_STOP=1 -h "$SP_PGSOCK" -p "$SP_PGPORT" -d "$SP_DB" "${a[@]}" >/dev/null
 }
