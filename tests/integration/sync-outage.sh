@@ -190,6 +190,11 @@ like "$(sp_sync_log main | grep "outbox=$dead " | tail -n 1)" "outcome=ok state=
 	"the log says why nothing was sent"
 is "$(applied scc "$r" | tr ' ' '\n' | grep -c ':2$')" 0 "SCC never applied version 2"
 
+leaked=0
+for s in "$SCC_SERVICE_KEY" "$CALENDAR_TOKEN" "$AWS_SECRET" "$TOKEN_SECRET"; do
+	grep -qF -- "$s" "$SP_DIR"/log/sync-*.log && leaked=1
+done
+is "$leaked" 0 "no key, token or secret in the private sync's log, refusals and outages included"
 found=$(grep -hE 'ERROR: (Address|Leak)Sanitizer|runtime error:|worker [0-9]+ (died of signal|exited with)' \
 	"$SP_DIR"/log/sync-*.log "$SP_DIR/log/serve.log" | head -n 3)
 is "$found" "" "no crash or sanitizer report in the private sync and serve"
