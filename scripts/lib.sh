@@ -598,10 +598,11 @@ site_peer_start() {
 site_sync_env() {
 	local f=$1 db=$2 v opt=()
 	shift 2
-	for v in CHARTER_USER CHARTER_SITE_NAME CHARTER_CONTACT_EMAIL CHARTER_CONTACT_PHONE; do
+	for v in CHARTER_USER CHARTER_SITE_NAME CHARTER_CONTACT_PHONE; do
 		[ -n "${!v:-}" ] && opt+=("$v=${!v}")
 	done
 	write_envfile "$f" \
+		CHARTER_CONTACT_EMAIL="$(stack_contact_email)" \
 		CHARTER_DATABASE_URL="$db" \
 		CHARTER_TEMPLATE_DIR="$STACK_TEMPLATE_DIR" \
 		CHARTER_PUBLIC_URL="$PUBLIC_URL" \
@@ -690,11 +691,17 @@ charterd_urls() {
 	RUNTIME_DB_URL="postgresql:///charterd?$where"
 }
 
+# stack_contact_email: the operator's address. Pages show it and sync mails its notices
+# there; every serve and sync of a stack must agree, since sync publishes the pages
+# serve also renders.
+stack_contact_email() {
+	printf '%s' "${CHARTER_CONTACT_EMAIL:-operator@charterd.invalid}"
+}
+
 charterd_write_env() {
 	local v
-	# The operator's address: pages show it and sync mails its notices there.
-	# serve and sync must agree: sync publishes the pages serve also renders.
-	local contact=${CHARTER_CONTACT_EMAIL:-operator@charterd.invalid}
+	local contact
+	contact=$(stack_contact_email)
 	charterd_urls
 	SERVE_OPTIONAL=()
 	for v in $SERVE_OPTIONAL_VARS; do

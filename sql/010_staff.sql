@@ -36,8 +36,8 @@ $$;
 
 -- Counts a failure for each key. The first `free` - 1 failures cost
 -- nothing; from the free-th on, each blocks the next attempt for
--- 2^(n - free + 1) seconds (2, 4, 8, ...), at most max_s. Failures older
--- than a day are forgotten.
+-- 5 * 2^(n - free) seconds (5, 10, 20, ...), at most max_s. Failures
+-- older than a day are forgotten.
 CREATE FUNCTION login_throttle_fail(keys text[], free integer, max_s integer)
     RETURNS void
 LANGUAGE plpgsql AS $$
@@ -56,7 +56,7 @@ BEGIN
 		IF n >= free THEN
 			UPDATE login_throttle SET blocked_until = now() +
 			    make_interval(secs => least(max_s,
-			        power(2, least(n - free + 1, 30))))
+			        5 * power(2, least(n - free, 30))))
 			WHERE key = k;
 		END IF;
 	END LOOP;

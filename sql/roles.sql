@@ -9,7 +9,8 @@
 --
 --   charterd_api    the internal API (/api/): bookings and crew, money too
 --   charterd_guest  guest pages and photos: no money, no guest contact
---   charterd_crew   crew pages: no revenue, port fee or captain fee
+--   charterd_crew   crew pages: no revenue, port fee or captain fee, no
+--                   contact, no link nonce
 --   charterd_sync   `charterd sync`: the outbox and what targets are sent,
 --                   which is never money
 --   charterd_staff  /admin for staff: bookings and crew, never money
@@ -88,8 +89,8 @@ GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
 GRANT SELECT, INSERT, UPDATE ON bookings, assignments TO charterd_api;
 GRANT SELECT, INSERT ON crew TO charterd_api;
 GRANT SELECT, INSERT, DELETE ON open_slots TO charterd_api;
-GRANT SELECT ON booking_windows, crew_bookings, outbox, sync_counters
-    TO charterd_api;
+GRANT SELECT ON booking_windows, crew_bookings, crew_members, outbox,
+    sync_counters TO charterd_api;
 GRANT UPDATE (state, attempts, next_attempt_at, last_error) ON outbox
     TO charterd_api;
 GRANT INSERT ON outbox, audit_log TO charterd_api;
@@ -98,6 +99,18 @@ GRANT USAGE ON SEQUENCE bookings_id_seq, crew_id_seq, assignments_id_seq,
 GRANT EXECUTE ON FUNCTION is_time_zone(text), staff_booking(bigint),
     crew_projection(bigint), record_booking_change(bigint, text, text, jsonb),
     sync_status(), outbox_retry(bigint)
+    TO charterd_api;
+-- Crew links: the API issues them (hash and nonce, never the token) and its
+-- changes revoke them (the unassignment and cancel triggers run as it).
+GRANT SELECT (id, booking_id, crew_id, expires_at, revoked_at, revoked_reason)
+    ON magic_links TO charterd_api;
+GRANT INSERT (token_hash, booking_id, crew_id, expires_at, nonce)
+    ON magic_links TO charterd_api;
+GRANT UPDATE (revoked_at, revoked_reason, nonce) ON magic_links TO charterd_api;
+GRANT USAGE ON SEQUENCE magic_links_id_seq TO charterd_api;
+GRANT EXECUTE ON FUNCTION
+    crew_invitation_targets(bigint, bigint[], timestamptz, integer),
+    crew_links_issue(bigint, bigint[], text[], text[], integer, text, timestamptz)
     TO charterd_api;
 
 -- Guest side: the page and the photo endpoints.
@@ -125,22 +138,36 @@ GRANT DELETE ON photos TO charterd_gc;
 GRANT EXECUTE ON FUNCTION photo_gc_due(timestamptz, integer),
     photo_gc_take(text, timestamptz) TO charterd_gc;
 
--- Crew side: the projection, their assignments and magic links.
+-- Crew side: the crew page and a crew member's answer, through crew_page()
+-- and crew_respond() on crew_projection(). No money column of bookings,
+-- no contact, no nonce; the member's own rate is an assignment's.
 GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
-    vessel, meeting_point, party_size, crew_notes, version, cancelled_at)
+    vessel, meeting_point, party_size, crew_notes, version)
     ON bookings TO charterd_crew;
-GRANT SELECT ON crew_bookings, booking_windows TO charterd_crew;
+-- An answer moves the booking's version (crew_respond locks the row first).
+GRANT UPDATE (version, updated_at) ON bookings TO charterd_crew;
+GRANT SELECT ON crew_bookings, crew_members TO charterd_crew;
 GRANT SELECT (id, name, roles, active) ON crew TO charterd_crew;
-GRANT SELECT ON assignments, open_slots TO charterd_crew;
-GRANT INSERT (booking_id, crew_id, role, hourly_rate_cents, hours_x100,
-    slot_id, status, responded_at) ON assignments TO charterd_crew;
-GRANT UPDATE (status, responded_at) ON assignments TO charterd_crew;
-GRANT SELECT (id, token_hash, booking_id, crew_id, expires_at, revoked_at)
-    ON magic_links TO charterd_crew;
-GRANT INSERT ON outbox, audit_log TO charterd_crew;
-GRANT USAGE ON SEQUENCE assignments_id_seq, outbox_id_seq, audit_log_id_seq
+GRANT SELECT (id, booking_id, crew_id, role, is_captain, hourly_rate_cents,
+    hours_x100, slot_id, status, responded_at, response_note)
+    ON assignments TO charterd_crew;
+GRANT UPDATE (status, responded_at, response_note) ON assignments
     TO charterd_crew;
-GRANT EXECUTE ON FUNCTION crew_projection(bigint) TO charterd_crew;
+GRANT SELECT (id, booking_id, role, count, hourly_rate_cents, hours_x100)
+    ON open_slots TO charterd_crew;
+GRANT SELECT (id, token_hash, booking_id, crew_id, expires_at, revoked_at,
+    revoked_reason) ON magic_links TO charterd_crew;
+GRANT INSERT ON outbox, audit_log TO charterd_crew;
+GRANT USAGE ON SEQUENCE outbox_id_seq, audit_log_id_seq TO charterd_crew;
+-- is_time_zone() runs in the bookings CHECK constraint on every UPDATE.
+GRANT EXECUTE ON FUNCTION crew_projection(bigint), money_label(bigint),
+    is_time_zone(text),
+    crew_view(bigint, bigint, timestamptz, integer),
+    crew_view_in(bigint, bigint, timestamptz, integer, text),
+    crew_link_find(bytea), crew_page(bytea, timestamptz, integer),
+    crew_respond(bytea, text, text, timestamptz, integer),
+    record_crew_response(bigint, bigint, text, jsonb)
+    TO charterd_crew;
 
 -- Sync: claims and settles outbox rows, remembers where each booking lives
 -- in each target, and reads what targets are sent: the guest page, the
@@ -153,9 +180,19 @@ GRANT SELECT (id, slug, status, guest_name, guest_email, starts_at, ends_at,
     crew_notes, upload_opens_at, upload_closes_at, version, created_at,
     cancelled_at)
     ON bookings TO charterd_sync;
-GRANT SELECT ON booking_windows, crew_bookings, assignments, open_slots
-    TO charterd_sync;
+GRANT SELECT ON booking_windows, crew_bookings, crew_members, assignments,
+    open_slots TO charterd_sync;
 GRANT SELECT (id, name, email, roles, active) ON crew TO charterd_sync;
+-- The invitation mail: the link's nonce (to derive its token again, then
+-- erase it) and the crew member's view and address.
+GRANT SELECT (id, booking_id, crew_id, nonce, expires_at, revoked_at)
+    ON magic_links TO charterd_sync;
+GRANT UPDATE (nonce) ON magic_links TO charterd_sync;
+GRANT EXECUTE ON FUNCTION money_label(bigint),
+    crew_view(bigint, bigint, timestamptz, integer),
+    crew_view_in(bigint, bigint, timestamptz, integer, text),
+    crew_invitation_mail(bigint, timestamptz, integer), crew_link_mailed(bigint)
+    TO charterd_sync;
 GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
     outbox_claim(text, integer),
     outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
@@ -181,3 +218,30 @@ GRANT EXECUTE ON FUNCTION login_throttle_wait(text[]),
     TO charterd_staff, charterd_owner;
 -- Mail: what a mail says about its booking (sql/009_mail.sql).
 GRANT EXECUTE ON FUNCTION mail_booking(bigint) TO charterd_sync;
+-- Crew calendar feeds (sql/012_crew_feeds.sql). The feed is served as
+-- charterd_crew: crew_feed_find() finds it by its token's hash, with the
+-- nonce (charterd checks the token derives from it, so a row written by
+-- anyone else opens nothing), and crew_feed_rows() lists the charters, on
+-- the projection's view plus when each booking last changed. Every side that
+-- links to a feed (crew pages, invitation mails, the admin, the API) makes
+-- the URL with crew_feed_issue(), which creates the row on first use; only
+-- the API rotates one.
+GRANT SELECT (id, crew_id, nonce, token_hash, revoked_at) ON crew_feeds
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT INSERT (crew_id, nonce, token_hash) ON crew_feeds
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT USAGE ON SEQUENCE crew_feeds_id_seq
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT UPDATE (nonce, revoked_at) ON crew_feeds TO charterd_api;
+GRANT SELECT (updated_at) ON bookings TO charterd_crew;
+GRANT EXECUTE ON FUNCTION crew_feed_issue(bigint, bytea, bytea)
+    TO charterd_api, charterd_crew, charterd_sync, charterd_staff,
+    charterd_owner;
+GRANT EXECUTE ON FUNCTION crew_feed_rotate(bigint, bytea, bytea, text)
+    TO charterd_api;
+GRANT EXECUTE ON FUNCTION crew_feed_find(bytea, text[], text, integer, integer),
+    crew_feed_rows(bigint, integer, integer)
+    TO charterd_crew;

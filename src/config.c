@@ -108,9 +108,17 @@ static const struct setting settings[] = {
 	    "largest photo in bytes (26214400)"),
 	INT("CHARTER_PHOTO_QUOTA", CMD_SERVE, photo_quota, LIMIT_PHOTO_QUOTA,
 	    0, 100000, "photos per booking (500)"),
+	INT("CHARTER_FEED_CACHE", CMD_SERVE, feed_cache, 1, 0, 1,
+	    "1: a worker sends a crew calendar it rendered again while its\n"
+	    "ETag is current; 0: every full answer renders (1)"),
 	INT("CHARTER_PAGE_CACHE_MS", CMD_SERVE, page_cache_ms, 1000, 0, 60000,
 	    "how long a worker may reuse a rendered guest page\n"
 	    "(1000; 0 = never; changes on this host drop it at once)"),
+	INT("CHARTER_LINK_TTL_DAYS", CMD_SERVE, link_ttl_days, 7, 1, 365,
+	    "crew links expire this many days after the charter ends (7)"),
+	INT("CHARTER_RESPONSE_CUTOFF_HOURS", CMD_PAGES, response_cutoff_h, 24,
+	    0, 720, "crew may confirm or decline online until this many\n"
+	    "hours before departure; then the page says whom to call (24)"),
 	INT("CHARTER_INSECURE_COOKIES", CMD_SERVE, insecure_cookies, 0, 0, 1,
 	    "1: the staff session cookie without Secure and __Host-, for\n"
 	    "a demo on plain http only (0)"),
@@ -120,7 +128,7 @@ static const struct setting settings[] = {
 	    720, "and this many hours after login at the latest (12)"),
 	INT("CHARTER_LOGIN_FREE_FAILURES", CMD_SERVE, login_free_failures, 5,
 	    1, 100, "failed logins per account or address before each\n"
-	    "further one waits 2, 4, 8 ... seconds (5)"),
+	    "further one waits 5, 10, 20 ... seconds (5)"),
 	INT("CHARTER_LOGIN_MAX_WAIT_S", CMD_SERVE, login_max_wait_s, 900, 1,
 	    86400, "the longest such wait (900)"),
 	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,

@@ -52,7 +52,10 @@ struct config {
 	long long	 s3_path_style;		/* CHARTER_S3_PATH_STYLE */
 	long long	 photo_max_bytes;	/* CHARTER_PHOTO_MAX_BYTES */
 	long long	 photo_quota;		/* CHARTER_PHOTO_QUOTA */
+	long long	 feed_cache;		/* CHARTER_FEED_CACHE */
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
+	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
+	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
 
 	/* Staff sessions and logins (/admin). */
 	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */

@@ -9,7 +9,7 @@
 
 /*
  * Who a request serves. Each audience has a database role of its own that
- * logs in by itself (sql/006_least_privilege.sql), so what a statement may
+ * logs in by itself (sql/roles.sql, applied by every `charterd migrate`), so what a statement may
  * read is decided by the connection, not by a SET ROLE it could undo.
  */
 enum audience {

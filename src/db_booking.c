@@ -41,7 +41,8 @@ static const char sql_patch_booking[] =
 	PATCH_COL_OR(crew_notes, "''") PATCH_COL(revenue_cents)
 	PATCH_COL(port_fee_cents) PATCH_COL(captain_fee_cents)
 	PATCH_COL(upload_opens_at) PATCH_COL(upload_closes_at)
-	"  version = b.version + 1, updated_at = now() "
+	"  version = b.version + 1, edited_version = b.version + 1, "
+	"  updated_at = now() "
 	"FROM (SELECT $1::jsonb AS j) p, "
 	"  jsonb_populate_record(NULL::bookings, $1::jsonb) r "
 	"WHERE b.id = $2 RETURNING b.id, b.slug, b.version";
@@ -89,7 +90,8 @@ static const char sql_record_change[] =
 	"SELECT record_booking_change($1, $2, $3, $4::jsonb)";
 
 static const char sql_lock_booking[] =
-	"SELECT slug, status, version FROM bookings WHERE id = $1 FOR UPDATE";
+	"SELECT slug, status, version, edited_version FROM bookings "
+	"WHERE id = $1 FOR UPDATE";
 
 static void
 fill_ref(struct booking_ref *ref, PGresult *res)
@@ -186,9 +188,11 @@ out:
 	return rc;
 }
 
-/* Locks the row: DB_OK with the old slug, version and status, or DB_NOT_FOUND. */
+/* Locks the row: DB_OK with the old slug, version and status, and in
+ * *edited the version of the last staff edit; or DB_NOT_FOUND. */
 static int
-lock_booking(struct db *db, const char *idstr, struct booking_ref *ref)
+lock_booking(struct db *db, const char *idstr, struct booking_ref *ref,
+    int *edited)
 {
 	const char		*p[1] = { idstr };
 	PGresult		*res;
@@ -203,6 +207,7 @@ lock_booking(struct db *db, const char *idstr, struct booking_ref *ref)
 		    PQgetvalue(res, 0, 0));
 		ref->cancelled = strcmp(PQgetvalue(res, 0, 1), "cancelled") == 0;
 		ref->version = (int)strtol(PQgetvalue(res, 0, 2), NULL, 10);
+		*edited = (int)strtol(PQgetvalue(res, 0, 3), NULL, 10);
 	}
 	PQclear(res);
 	return rc;
@@ -216,7 +221,7 @@ db_booking_patch(struct db *db, long long id, int version, const json_t *in,
 	char			*js = NULL, idstr[24];
 	const char		*p[3];
 	PGresult		*res = NULL;
-	int			 rc = DB_ERROR;
+	int			 rc = DB_ERROR, edited = 0;
 
 	memset(ref, 0, sizeof(*ref));
 	snprintf(idstr, sizeof(idstr), "%lld", id);
@@ -224,11 +229,12 @@ db_booking_patch(struct db *db, long long id, int version, const json_t *in,
 		return DB_ERROR;
 	if (db_begin(db) == DB_ERROR)
 		goto out;
-	if ((rc = lock_booking(db, idstr, ref)) != DB_OK)
+	if ((rc = lock_booking(db, idstr, ref, &edited)) != DB_OK)
 		goto out;
 	/* Under the row lock: of concurrent PATCHes carrying one version,
-	 * exactly one finds it current. */
-	if (version > 0 && version != ref->version) {
+	 * exactly one finds it current. A crew member's answer since then
+	 * moved the version but edited nothing staff wrote: not stale. */
+	if (version > 0 && (version < edited || version > ref->version)) {
 		rc = DB_STALE;
 		goto out;
 	}
@@ -262,19 +268,20 @@ db_booking_cancel(struct db *db, long long id, const char *actor,
 	const char		*p[1] = { idstr };
 	const char		*rec[4] = { idstr, actor, "cancel", "{}" };
 	PGresult		*res = NULL;
-	int			 rc = DB_ERROR;
+	int			 rc = DB_ERROR, edited = 0;
 
 	memset(ref, 0, sizeof(*ref));
 	snprintf(idstr, sizeof(idstr), "%lld", id);
 	if (db_begin(db) == DB_ERROR)
 		return DB_ERROR;
-	if ((rc = lock_booking(db, idstr, ref)) != DB_OK)
+	if ((rc = lock_booking(db, idstr, ref, &edited)) != DB_OK)
 		goto out;
 	rc = DB_ERROR;
 	res = db_exec(db, ref->cancelled ?
 	    "SELECT id, slug, version FROM bookings WHERE id = $1" :
 	    "UPDATE bookings SET status = 'cancelled', cancelled_at = now(), "
-	    "version = version + 1, updated_at = now() WHERE id = $1 "
+	    "version = version + 1, edited_version = version + 1, "
+	    "updated_at = now() WHERE id = $1 "
 	    "RETURNING id, slug, version", 1, p);
 	if (res == NULL)
 		goto out;

@@ -31,8 +31,10 @@ int	db_booking_create(struct db *, const json_t *in, const char *slug,
 /*
  * Applies a validated partial object in one transaction; crew and
  * open_slots, when present, replace the current lists. With version > 0
- * the booking must be at that version: else DB_STALE with ref->version the
- * current one. DB_NOT_FOUND, DB_CANCELLED, DB_UNKNOWN_CREW.
+ * the booking must be at that version, or at a later one reached only by
+ * crew answers (which change no field staff edit): else DB_STALE with
+ * ref->version the current one. DB_NOT_FOUND, DB_CANCELLED,
+ * DB_UNKNOWN_CREW.
  */
 int	db_booking_patch(struct db *, long long id, int version,
 	    const json_t *in, const char *default_tz, const char *actor,

@@ -13,6 +13,11 @@ void	page_guest(struct request *);
 void	api_photos_list(struct request *);
 void	api_photos_create(struct request *);
 void	api_photos_complete(struct request *);
+/* page_crew.c */
+void	page_crew(struct request *);
+void	page_crew_respond(struct request *);
+/* api_invitations.c */
+void	api_bookings_invite(struct request *);
 /* api_crew.c */
 void	api_crew_create(struct request *);
 void	api_crew_list(struct request *);
@@ -31,5 +36,10 @@ void	api_bookings_create(struct request *);
 void	api_bookings_get(struct request *);
 void	api_bookings_patch(struct request *);
 void	api_bookings_cancel(struct request *);
+/* page_crew_feed.c */
+void	page_crew_feed(struct request *);
+/* api_crew_feed.c */
+void	api_crew_feed_get(struct request *);
+void	api_crew_feed_rotate(struct request *);
 
 #endif

@@ -412,11 +412,18 @@ http_send(struct request *req)
 
 	if (req->status == 0)
 		resp_error(req, 500, "internal", "No response was produced.");
-	/* libfcgi's own printf lacks %zu and friends: format here. */
-	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
-	    "Content-Type: %s\r\nContent-Length: %zu\r\n", req->status,
-	    http_reason(req->status), req->content_type ?
-	    req->content_type : "text/plain; charset=utf-8", req->out.len);
+	/* libfcgi's own printf lacks %zu and friends: format here. A 304
+	 * has no content, and a Content-Length it sent would have to be the
+	 * 200's (RFC 9110 section 8.6): it sends neither. */
+	if (req->status == 304)
+		n = snprintf(head, sizeof(head), "Status: 304 %s\r\n",
+		    http_reason(304));
+	else
+		n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
+		    "Content-Type: %s\r\nContent-Length: %zu\r\n",
+		    req->status, http_reason(req->status), req->content_type ?
+		    req->content_type : "text/plain; charset=utf-8",
+		    req->out.len);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
 	if (FCGX_PutStr(head, n, o) < 0)

@@ -27,6 +27,8 @@
 #define LIMIT_SLUG_MAX		64
 #define LIMIT_PHOTO_ID_LEN	32		/* hex digits of a photo id */
 #define LIMIT_TOKEN_LEN		43		/* base64url of 32 random bytes */
+#define LIMIT_CREW_NOTE		1000		/* characters of a decline's note */
+#define LIMIT_URL_LEN		1024		/* a link charterd hands out */
 
 #define LIMIT_TMPL_DEPTH	32		/* section nesting in templates */
 #define LIMIT_TMPL_PARTIALS	16		/* partial recursion at render */
@@ -88,7 +90,7 @@
 #define LIMIT_PASSWORD_INPUT	1024		/* bytes: longer is refused */
 
 /* Start-up and bookkeeping sizes. */
-#define LIMIT_SLUG_ATTEMPTS	4		/* generated slugs collide about never */
+#define LIMIT_SLUG_ATTEMPTS	4		/* a slug's 41 random bits collide about never */
 #define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
 #define LIMIT_MIGRATION_BYTES	(1024 * 1024)	/* one migration file */
 #define LIMIT_PASSFILE_BYTES	(64 * 1024)	/* libpq passfile migrate reads */
@@ -104,5 +106,14 @@
 #define LIMIT_PARTY_SIZE	200		/* guests per booking */
 #define LIMIT_CHARTER_SECS	(7 * 24 * 3600)	/* ends_at - starts_at */
 #define LIMIT_FIELD_NAME	64		/* unknown key echoed in errors */
+
+/* The crew calendar feed (src/page_crew_feed.c, sql/012_crew_feeds.sql) */
+#define LIMIT_FEED_DAYS_BACK	30		/* charters that ended this long ago */
+#define LIMIT_FEED_EVENTS	1000		/* charters in one feed: the first by start */
+#define LIMIT_FEED_ZONES	16		/* VTIMEZONEs; charters past them in UTC */
+#define LIMIT_FEED_ETAGS	8		/* If-None-Match tags looked at */
+#define LIMIT_FEED_URL		1024		/* a feed's URL */
+#define LIMIT_FEED_CACHE_SLOTS	8		/* feeds a worker keeps rendered */
+#define LIMIT_FEED_CACHE_BYTES	(256 * 1024)	/* larger feeds are not kept */
 
 #endif

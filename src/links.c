@@ -82,3 +82,32 @@ link_url(char *out, size_t len, const char *base, enum link_kind kind,
 	}
 	return 0;
 }
+
+int
+link_host(char *out, size_t len, const char *base)
+{
+	size_t	 blen, start, n;
+
+	if (len == 0)
+		return -1;
+	out[0] = '\0';
+	if ((blen = base_len(base)) == 0)
+		return -1;
+	start = strncmp(base, "https://", 8) == 0 ? 8 : 7;
+	/* An IPv6 literal keeps its brackets; a port goes. */
+	if (base[start] == '[') {
+		n = strcspn(base + start, "]");
+		if (start + n >= blen)
+			return -1;
+		n++;
+	} else
+		n = strcspn(base + start, ":/");
+	if (start + n > blen)
+		n = blen - start;
+	/* A user name is no part of a host (and no URL of ours has one). */
+	if (n == 0 || n >= len || memchr(base + start, '@', n) != NULL)
+		return -1;
+	memcpy(out, base + start, n);
+	out[n] = '\0';
+	return 0;
+}

@@ -27,4 +27,12 @@ enum link_kind {
 int	link_url(char *out, size_t len, const char *base, enum link_kind kind,
 	    const char *arg);
 
+/*
+ * The host of base (as link_url takes it), without port or path, into out
+ * (len bytes): what names the site in identifiers that are not links, such
+ * as calendar UIDs ("booking-7-crew-3@harborlight.example"). Returns 0, or
+ * -1 (out set to "") on a bad base or a host that does not fit.
+ */
+int	link_host(char *out, size_t len, const char *base);
+
 #endif

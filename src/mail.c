@@ -46,6 +46,21 @@ to_operator(const struct mail_env *env, const json_t *data,
 	return 0;
 }
 
+/* The crew member a crew link belongs to. */
+static int
+to_crew(const struct mail_env *env, const json_t *data,
+    struct mime_mailbox *to, const char **why)
+{
+	(void)env;
+	to->name = str(data, "crew_name");
+	to->addr = str(data, "crew_email");
+	if (to->addr[0] == '\0') {
+		*why = "the crew member has no email: nothing to send";
+		return 1;
+	}
+	return 0;
+}
+
 static int
 add_link(const struct mail_env *env, json_t *links, const char *name,
     enum link_kind kind, const char *arg)
@@ -75,6 +90,14 @@ links_operator(const struct mail_env *env, const json_t *data, json_t *links)
 	return links_guest(env, data, links);
 }
 
+/* The crew member's magic link: its token was made again from the
+ * link's nonce when the data was read (sync_mail.c). */
+static int
+links_crew(const struct mail_env *env, const json_t *data, json_t *links)
+{
+	return add_link(env, links, "crew", LINK_CREW, str(data, "token"));
+}
+
 /*
  * The kinds. Guest confirmation has no List-Unsubscribe: it is the one
  * mail a booking sends its guest, answering their own booking, not a
@@ -90,6 +113,12 @@ static const struct mail_kind kinds[] = {
 	{ .kind = "mail.operator_cancelled",
 	  .base = "email/operator_cancelled", .source = MAIL_SRC_BOOKING,
 	  .recipient = to_operator, .links = links_operator },
+	/* One per link issued: it answers staff's invitation, so, as the
+	 * confirmation, no List-Unsubscribe; replies reach the office. */
+	{ .kind = "mail.crew_invitation",
+	  .base = "email/crew_invitation", .source = MAIL_SRC_CREW_LINK,
+	  .recipient = to_crew, .links = links_crew,
+	  .reply_to_operator = 1 },
 };
 
 const struct mail_kind *

@@ -24,6 +24,9 @@ struct mail_env {
 /* What the sync target reads, at delivery, for a kind's data. */
 enum mail_source {
 	MAIL_SRC_BOOKING,	/* mail_booking(booking_id): sql/009_mail.sql */
+	MAIL_SRC_CREW_LINK,	/* crew_invitation_mail(payload's link_id):
+				   sql/011_crew_links.sql, with the link's
+				   token made again as "token" */
 	MAIL_SRC__MAX
 };
 

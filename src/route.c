@@ -31,6 +31,14 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/g/:slug/photos/:photo/complete",
 		.side = SIDE_PUBLIC, .audience = AUD_GUEST, .methods = M_POST,
 		.handler = api_photos_complete },
+	[ROUTE_CREW_PAGE] = {
+		.pattern = "/c/:token", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = page_crew },
+	[ROUTE_CREW_RESPOND] = {
+		.pattern = "/c/:token", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
+		.html = 1, .handler = page_crew_respond },
 	[ROUTE_API_CREW_LIST] = {
 		.pattern = "/api/crew", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
@@ -56,6 +64,11 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/api/bookings/:id/cancel", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
 		.handler = api_bookings_cancel },
+	[ROUTE_API_BOOKING_INVITE] = {
+		.pattern = "/api/bookings/:id/invitations",
+		.side = SIDE_INTERNAL, .audience = AUD_INTERNAL,
+		.methods = M_POST, .auth = AUTH_SERVICE,
+		.body = BODY_JSON_OPTIONAL, .handler = api_bookings_invite },
 	[ROUTE_API_SYNC] = {
 		.pattern = "/api/sync", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
@@ -93,6 +106,20 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/admin/logout-everywhere", .side = SIDE_PUBLIC,
 		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
 		.body = BODY_FORM, .html = 1, .handler = admin_logout_all },
+	/* A crew member's calendar feed: one URL per crew member, polled by
+	 * calendar apps (page_crew_feed.c); the API reads and rotates it. */
+	[ROUTE_CREW_FEED] = {
+		.pattern = "/c/:token/calendar.ics", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = page_crew_feed },
+	[ROUTE_API_CREW_FEED] = {
+		.pattern = "/api/crew/:id/feed", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_crew_feed_get },
+	[ROUTE_API_CREW_FEED_ROTATE] = {
+		.pattern = "/api/crew/:id/feed/rotate", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
+		.handler = api_crew_feed_rotate },
 };
 
 const struct route *
@@ -233,8 +260,18 @@ route_find(struct request *req, const char **raw, size_t *n,
 	return -1;
 }
 
-void
-route_dispatch(struct request *req)
+/* 1 when the request carries a body (a Content-Length above 0). */
+static int
+body_sent(const struct request *req)
+{
+	const char *cl = http_param(req, "CONTENT_LENGTH");
+
+	return cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
+}
+
+/* The checks and the handler (route_dispatch's contract). */
+static void
+route_run(struct request *req)
 {
 	const struct route	*r;
 	const char		*raw[HTTP_MAX_PARAMS] = { NULL };
@@ -278,7 +315,8 @@ route_dispatch(struct request *req)
 	}
 	if (r->body != BODY_NONE || req->method == M_POST ||
 	    req->method == M_PATCH) {
-		if (http_read_body(req, r->body == BODY_JSON,
+		if (http_read_body(req, r->body == BODY_JSON ||
+		    (r->body == BODY_JSON_OPTIONAL && body_sent(req)),
 		    r->body == BODY_FORM) != 0)
 			return;
 	}
@@ -295,4 +333,24 @@ route_dispatch(struct request *req)
 		}
 	}
 	r->handler(req);
+}
+
+/* Magic-link paths: the token in them is a credential. */
+#define CREW_PREFIX	"/c/"
+
+void
+route_dispatch(struct request *req)
+{
+	route_run(req);
+	/* After the handler, on errors too (resp_error resets headers): no
+	 * copy may be kept, no link followed from it may name it, no index
+	 * may list it. The calendar feed alone chooses its own (private,
+	 * revalidated: phones poll it with If-None-Match). */
+	if (strncmp(req->path, CREW_PREFIX, strlen(CREW_PREFIX)) == 0) {
+		if (strstr(buf_str(&req->headers), "Cache-Control:") == NULL)
+			resp_header(req, "Cache-Control", "no-store");
+		resp_header(req, "Referrer-Policy", "no-referrer");
+		if (strstr(buf_str(&req->headers), "X-Robots-Tag:") == NULL)
+			resp_header(req, "X-Robots-Tag", "noindex, nofollow");
+	}
 }

@@ -12,12 +12,15 @@ enum route_id {
 	ROUTE_GUEST_PHOTOS,
 	ROUTE_GUEST_PHOTO_PRESIGN,
 	ROUTE_GUEST_PHOTO_COMPLETE,
+	ROUTE_CREW_PAGE,
+	ROUTE_CREW_RESPOND,
 	ROUTE_API_CREW_LIST,
 	ROUTE_API_CREW_CREATE,
 	ROUTE_API_BOOKING_CREATE,
 	ROUTE_API_BOOKING_GET,
 	ROUTE_API_BOOKING_PATCH,
 	ROUTE_API_BOOKING_CANCEL,
+	ROUTE_API_BOOKING_INVITE,
 	ROUTE_API_SYNC,
 	ROUTE_API_SYNC_RETRY,
 	ROUTE_METRICS,
@@ -27,6 +30,9 @@ enum route_id {
 	ROUTE_ADMIN_LOGIN,
 	ROUTE_ADMIN_LOGOUT,
 	ROUTE_ADMIN_LOGOUT_ALL,
+	ROUTE_CREW_FEED,
+	ROUTE_API_CREW_FEED,
+	ROUTE_API_CREW_FEED_ROTATE,
 	ROUTE__MAX
 };
 
@@ -42,6 +48,7 @@ enum body {
 	BODY_NONE,
 	BODY_JSON,		/* application/json object, required on POST/PATCH */
 	BODY_FORM,		/* urlencoded, on POST */
+	BODY_JSON_OPTIONAL,	/* as BODY_JSON when a body is sent; none is fine */
 };
 
 /*
@@ -69,7 +76,9 @@ struct route {
  * Routes the request and runs its handler. Checks, in this order: path
  * (404), side (404), method (405 with Allow), path parameters (404),
  * credentials (401), body (400/411/413/415), the audience's database
- * connection (503). Handlers may assume all of them passed.
+ * connection (503). Handlers may assume all of them passed. Every answer
+ * under /c/, whose path is a credential, whatever it is, carries
+ * Cache-Control: no-store, Referrer-Policy: no-referrer and X-Robots-Tag.
  */
 void	route_dispatch(struct request *);
 

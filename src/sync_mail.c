@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "crew_link.h"
+#include "db_crew_links.h"
 #include "db_mail.h"
 #include "limits.h"
 #include "log.h"
@@ -49,17 +51,89 @@ mail_close(void *state)
 	smtp_free(state);
 }
 
-/* Reads what kind k says about the job, as it is now. */
+/*
+ * A crew link's invitation as it is now, with the link's token made again
+ * from its nonce under CHARTER_TOKEN_SECRET (templates see the token, never
+ * the nonce). DB_NOT_FOUND when the link was revoked, has expired or was
+ * mailed already; DB_ERROR with *why.
+ */
 static int
-read_data(struct sync_ctx *ctx, const struct mail_kind *k,
-    const struct outbox_job *job, json_t **data)
+read_crew_link(struct sync_ctx *ctx, const struct outbox_job *job,
+    json_t **data, const char **why)
 {
-	switch (k->source) {
-	case MAIL_SRC_BOOKING:
-		return db_mail_booking(ctx->db, job->booking_id, data);
-	default:
+	const struct config	*cfg = ctx->app->cfg;
+	struct timespec		 ts;
+	char			 token[LIMIT_TOKEN_LEN + 1];
+	json_t			*ans = NULL;
+	long long		 link_id;
+	int			 rc = DB_NOT_FOUND;
+
+	link_id = json_integer_value(json_object_get(job->payload, "link_id"));
+	if (link_id < 1)
+		return DB_NOT_FOUND;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (db_crew_invitation_mail(ctx->db, link_id, (long long)ts.tv_sec *
+	    1000000 + ts.tv_nsec / 1000, (int)cfg->response_cutoff_h, &ans) !=
+	    DB_OK) {
+		*why = "cannot read the crew link";
 		return DB_ERROR;
 	}
+	if (strcmp(json_string_value(json_object_get(ans, "outcome")),
+	    "ok") != 0)
+		goto out;
+	if (crew_link_token(cfg, json_integer_value(json_object_get(ans,
+	    "crew_id")), json_string_value(json_object_get(ans, "nonce")),
+	    token) == -1) {
+		*why = "the link's token cannot be made again: is "
+		    "CHARTER_TOKEN_SECRET the one serve has?";
+		rc = DB_ERROR;
+		goto out;
+	}
+	*data = json_incref(json_object_get(ans, "mail"));
+	json_object_set_new(*data, "token", json_string(token));
+	rc = DB_OK;
+out:
+	json_decref(ans);
+	return rc;
+}
+
+/* Reads what kind k says about the job, as it is now; *why says why not. */
+static int
+read_data(struct sync_ctx *ctx, const struct mail_kind *k,
+    const struct outbox_job *job, json_t **data, const char **why)
+{
+	int rc;
+
+	*data = NULL;
+	switch (k->source) {
+	case MAIL_SRC_BOOKING:
+		rc = db_mail_booking(ctx->db, job->booking_id, data);
+		*why = rc == DB_NOT_FOUND ? "the booking is gone: nothing to "
+		    "send" : "cannot read the booking";
+		return rc;
+	case MAIL_SRC_CREW_LINK:
+		*why = "the link was revoked, has expired or was mailed "
+		    "already: nothing to send";
+		return read_crew_link(ctx, job, data, why);
+	default:
+		*why = "no source for this kind";
+		return DB_ERROR;
+	}
+}
+
+/* After a crew invitation went out: its link's nonce is erased, so its
+ * token can never be made again. */
+static enum outbox_outcome
+sent(struct sync_ctx *ctx, const struct mail_kind *k,
+    const struct outbox_job *job)
+{
+	if (k->source != MAIL_SRC_CREW_LINK || db_crew_link_mailed(ctx->db,
+	    json_integer_value(json_object_get(job->payload, "link_id"))) ==
+	    DB_OK)
+		return OUTBOX_OK;
+	/* Sending again is worse: the nonce goes when the link is revoked. */
+	return sync_fail(ctx, OUTBOX_OK, "sent, but the link's nonce could "
+	    "not be erased");
 }
 
 /*
@@ -79,19 +153,19 @@ mail_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	struct mail_out		 out;
 	json_t			*data = NULL;
 	enum outbox_outcome	 rc;
+	const char		*note = "";
 	char			 why[sizeof(ctx->error)];
 
 	if ((k = mail_kind_find(job->kind)) == NULL)
 		return sync_fail(ctx, OUTBOX_FAIL, "no mail of kind %s",
 		    job->kind);
-	switch (read_data(ctx, k, job, &data)) {
+	switch (read_data(ctx, k, job, &data, &note)) {
 	case DB_OK:
 		break;
 	case DB_NOT_FOUND:
-		return sync_fail(ctx, OUTBOX_OK, "the booking is gone: "
-		    "nothing to send");
+		return sync_fail(ctx, OUTBOX_OK, "%s", note);
 	default:
-		return sync_fail(ctx, OUTBOX_RETRY, "cannot read the booking");
+		return sync_fail(ctx, OUTBOX_RETRY, "%s", note);
 	}
 	env.tmpl = ctx->app->tmpl;
 	env.public_url = cfg->public_url;
@@ -117,7 +191,7 @@ mail_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	switch (smtp_send(state, out.from, out.to, out.message.data,
 	    out.message.len, why, sizeof(why))) {
 	case SMTP_SENT:
-		rc = OUTBOX_OK;
+		rc = sent(ctx, k, job);
 		break;
 	case SMTP_REFUSED:
 		rc = sync_fail(ctx, OUTBOX_FAIL, "%s", why);

@@ -64,6 +64,26 @@ static const struct {
 	{ NULL, LINK_GUEST, "abc", NULL },
 };
 
+/* link_host: the host alone, for identifiers such as calendar UIDs. */
+static const struct {
+	const char	*base;
+	const char	*want;		/* NULL: refused */
+} hosts[] = {
+	{ "https://harborlight.example", "harborlight.example" },
+	{ "https://harborlight.example/", "harborlight.example" },
+	{ "http://127.0.0.1:8080", "127.0.0.1" },
+	{ "https://example.com/charter/", "example.com" },
+	{ "https://example.com:8443/charter", "example.com" },
+	{ "http://[::1]:8080/x", "[::1]" },
+	{ "http://[::1", NULL },
+	{ "https://user@example.com", NULL },
+	{ "https://", NULL },
+	{ "https:///x", NULL },
+	{ "ftp://x.example", NULL },
+	{ "https://:8080", NULL },
+	{ NULL, NULL },
+};
+
 int
 main(void)
 {
@@ -89,5 +109,17 @@ main(void)
 	    "a link that does not fit is refused, not cut");
 	ok(link_url(small, 0, "https://x.example", LINK_GUEST, "abc") == -1,
 	    "an empty buffer is refused");
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		rc = link_host(out, sizeof(out), hosts[i].base);
+		if (hosts[i].want == NULL) {
+			ok(rc == -1 && out[0] == '\0', "host refused: %s",
+			    hosts[i].base ? hosts[i].base : "(null)");
+			continue;
+		}
+		ok(rc == 0, "host of %s", hosts[i].base);
+		is_str(out, hosts[i].want, "  is %s", hosts[i].want);
+	}
+	ok(link_host(small, 5, "https://harborlight.example") == -1 &&
+	    small[0] == '\0', "a host that does not fit is refused, not cut");
 	return tap_done();
 }

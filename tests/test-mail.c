@@ -338,6 +338,106 @@ test_operator(const struct mail_env *env, const json_t *sample_data)
 	json_decref(data);
 }
 
+/* What crew_invitation_mail() hands the mail target (sql/011), with the
+ * token sync made again: one crew member's view, and the money fields
+ * and colleague's pay it never has, so a template printing them fails. */
+static const char crew_sample[] =
+	"{\"id\": 41, \"cancelled\": false, \"guest_name\": \"Zoë Ñúñez\","
+	" \"vessel\": \"Jada\", \"meeting_point\": \"Dock B\", \"party_size\": 6,"
+	" \"crew_notes\": \"Gloves.\\n.\\nLunch aboard.\","
+	" \"time_zone\": \"America/Los_Angeles\","
+	" \"starts_at\": \"2026-05-30T09:00:00-07:00\","
+	" \"ends_at\": \"2026-05-30T13:00:00-07:00\","
+	" \"date_label\": \"Saturday, May 30, 2026\","
+	" \"short_date_label\": \"Saturday, May 30\","
+	" \"start_label\": \"9:00 AM\", \"end_label\": \"1:00 PM\","
+	" \"tz_label\": \"PDT\", \"duration_label\": \"4 hours\","
+	" \"crew_name\": \"Maria Lopez\", \"crew_email\": \"maria@example.com\","
+	" \"token\": \"nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\","
+	" \"me\": {\"first_name\": \"Maria\", \"role\": \"deckhand\","
+	"  \"captain\": false, \"status\": \"pending\", \"pending\": true,"
+	"  \"hours_label\": \"4.5\", \"rate_label\": \"$31.25\","
+	"  \"pay_label\": \"$140.63\"},"
+	" \"crew\": [{\"first_name\": \"Sam\", \"role\": \"skipper\","
+	"  \"captain\": true, \"me\": false, \"hourly_rate_cents\": 5679},"
+	"  {\"first_name\": \"Maria\", \"role\": \"deckhand\", \"captain\": false,"
+	"  \"me\": true}],"
+	" \"respond\": {\"open\": true, \"closes_label\": \"Fri, May 29, 9:00 AM PDT\"},"
+	" \"revenue_cents\": 1234567, \"port_fee_cents\": 76543,"
+	" \"captain_fee_cents\": 3456789}";
+
+static void
+test_crew_invitation(const struct mail_env *env)
+{
+	struct mail_out	 out;
+	struct buf	 text = { 0 }, html = { 0 };
+	json_t		*data = json_loads(crew_sample, 0, NULL);
+	char		 why[256], *msg, *v;
+	const char	*url = "https://harborlight.example/c/"
+			    "nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E";
+
+	ok(data != NULL, "the crew sample parses");
+	msg = compose(env, "mail.crew_invitation", data, 60, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg == NULL) {
+		json_decref(data);
+		return;
+	}
+	is_str(out.to, "maria@example.com", "envelope to: the crew member");
+	v = header(msg, "To");
+	is_str(v, "Maria Lopez <maria@example.com>", "To: the crew member by name");
+	free(v);
+	v = header(msg, "Subject");
+	is_str(v, "Can you crew Saturday, May 30 aboard Jada?", "subject");
+	free(v);
+	v = header(msg, "Reply-To");
+	is_str(v, "Harbor Light <office@harborlight.example>",
+	    "Reply-To: the office");
+	free(v);
+	ok(mc_part(msg, "text/plain", &text) == 0 &&
+	    mc_part(msg, "text/html", &html) == 0, "text and HTML parts");
+	ok(strstr(buf_str(&text), url) != NULL, "text: the crew link from "
+	    "CHARTER_PUBLIC_URL");
+	ok(strstr(buf_str(&html), "href=\"https://harborlight.example/c/"
+	    "nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\"") != NULL,
+	    "HTML: the crew link as a link");
+	ok(strstr(buf_str(&text), "9:00 AM to 1:00 PM PDT") &&
+	    strstr(buf_str(&text), "Saturday, May 30, 2026") &&
+	    strstr(buf_str(&text), "Dock B") &&
+	    strstr(buf_str(&text), "Your role: deckhand") &&
+	    strstr(buf_str(&text), "4.5 at $31.25 an hour") &&
+	    strstr(buf_str(&text), "Your pay:  $140.63") &&
+	    strstr(buf_str(&text), "Fri, May 29, 9:00 AM PDT"),
+	    "text: when in the boat's zone, where, role, hours, rate, pay, "
+	    "until when answers are open");
+	ok(strstr(buf_str(&text), "  - Sam, skipper (captain)\r\n") &&
+	    strstr(buf_str(&html), "Sam, skipper (captain)"),
+	    "colleagues by first name and role");
+	ok(strstr(buf_str(&html), "$140.63") && strstr(buf_str(&html),
+	    "Maria") && strstr(buf_str(&html), "<title>Can you crew"),
+	    "HTML: the same facts");
+	ok(strstr(msg, "5679") == NULL && strstr(msg, "56.79") == NULL,
+	    "no colleague's rate");
+	ok(strstr(buf_str(&text), "{{") == NULL &&
+	    strstr(buf_str(&html), "{{") == NULL, "no template tag left");
+	no_money("crew invitation", msg);
+	no_money("crew invitation text", buf_str(&text));
+	no_money("crew invitation HTML", buf_str(&html));
+	free(msg);
+
+	json_object_set_new(data, "token", json_string("../admin"));
+	compose(env, "mail.crew_invitation", data, 61, &out, MAIL_REFUSED,
+	    why, sizeof(why));
+	ok(strstr(why, "link") != NULL, "a token of the wrong shape makes "
+	    "no link and no mail (%s)", why);
+	json_object_set_new(data, "crew_email", json_string(""));
+	compose(env, "mail.crew_invitation", data, 62, &out, MAIL_NOBODY,
+	    why, sizeof(why));
+	buf_free(&text);
+	buf_free(&html);
+	json_decref(data);
+}
+
 int
 main(void)
 {
@@ -358,6 +458,7 @@ main(void)
 	test_guest_escaping(&env, data);
 	test_refusals(&env, data);
 	test_operator(&env, data);
+	test_crew_invitation(&env);
 	json_decref(data);
 	tmpl_set_free(set);
 	return tap_done();

@@ -31,6 +31,38 @@ static const char sample[] =
 	"  \"upload_opens_at\": \"2026-05-30T07:00:00-07:00\", \"upload_closes_at\": \"2026-06-02T13:00:00-07:00\","
 	"  \"upload_opens_label\": \"Sat, May 30, 7:00 AM PDT\", \"upload_closes_label\": \"Tue, Jun 2, 1:00 PM PDT\"}}";
 
+/*
+ * Everything a crew page, its 410 page or a crew invitation may be given:
+ * crew_view() (charter, me, crew, respond) with what page_crew.c and
+ * crew_mail.c add (title, form_token, notice, link) and "site". %s are
+ * the answer's state: pending, confirmed, declined, whether answers are
+ * open, and the 410 page's reason.
+ */
+static const char crew_sample_fmt[] =
+	"{\"title\": \"Crew\", \"noindex\": true, \"notice\": \"Too late\","
+	" \"form_token\": \"qgYSFNIW7YkgSzj6Ti6s-PsWU7WqtrHgcT3HVNrch3w\","
+	" \"link\": \"https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\","
+	" \"site\": {\"name\": \"Queen of SD\", \"contact_email\": \"hi@example.com\","
+	"  \"contact_phone\": \"+1 619 555 0142\", \"contact_phone_tel\": \"+16195550142\","
+	"  \"public_url\": \"http://x\"},"
+	" \"charter\": {\"id\": 7, \"status\": \"confirmed\", \"version\": 3,"
+	"  \"guest_name\": \"Jane\", \"vessel\": \"Jada\", \"meeting_point\": \"Dock B\","
+	"  \"party_size\": 6, \"crew_notes\": \"Gloves\", \"time_zone\": \"America/Los_Angeles\","
+	"  \"starts_at\": \"2026-05-30T09:00:00-07:00\", \"ends_at\": \"2026-05-30T13:00:00-07:00\","
+	"  \"date_label\": \"Saturday, May 30, 2026\", \"short_date_label\": \"Saturday, May 30\","
+	"  \"start_label\": \"9:00 AM\", \"end_label\": \"1:00 PM\", \"tz_label\": \"PDT\","
+	"  \"duration_label\": \"4 hours\"},"
+	" \"me\": {\"crew_id\": 5, \"name\": \"Maria Lopez\", \"first_name\": \"Maria\","
+	"  \"role\": \"deckhand\", \"captain\": true, \"status\": \"x\","
+	"  \"pending\": %s, \"confirmed\": %s, \"declined\": %s,"
+	"  \"responded_at\": \"2026-05-01T10:00:00-07:00\", \"responded_label\": \"Fri, May 1\","
+	"  \"note\": \"Sick\", \"hourly_rate_cents\": 3125, \"hours_label\": \"4\","
+	"  \"rate_label\": \"$31.25\", \"pay_cents\": 12500, \"pay_label\": \"$125.00\"},"
+	" \"crew\": [{\"first_name\": \"Sam\", \"role\": \"skipper\", \"captain\": true, \"me\": false},"
+	"  {\"first_name\": \"Maria\", \"role\": \"deckhand\", \"captain\": false, \"me\": true}],"
+	" \"respond\": {\"open\": %s, \"closes_at\": \"2026-05-29T09:00:00-07:00\","
+	"  \"closes_label\": \"Fri, May 29, 9:00 AM PDT\"}, %s: true}";
+
 /* Fields every page prints: the head, the brand and the footer. */
 #define SHARED_FIELDS \
 	"title", "site.name", "site.contact_email", "site.contact_phone", \
@@ -49,6 +81,38 @@ static const char *const cancelled_fields[] = { SHARED_FIELDS,
 static const char *const error_fields[] = { SHARED_FIELDS,
 	"status", "heading", "message", NULL };
 
+/* The crew page in its states, the 410 page, the invitation's HTML. */
+#define CREW_SHARED \
+	"title", "site.name", "site.contact_email", "site.contact_phone", \
+	"site.contact_phone_tel", "notice", "me.role", "me.first_name", \
+	"charter.starts_at", "charter.date_label", "charter.start_label", \
+	"charter.ends_at", "charter.end_label", "charter.time_zone", \
+	"charter.tz_label", "charter.duration_label", "charter.vessel", \
+	"charter.meeting_point", "me.status", "me.responded_at", \
+	"me.responded_label", "respond.closes_at", "respond.closes_label", \
+	"me.hours_label", "me.rate_label", "me.pay_label", \
+	"crew.0.first_name", "crew.0.role", "crew.1.first_name", \
+	"crew.1.role", "charter.guest_name", "charter.party_size", \
+	"charter.crew_notes"
+static const char *const crew_open_fields[] = { CREW_SHARED, "form_token",
+	NULL };
+static const char *const crew_declined_fields[] = { CREW_SHARED,
+	"form_token", "me.note", NULL };
+static const char *const crew_closed_fields[] = { CREW_SHARED, NULL };
+static const char *const crew_gone_fields[] = { "title", "site.name",
+	"site.contact_email", "site.contact_phone", "site.contact_phone_tel",
+	"charter.date_label", "charter.vessel", NULL };
+static const char *const invitation_fields[] = { "title", "site.name",
+	"site.contact_email", "site.contact_phone", "booking.me.first_name",
+	"booking.date_label", "booking.start_label", "booking.end_label",
+	"booking.tz_label", "booking.duration_label", "booking.vessel",
+	"booking.meeting_point", "booking.time_zone", "booking.me.role",
+	"booking.me.hours_label", "booking.me.rate_label",
+	"booking.me.pay_label", "links.crew", "booking.respond.closes_label",
+	"booking.crew.0.first_name", "booking.crew.0.role",
+	"booking.crew.1.first_name", "booking.crew.1.role",
+	"booking.crew_notes", NULL };
+
 /*
  * Per page, exactly the fields of the sample it prints.  A field printed
  * but not listed fails too, so a new {{field}} gets its escape check.
@@ -56,11 +120,36 @@ static const char *const error_fields[] = { SHARED_FIELDS,
 static const struct {
 	const char		*page;
 	const char *const	*fields;
+	const char		*state;		/* crew pages: the sample's state */
 } pages[] = {
-	{ "guest.html", guest_fields },
-	{ "cancelled.html", cancelled_fields },
-	{ "error.html", error_fields },
+	{ "guest.html", guest_fields, NULL },
+	{ "cancelled.html", cancelled_fields, NULL },
+	{ "error.html", error_fields, NULL },
+	{ "crew.html", crew_open_fields, "pending" },
+	{ "crew.html", crew_open_fields, "confirmed" },
+	{ "crew.html", crew_declined_fields, "declined" },
+	{ "crew.html", crew_closed_fields, "closed" },
+	{ "crew_gone.html", crew_gone_fields, "cancelled" },
+	{ "crew_gone.html", crew_gone_fields, "expired" },
+	{ "crew_gone.html", crew_gone_fields, "reissued" },
+	{ "crew_gone.html", crew_gone_fields, "unassigned" },
 };
+
+/* The crew sample in a state: NULL for the guest sample. */
+static json_t *
+crew_sample(const char *state)
+{
+	char	 js[sizeof(crew_sample_fmt) + 128], flag[32];
+	int	 pending = strcmp(state, "pending") == 0 ||
+		    strcmp(state, "closed") == 0;
+
+	snprintf(flag, sizeof(flag), "\"%s\"", state);
+	snprintf(js, sizeof(js), crew_sample_fmt, pending ? "true" : "false",
+	    strcmp(state, "confirmed") == 0 ? "true" : "false",
+	    strcmp(state, "declined") == 0 ? "true" : "false",
+	    strcmp(state, "closed") == 0 ? "false" : "true", flag);
+	return json_loads(js, 0, NULL);
+}
 
 #define MAX_LEAVES	64
 
@@ -158,10 +247,10 @@ render(const struct tmpl_set *set, const char *page, const json_t *ctx,
  * never raw.
  */
 static void
-test_fields(const struct tmpl_set *set, const json_t *ctx, size_t p)
+test_fields(const struct tmpl_set *set, const json_t *ctx, const char *page,
+    const char *const *fields)
 {
 	static char	 paths[MAX_LEAVES][64];
-	const char	*page = pages[p].page;
 	struct buf	 out = { 0 };
 	json_t		*c;
 	char		 mark[32], hostile[64], escaped[96], raw[40];
@@ -169,12 +258,12 @@ test_fields(const struct tmpl_set *set, const json_t *ctx, size_t p)
 
 	leaves(ctx, "", paths, &n);
 	ok(n > 20 && n < MAX_LEAVES, "%zu fields in the sample", n);
-	for (k = 0; pages[p].fields[k] != NULL; k++) {
+	for (k = 0; fields[k] != NULL; k++) {
 		for (i = 0; i < n; i++)
-			if (strcmp(paths[i], pages[p].fields[k]) == 0)
+			if (strcmp(paths[i], fields[k]) == 0)
 				break;
 		ok(i < n, "%s: listed field %s is in the sample", page,
-		    pages[p].fields[k]);
+		    fields[k]);
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(mark, sizeof(mark), "mk%zumk", i);
@@ -183,7 +272,7 @@ test_fields(const struct tmpl_set *set, const json_t *ctx, size_t p)
 		    page, paths[i]);
 		json_decref(c);
 		shown = count(buf_str(&out), mark);
-		if (!listed(pages[p].fields, paths[i])) {
+		if (!listed(fields, paths[i])) {
 			is_int(shown, 0, "%s prints no %s (if it does, list it)",
 			    page, paths[i]);
 			continue;
@@ -205,9 +294,67 @@ test_fields(const struct tmpl_set *set, const json_t *ctx, size_t p)
 		    count(buf_str(&out), raw) == 0,
 		    "%s escapes %s everywhere it prints it", page, paths[i]);
 	}
-	for (k = 0; pages[p].fields[k] != NULL; k++)
+	for (k = 0; fields[k] != NULL; k++)
 		;
 	is_int(printed, k, "%s: every listed field was checked", page);
+	buf_free(&out);
+}
+
+/*
+ * The crew invitation as mail.c hands it to its templates: the data
+ * (crew_view()'s charter fields, me, crew, respond) as "booking", "site",
+ * "links" and the subject as "title". Its HTML part escapes every field
+ * it prints; the text part and the subject keep the crew page's rules.
+ */
+static json_t *
+crew_mail_context(void)
+{
+	json_t		*page = crew_sample("pending"), *data, *ctx;
+
+	if (page == NULL)
+		return NULL;
+	data = json_deep_copy(json_object_get(page, "charter"));
+	json_object_set(data, "me", json_object_get(page, "me"));
+	json_object_set(data, "crew", json_object_get(page, "crew"));
+	json_object_set(data, "respond", json_object_get(page, "respond"));
+	ctx = json_pack("{s:s, s:o, s:O, s:{s:s}}", "title", "Can you crew",
+	    "booking", data, "site", json_object_get(page, "site"), "links",
+	    "crew", "https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E");
+	json_decref(page);
+	return ctx;
+}
+
+static void
+test_crew_mail(const struct tmpl_set *set)
+{
+	struct buf	 out = { 0 };
+	json_t		*ctx = crew_mail_context();
+	const char	*txt;
+
+	ok(ctx != NULL, "the crew mail context is made");
+	if (ctx == NULL)
+		return;
+	test_fields(set, ctx, "email/crew_invitation.html", invitation_fields);
+	ok(render(set, "email/crew_invitation.txt", ctx, &out) == 0,
+	    "the invitation's text part renders");
+	txt = buf_str(&out);
+	ok(strstr(txt, "https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\n")
+	    != NULL, "it carries the link on a line of its own");
+	ok(strstr(txt, "Your pay:  $125.00") != NULL && strstr(txt,
+	    "$31.25 an hour") != NULL, "and the member's own pay and rate");
+	ok(strstr(txt, "  - Sam, skipper (captain)\n") != NULL,
+	    "colleagues by first name and role");
+	ok(strstr(txt, "Lopez") == NULL, "never a full name");
+	ok(strstr(txt, "<") == NULL && strstr(txt, "&amp;") == NULL,
+	    "plain text, not HTML");
+	ok(render(set, "email/crew_invitation.hdr", ctx, &out) == 0 &&
+	    strcmp(buf_str(&out), "Can you crew Saturday, May 30 aboard Jada?")
+	    == 0, "the subject (%s)", buf_str(&out));
+	json_object_set_new(json_object_get(ctx, "booking"), "vessel",
+	    json_string("Jada\r\nBcc: x@example.com"));
+	ok(render(set, "email/crew_invitation.hdr", ctx, &out) == -1,
+	    "a vessel with a line break makes no subject");
+	json_decref(ctx);
 	buf_free(&out);
 }
 
@@ -218,7 +365,7 @@ main(void)
 	struct tmpl_set	*set;
 	struct buf	 out = { 0 };
 	enum tmpl_escape esc;
-	json_t		*ctx;
+	json_t		*ctx, *guest;
 	char		 err[512];
 	size_t		 i;
 
@@ -226,9 +373,14 @@ main(void)
 	ok(set != NULL, "templates load (%s)", set ? "ok" : err);
 	if (set == NULL)
 		return tap_done();
-	ctx = json_loads(sample, 0, NULL);
-	ok(ctx != NULL, "sample context parses");
+	guest = json_loads(sample, 0, NULL);
+	ok(guest != NULL, "sample context parses");
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		ctx = pages[i].state ? crew_sample(pages[i].state) : guest;
+		ok(ctx != NULL, "%s: the %s sample parses", pages[i].page,
+		    pages[i].state ? pages[i].state : "guest");
+		if (ctx == NULL)
+			continue;
 		ok(tmpl_set_escape_of(set, pages[i].page, &esc) == 0 &&
 		    esc == TMPL_ESC_HTML, "%s is an HTML template",
 		    pages[i].page);
@@ -239,8 +391,12 @@ main(void)
 		ok(strncmp(buf_str(&out), "<!DOCTYPE html>", 15) == 0 ||
 		    strncmp(buf_str(&out), "<!doctype html>", 15) == 0,
 		    "%s starts with a doctype", pages[i].page);
-		test_fields(set, ctx, i);
+		test_fields(set, ctx, pages[i].page, pages[i].fields);
+		if (ctx != guest)
+			json_decref(ctx);
 	}
+	test_crew_mail(set);
+	ctx = guest;
 	render(set, "guest.html", ctx, &out);
 	ok(strstr(buf_str(&out), "data-slug=\"jane-k3f9qz\"") != NULL,
 	    "slug for the uploader");

@@ -80,9 +80,11 @@ workers=$(workers_of "$parent")
 body='{"name":"Drain Test","email":"drain@example.com","hourly_rate_cents":100,"favourite":1}'
 fcgi --pause 1.5 "127.0.0.1:$port" POST /api/crew CHARTER_SIDE=internal \
 	"HTTP_X_SERVICE_KEY=$CHARTER_SERVICE_KEY" CONTENT_TYPE=application/json \
-	<<<"$body" >"$TAP_TMP/inflight.out" 2>&1 &
+	<<<"$body" >"$TAP_TMP/inflight.out" 2>"$TAP_TMP/inflight.err" &
 inflight=$!
-sleep 0.5
+# Signal only once half the body is on its way (a loaded machine may take a
+# while to start the client).
+wait_for 20 grep -q "half sent" "$TAP_TMP/inflight.err"
 kill -TERM "$parent"
 wait "$inflight"
 is "$(status_of <"$TAP_TMP/inflight.out")" 400 "the request in flight at SIGTERM is answered"

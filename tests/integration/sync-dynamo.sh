@@ -96,7 +96,7 @@ put_newer() {
 		\"sk\":{\"S\":\"event\"},\"version\":{\"N\":\"$2\"},\"status\":{\"S\":\"written by another writer\"}}}"
 }
 # wait_field ID SK FILTER WANT: until the item's field reads WANT (5 s).
-wait_field() { eventually 5 test "$(item_field "$1" "$2" "$3")" = "$4"; }
+wait_field() { eventually 15 test "$(item_field "$1" "$2" "$3")" = "$4"; }
 row_state() { sql "SELECT state FROM outbox WHERE target = 'dynamo' AND booking_id = $1 AND version = $2"; }
 
 # -- charterd dynamo create-table ----------------------------------------------------
@@ -211,6 +211,9 @@ api POST /api/bookings "{\"guest_name\":\"Cancel Me\",\"starts_at\":\"$starts\",
  \"crew\":[{\"crew_id\":$eli,\"role\":\"deckhand\"},{\"crew_id\":$fay,\"role\":\"deckhand\"}]}"
 cid=$(jbody .id)
 wait_field "$cid" "crew#$fay" .version 1; ok $? "a second booking, with Eli and Fay"
+# The item is written before the delivery is recorded in sync_refs: wait for that too,
+# or the DELETE below can come first and the lost refs be written again after it.
+eventually 15 test "$(row_state "$cid" 1)" = done; ok $? "  its delivery recorded"
 sql "DELETE FROM sync_refs WHERE target = 'dynamo' AND booking_id = $cid"
 api PATCH "/api/bookings/$cid" "{\"crew\":[{\"crew_id\":$eli,\"role\":\"deckhand\"}]}"
 wait_field "$cid" "crew#$fay" '.status + " " + (.version | tostring)' "withdrawn 2"

@@ -57,6 +57,9 @@ def main():
     s.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, payload) +
               record(PARAMS, b"") + record(STDIN, body[:half]))
     if pause:
+        # The caller may wait for this: the request is now in flight.
+        sys.stderr.write("half sent\n")
+        sys.stderr.flush()
         time.sleep(pause)
     s.sendall(record(STDIN, body[half:]) + record(STDIN, b""))
     data, out = b"", b""

@@ -51,6 +51,8 @@ trap _tap_exit EXIT
 
 diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
 note() { printf '%s\n' "$@" | sed 's/^/# /'; }
+# detail: why an assertion failed, on stdout so the test's log keeps it.
+detail() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 bail_out() {
 	echo "Bail out! $*"
@@ -100,28 +102,28 @@ check() {
 is() {
 	if [ "$1" = "$2" ]; then ok 0 "${3:-}"; return; fi
 	ok 1 "${3:-}"
-	diag "  got:  '$1'" "  want: '$2'"
+	detail "  got:  '$1'" "  want: '$2'"
 	return 1
 }
 
 isnt() {
 	if [ "$1" != "$2" ]; then ok 0 "${3:-}"; return; fi
 	ok 1 "${3:-}"
-	diag "  got:  '$1'" "  want anything else"
+	detail "  got:  '$1'" "  want anything else"
 	return 1
 }
 
 like() {
 	if [[ $1 =~ $2 ]]; then ok 0 "${3:-}"; return; fi
 	ok 1 "${3:-}"
-	diag "  got:  '$(printf '%.300s' "$1")'" "  want match: /$2/"
+	detail "  got:  '$(printf '%.300s' "$1")'" "  want match: /$2/"
 	return 1
 }
 
 unlike() {
 	if ! [[ $1 =~ $2 ]]; then ok 0 "${3:-}"; return; fi
 	ok 1 "${3:-}"
-	diag "  got:  '$(printf '%.300s' "$1")'" "  want no match: /$2/"
+	detail "  got:  '$(printf '%.300s' "$1")'" "  want no match: /$2/"
 	return 1
 }
 

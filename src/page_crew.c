@@ -1,0 +1,235 @@
+/* page_crew.c: GET and POST /c/<token>, a crew member's page for one charter and their answer */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "crew_link.h"
+#include "db_crew_links.h"
+#include "db_errors.h"
+#include "handlers.h"
+#include "log.h"
+#include "token.h"
+#include "valid.h"
+#include "view.h"
+
+/*
+ * Threat model. The token in the path is the credential: whoever holds
+ * the link may read the page and answer, as the crew member would; it is
+ * 256 bits, looked up by its SHA-256, never logged (charterd logs route
+ * patterns, nginx masks /c/), never sent on as a Referer (no-referrer) and
+ * never cached (no-store). Opening the link changes nothing, so a mail
+ * scanner that fetches it cannot answer. An answer is a POST that must
+ * carry the page's form token (an HMAC of the link's token under
+ * CHARTER_TOKEN_SECRET: only a page charterd rendered has it) and, where
+ * the browser says where it comes from, come from this site (Origin,
+ * Sec-Fetch-Site): a page elsewhere that learned a link cannot make a
+ * visitor's browser answer with it, and nothing that merely follows links
+ * answers. Framing is refused (nginx: X-Frame-Options, frame-ancestors).
+ * Repeating an answer changes nothing.
+ */
+
+/* Bytes of CHARTER_PUBLIC_URL that make its origin (scheme://host:port). */
+static size_t
+origin_len(const char *url)
+{
+	const char *host = strstr(url, "://");
+
+	if (host == NULL)
+		return strlen(url);
+	host += 3;
+	return (size_t)(host - url) + strcspn(host, "/");
+}
+
+/*
+ * 1 when the browser says the POST comes from a page of this site:
+ * Sec-Fetch-Site, when sent, is same-origin, and Origin, when sent, is
+ * CHARTER_PUBLIC_URL's. Browsers send Origin "null" for a POST from a
+ * no-referrer page, so that value says nothing either way. Clients that
+ * send neither still need the form token.
+ */
+static int
+same_origin(const struct request *req)
+{
+	const char	*site = http_param(req, "HTTP_SEC_FETCH_SITE");
+	const char	*origin = http_param(req, "HTTP_ORIGIN");
+	const char	*base = req->app->cfg->public_url;
+	size_t		 n = origin_len(base);
+
+	if (site != NULL && *site != '\0' && strcmp(site, "same-origin") != 0)
+		return 0;
+	if (origin == NULL || *origin == '\0' || strcmp(origin, "null") == 0)
+		return 1;
+	return strlen(origin) == n && strncmp(origin, base, n) == 0;
+}
+
+static void
+link_not_found(struct request *req)
+{
+	resp_error(req, 404, "not_found", "There is no crew page at this "
+	    "address. Check that you opened the whole link from your "
+	    "newest invitation.");
+}
+
+/*
+ * 410: the link no longer opens, and the page says why (expired,
+ * reissued, unassigned, cancelled) and whom to contact.
+ */
+static void
+link_gone(struct request *req, json_t *answer)
+{
+	const char	*why = json_string_value(json_object_get(answer, "reason"));
+	json_t		*ctx;
+
+	ctx = json_pack("{s:s, s:b, s:O, s:b, s:b, s:b, s:b}", "title",
+	    "This crew link no longer works", "noindex", 1, "charter",
+	    json_object_get(answer, "charter"),
+	    "expired", why != NULL && strcmp(why, "expired") == 0,
+	    "reissued", why != NULL && strcmp(why, "reissued") == 0,
+	    "unassigned", why != NULL && strcmp(why, "unassigned") == 0,
+	    "cancelled", why != NULL && strcmp(why, "cancelled") == 0);
+	resp_page(req, 410, "crew_gone.html", ctx);
+}
+
+/* The page of a live link (status 200, or 409 with notice after a late
+ * answer); ctx borrows the view. */
+static void
+crew_page_render(struct request *req, int status, json_t *view,
+    const char *notice)
+{
+	char		 form[LIMIT_TOKEN_LEN + 1], title[256];
+	const char	*date;
+	json_t		*ctx;
+
+	if (crew_form_token(req->app->cfg, req->p.token, form) == -1) {
+		log_err("CHARTER_TOKEN_SECRET is not set: crew pages are off");
+		resp_error(req, 503, "unavailable", "Crew pages are not set up "
+		    "on this server.");
+		return;
+	}
+	date = json_string_value(json_object_get(json_object_get(view,
+	    "charter"), "short_date_label"));
+	snprintf(title, sizeof(title), "Crew — %s", date ? date : "charter");
+	/* resp_page renders a NULL context as a 500. */
+	if ((ctx = json_deep_copy(view)) != NULL) {
+		json_object_set_new(ctx, "title", json_string(title));
+		json_object_set_new(ctx, "noindex", json_true());
+		json_object_set_new(ctx, "form_token", json_string(form));
+		if (notice != NULL)
+			json_object_set_new(ctx, "notice", json_string(notice));
+	}
+	resp_page(req, status, "crew.html", ctx);
+}
+
+/* Looks the link up and answers for every outcome but a live link, whose
+ * answer object it returns (caller decrefs); NULL when answered. */
+static json_t *
+live_link(struct request *req)
+{
+	unsigned char	 hash[32];
+	json_t		*ans = NULL;
+	const char	*outcome;
+
+	token_hash(req->p.token, hash);
+	if (db_crew_page(req->db, hash, req->now_us,
+	    (int)req->app->cfg->response_cutoff_h, &ans) != DB_OK) {
+		db_error_response(req, req->db);
+		return NULL;
+	}
+	outcome = json_string_value(json_object_get(ans, "outcome"));
+	if (strcmp(outcome, "ok") == 0)
+		return ans;
+	if (strcmp(outcome, "gone") == 0)
+		link_gone(req, ans);
+	else
+		link_not_found(req);
+	json_decref(ans);
+	return NULL;
+}
+
+/*
+ * GET /c/<token>: 200 the crew page; 404 for a token that names no link;
+ * 410 page for one that expired or was revoked (saying which). Reads
+ * only, as charterd_crew, through crew_page().
+ */
+void
+page_crew(struct request *req)
+{
+	json_t *ans;
+
+	if ((ans = live_link(req)) == NULL)
+		return;
+	crew_page_render(req, 200, json_object_get(ans, "view"), NULL);
+	json_decref(ans);
+}
+
+/* Checks the form: 0, or -1 with 400/403 answered. */
+static int
+answer_input(struct request *req, const char **action, const char **note)
+{
+	const char *form_token = kv_get(&req->form, "form_token");
+
+	if (!same_origin(req) ||
+	    !crew_form_token_ok(req->app->cfg, req->p.token, form_token)) {
+		resp_error(req, 403, "forbidden", "This answer did not come "
+		    "from your crew page. Open your link again and answer "
+		    "there.");
+		return -1;
+	}
+	*action = kv_get(&req->form, "action");
+	*note = kv_get(&req->form, "note");
+	if (*action == NULL || (strcmp(*action, "confirm") != 0 &&
+	    strcmp(*action, "decline") != 0)) {
+		resp_error(req, 400, "invalid", "Choose Confirm or Decline.");
+		return -1;
+	}
+	if (*note != NULL && !valid_text(*note, LIMIT_CREW_NOTE, 1)) {
+		resp_error(req, 400, "invalid", "The note may be at most %d "
+		    "characters of text.", LIMIT_CREW_NOTE);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * POST /c/<token> (form: form_token, action=confirm|decline, note): 303
+ * to the page once the answer is recorded, or when it was recorded
+ * already (a repeat writes nothing); 400 for a bad form; 403 without the
+ * page's form token or from another site; 404; 410 as the GET; 409 page
+ * past the cut-off, saying whom to call.
+ */
+void
+page_crew_respond(struct request *req)
+{
+	const struct config	*cfg = req->app->cfg;
+	const char		*action, *note, *outcome;
+	unsigned char		 hash[32];
+	char			 url[LIMIT_URL_LEN];
+	json_t			*ans = NULL;
+
+	if (answer_input(req, &action, &note) == -1)
+		return;
+	token_hash(req->p.token, hash);
+	if (db_crew_respond(req->db, hash, action, note, req->now_us,
+	    (int)cfg->response_cutoff_h, &ans) != DB_OK) {
+		db_error_response(req, req->db);
+		return;
+	}
+	outcome = json_string_value(json_object_get(ans, "outcome"));
+	if (strcmp(outcome, "changed") == 0 || strcmp(outcome, "unchanged") == 0) {
+		if (crew_link_url(cfg, req->p.token, url, sizeof(url)) == -1)
+			resp_error(req, 500, "internal", "Bad link.");
+		else
+			resp_redirect(req, url);
+	} else if (strcmp(outcome, "gone") == 0 ||
+	    strcmp(outcome, "closed") == 0) {
+		/* The page says why: 410 (live_link answers it) for a link
+		 * that no longer opens, else 409 past the cut-off. */
+		json_decref(ans);
+		if ((ans = live_link(req)) != NULL)
+			crew_page_render(req, 409, json_object_get(ans, "view"),
+			    "It is too late to change your answer here. Please "
+			    "call or write to us instead.");
+	} else
+		link_not_found(req);
+	json_decref(ans);
+}
