@@ -48,7 +48,7 @@
 #define LIMIT_OUT_WEB_CONNECT_MS	2000
 #define LIMIT_OUT_WEB_TOTAL_MS		5000
 #define LIMIT_OUT_SYNC_CONNECT_MS	5000
-#define LIMIT_OUT_SYNC_TOTAL_MS		30000
+#define LIMIT_OUT_SYNC_TOTAL_MS		30000	/* sync's default: CHARTER_SYNC_TIMEOUT_MS */
 #define LIMIT_SYNC_RECONNECT_MS	2000		/* sync waits this between tries */
 #define LIMIT_SYNC_REOPEN_S	30		/* a target that cannot start */
 #define LIMIT_WATCH_MS		2000		/* serve's change listener reconnects */
