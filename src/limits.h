@@ -110,7 +110,7 @@
 #define LIMIT_CHARTER_SECS	(7 * 24 * 3600)	/* ends_at - starts_at */
 #define LIMIT_FIELD_NAME	64		/* unknown key echoed in errors */
 
-/* The crew calendar feed (src/page_crew_feed.c, sql/012_crew_feeds.sql) */
+/* The crew calendar feed (src/crew_feed_page.c, sql/012_crew_feeds.sql) */
 #define LIMIT_FEED_DAYS_BACK	30		/* charters that ended this long ago */
 #define LIMIT_FEED_EVENTS	1000		/* charters in one feed: the first by start */
 #define LIMIT_FEED_ZONES	16		/* VTIMEZONEs; charters past them in UTC */
