@@ -245,3 +245,17 @@ GRANT EXECUTE ON FUNCTION crew_feed_rotate(bigint, bytea, bytea, text)
 GRANT EXECUTE ON FUNCTION crew_feed_find(bytea, text[], text, integer, integer),
     crew_feed_rows(bigint, integer, integer)
     TO charterd_crew;
+-- Reconciliation (sql/015_reconciliation.sql): the owner's money page and
+-- CSV, and GET /api/reconciliation. The functions run with the caller's
+-- privileges: the owner reads the columns they add up, the API reads them
+-- already; both read the settlements. Staff, crew and guests may not run
+-- them, and could not read what they read.
+GRANT SELECT (id, slug, status, guest_name, vessel, time_zone, starts_at,
+    ends_at, revenue_cents, port_fee_cents, captain_fee_cents)
+    ON bookings TO charterd_owner;
+GRANT SELECT (id, booking_id, status, hourly_rate_cents, hours_x100)
+    ON assignments TO charterd_owner;
+GRANT SELECT ON settlements, settlement_hours TO charterd_owner, charterd_api;
+GRANT EXECUTE ON FUNCTION reconciliation_bookings(date, date, text),
+    reconciliation(date, date, text), reconciliation_vessels()
+    TO charterd_owner, charterd_api;
