@@ -8,12 +8,13 @@
 #include "db_errors.h"
 #include "db_reconciliation.h"
 #include "handlers.h"
+#include "money.h"
 #include "recon_csv.h"
 #include "recon_filter.h"
 #include "sigv4.h"
 #include "svg_chart.h"
 
-#define MINUS		"\xE2\x88\x92"	/* U+2212: a loss reads as one */
+#define MINUS		"\xE2\x88\x92"	/* U+2212, as money_label writes a loss */
 #define LABEL_MAX	64
 
 static const char *const month_names[12] = {
@@ -34,28 +35,6 @@ static const struct {
 	{ "net-chart-narrow", "chart-narrow", 360, 260, 13 },
 	{ "net-chart-wide", "chart-wide", 960, 340, 14 },
 };
-
-/* "$1,234.50"; "−$120.00" for a loss. */
-static void
-money_text(long long cents, char *out, size_t len)
-{
-	unsigned long long	 abs, d;
-	char			 digits[32], grouped[48];
-	size_t			 i, n, g = 0;
-
-	abs = cents < 0 ? 0ULL - (unsigned long long)cents :
-	    (unsigned long long)cents;
-	d = abs / 100;
-	n = (size_t)snprintf(digits, sizeof(digits), "%llu", d);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			grouped[g++] = ',';
-		grouped[g++] = digits[i];
-	}
-	grouped[g] = '\0';
-	snprintf(out, len, "%s$%s.%02llu", cents < 0 ? MINUS : "", grouped,
-	    abs % 100);
-}
 
 /* "2025-03" into its month (1..12) and year; 0 when it is not one. */
 static int
@@ -92,7 +71,7 @@ add_labels(json_t *o)
 		    != 0 || !json_is_integer(v))
 			continue;
 		snprintf(name, sizeof(name), "%.*s_label", (int)(n - 6), key);
-		money_text(json_integer_value(v), label, sizeof(label));
+		money_label(json_integer_value(v), label, sizeof(label));
 		json_object_set_new(add, name, json_string(label));
 	}
 	if (json_is_number(v = json_object_get(o, "margin_pct"))) {
@@ -157,7 +136,7 @@ chart_desc(const json_t *recon, struct buf *d)
 		    worst, "net_cents")))
 			worst = m;
 	}
-	money_text(json_integer_value(json_object_get(json_object_get(recon,
+	money_label(json_integer_value(json_object_get(json_object_get(recon,
 	    "totals"), "net_cents")), a, sizeof(a));
 	buf_printf(d, "Net (revenue less crew cost, port fees and captain "
 	    "fees) for each month from %s to %s; %s in all.",
@@ -166,9 +145,9 @@ chart_desc(const json_t *recon, struct buf *d)
 	    json_array_get(months, json_array_size(months) - 1),
 	    "month_label")), a);
 	if (best != NULL && best != worst) {
-		money_text(json_integer_value(json_object_get(best, "net_cents")),
+		money_label(json_integer_value(json_object_get(best, "net_cents")),
 		    a, sizeof(a));
-		money_text(json_integer_value(json_object_get(worst,
+		money_label(json_integer_value(json_object_get(worst,
 		    "net_cents")), b, sizeof(b));
 		buf_printf(d, " Best month %s, %s; weakest %s, %s.",
 		    json_string_value(json_object_get(best, "month_label")), a,
@@ -199,7 +178,7 @@ add_charts(json_t *ctx, const json_t *recon)
 		if (!month_of(json_string_value(json_object_get(m, "month")),
 		    &y, &mo))
 			goto out;
-		money_text(json_integer_value(json_object_get(m, "net_cents")),
+		money_label(json_integer_value(json_object_get(m, "net_cents")),
 		    money, sizeof(money));
 		snprintf(tips[i], sizeof(tips[i]), "%s %d: %s net, %lld "
 		    "charter%s", month_names[mo - 1], y, money,
