@@ -76,7 +76,7 @@ main(void)
 	struct buf		 b = { 0 }, again = { 0 };
 	char			 out[64], name[16];
 	const char		*s;
-	double			 zero;
+	double			 zero, ratio;
 	size_t			 i;
 	int			 narrow;
 
@@ -109,6 +109,11 @@ main(void)
 	ok(attr_of(s, "<rect", 0, "height") > attr_of(s, "<rect", 2, "height") &&
 	    attr_of(s, "<rect", 2, "height") > attr_of(s, "<rect", 1, "height"),
 	    "heights follow the values ($4.2k > $1.5k > $830)");
+	ratio = attr_of(s, "<rect", 1, "height") / attr_of(s, "<rect", 0,
+	    "height");
+	ok(ratio > 830.0 / 4210 * 0.98 && ratio < 830.0 / 4210 * 1.02,
+	    "in proportion: the loss's bar is 830/4210 of January's (%.4f)",
+	    ratio);
 	/* -$830 .. $4,210 in $2k steps: -$2k, $0, $2k, $4k, $6k. */
 	for (i = 0; i < 5; i++) {
 		static const char *ticks[] = { MINUS "$2k", "$0", "$2k", "$4k",
