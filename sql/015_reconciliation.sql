@@ -64,53 +64,63 @@ RETURNS TABLE (
 	hours_planned		numeric,
 	hours_actual		numeric)
 LANGUAGE sql STABLE AS $$
+	-- The bookings, then their crew's cost in one pass over their
+	-- assignments (a hash join over years, index probes over a month).
+	WITH b AS (
+		SELECT b.id, b.slug, b.status, b.guest_name, b.vessel, b.time_zone,
+		       b.starts_at, b.revenue_cents, b.port_fee_cents,
+		       b.captain_fee_cents,
+		       (b.starts_at AT TIME ZONE b.time_zone)::date AS day,
+		       extract(epoch FROM b.ends_at - b.starts_at) / 3600 AS charter_h
+		FROM bookings b
+		-- The index on starts_at finds the candidates: a zone is at
+		-- most 14 hours from UTC, so a day either side holds every
+		-- charter whose local day is in range; the local day decides.
+		WHERE b.starts_at >= (p_from - 1)::timestamp AT TIME ZONE 'UTC'
+		  AND b.starts_at < (p_to + 2)::timestamp AT TIME ZONE 'UTC'
+		  AND (b.starts_at AT TIME ZONE b.time_zone)::date
+		      BETWEEN p_from AND p_to
+		  AND (p_vessel IS NULL OR b.vessel = p_vessel)
+	), c AS (
+		SELECT a.booking_id,
+		       sum(round(a.hourly_rate_cents * h.planned))::bigint AS planned,
+		       sum(round(a.hourly_rate_cents * h.actual))::bigint AS actual,
+		       sum(h.planned) AS hours_planned,
+		       sum(h.actual) AS hours_actual
+		FROM b
+		JOIN assignments a ON a.booking_id = b.id
+		LEFT JOIN settlement_hours sh
+		    ON sh.booking_id = a.booking_id AND sh.assignment_id = a.id
+		CROSS JOIN LATERAL (SELECT coalesce(a.hours_x100::numeric / 100,
+		    b.charter_h) AS planned) p
+		CROSS JOIN LATERAL (SELECT p.planned,
+		    coalesce(sh.hours_x100::numeric / 100, p.planned) AS actual) h
+		WHERE a.status IN ('pending', 'confirmed')
+		GROUP BY a.booking_id
+	)
 	SELECT b.id, b.slug, b.status, b.guest_name, b.vessel, b.time_zone,
-	       b.starts_at, l.day, b.revenue_cents,
-	       c.planned, CASE WHEN s.settled THEN c.actual END,
-	       CASE WHEN s.settled THEN c.actual ELSE c.planned END,
-	       b.port_fee_cents, s.port_fee_cents,
-	       coalesce(s.port_fee_cents, b.port_fee_cents),
+	       b.starts_at, b.day, b.revenue_cents,
+	       x.planned, CASE WHEN x.settled THEN x.crew END, x.crew,
+	       b.port_fee_cents, s.port_fee_cents, x.port,
 	       b.captain_fee_cents, s.fuel_cents,
-	       b.revenue_cents - c.planned - b.port_fee_cents - b.captain_fee_cents,
+	       b.revenue_cents - x.planned - b.port_fee_cents - b.captain_fee_cents,
 	       n.net,
 	       CASE WHEN b.revenue_cents > 0
 	            THEN round(n.net * 100.0 / b.revenue_cents, 1) END,
-	       coalesce(s.settled, false), s.returned_at,
-	       round(c.hours_planned, 2),
-	       CASE WHEN s.settled THEN round(c.hours_actual, 2) END
-	FROM bookings b
-	CROSS JOIN LATERAL (SELECT (b.starts_at AT TIME ZONE b.time_zone)::date
-	    AS day) l
-	LEFT JOIN LATERAL (SELECT true AS settled, st.port_fee_cents,
-	    st.fuel_cents, st.returned_at
-	    FROM settlements st WHERE st.booking_id = b.id) s ON true
-	CROSS JOIN LATERAL (
-		SELECT coalesce(sum(round(a.hourly_rate_cents * h.planned)), 0)::bigint
-		           AS planned,
-		       coalesce(sum(round(a.hourly_rate_cents * h.actual)), 0)::bigint
-		           AS actual,
-		       coalesce(sum(h.planned), 0) AS hours_planned,
-		       coalesce(sum(h.actual), 0) AS hours_actual
-		FROM assignments a
-		LEFT JOIN settlement_hours sh
-		    ON sh.booking_id = b.id AND sh.assignment_id = a.id
-		CROSS JOIN LATERAL (SELECT coalesce(a.hours_x100::numeric / 100,
-		    extract(epoch FROM b.ends_at - b.starts_at) / 3600) AS planned) p
-		CROSS JOIN LATERAL (SELECT p.planned,
-		    coalesce(sh.hours_x100::numeric / 100, p.planned) AS actual) h
-		WHERE a.booking_id = b.id AND a.status IN ('pending', 'confirmed')
-	) c
-	CROSS JOIN LATERAL (SELECT b.revenue_cents
-	    - CASE WHEN s.settled THEN c.actual ELSE c.planned END
-	    - coalesce(s.port_fee_cents, b.port_fee_cents)
+	       x.settled, s.returned_at,
+	       round(coalesce(c.hours_planned, 0), 2),
+	       CASE WHEN x.settled THEN round(coalesce(c.hours_actual, 0), 2) END
+	FROM b
+	LEFT JOIN c ON c.booking_id = b.id
+	LEFT JOIN settlements s ON s.booking_id = b.id
+	-- What counts: the settlement's figures when there is one.
+	CROSS JOIN LATERAL (SELECT s.booking_id IS NOT NULL AS settled,
+	    coalesce(c.planned, 0) AS planned,
+	    coalesce(CASE WHEN s.booking_id IS NOT NULL THEN c.actual
+	        ELSE c.planned END, 0) AS crew,
+	    coalesce(s.port_fee_cents, b.port_fee_cents) AS port) x
+	CROSS JOIN LATERAL (SELECT b.revenue_cents - x.crew - x.port
 	    - b.captain_fee_cents AS net) n
-	-- The index on starts_at finds the candidates: a zone is at most 14
-	-- hours from UTC, so a day either side holds every charter whose
-	-- local day is in range; the local day then decides.
-	WHERE b.starts_at >= (p_from - 1)::timestamp AT TIME ZONE 'UTC'
-	  AND b.starts_at < (p_to + 2)::timestamp AT TIME ZONE 'UTC'
-	  AND l.day BETWEEN p_from AND p_to
-	  AND (p_vessel IS NULL OR b.vessel = p_vessel)
 $$;
 
 -- Everything reconciliation shows for [p_from, p_to] and p_vessel (NULL:
@@ -173,27 +183,18 @@ LANGUAGE sql STABLE AS $$
 	    'from', to_char(p_from, 'YYYY-MM-DD'),
 	    'to', to_char(p_to, 'YYYY-MM-DD'),
 	    'vessel', p_vessel,
-	    'bookings', coalesce((SELECT json_agg(json_build_object(
-	        'id', c.id, 'slug', c.slug, 'guest_name', c.guest_name,
-	        'vessel', c.vessel, 'time_zone', c.time_zone,
-	        'starts_at', iso_local(c.starts_at, c.time_zone),
-	        'date', to_char(c.day, 'YYYY-MM-DD'), 'month', c.month,
-	        'revenue_cents', c.revenue_cents,
-	        'crew_cost_cents', c.crew_cost_cents,
-	        'port_fee_cents', c.port_fee_cents,
-	        'captain_fee_cents', c.captain_fee_cents,
-	        'fuel_cents', c.fuel_cents,
-	        'net_cents', c.net_cents, 'margin_pct', c.margin_pct,
-	        'settled', c.settled,
-	        'returned_at', iso_local(c.returned_at, c.time_zone),
-	        'crew_cost_planned_cents', c.crew_cost_planned_cents,
-	        'crew_cost_actual_cents', c.crew_cost_actual_cents,
-	        'port_fee_planned_cents', c.port_fee_planned_cents,
-	        'port_fee_actual_cents', c.port_fee_actual_cents,
-	        'net_planned_cents', c.net_planned_cents,
-	        'hours_planned', c.hours_planned,
-	        'hours_actual', c.hours_actual)
-	        ORDER BY c.starts_at, c.id) FROM counted c), '[]'),
+	    -- A record per booking: compact JSON, its keys the columns'.
+	    'bookings', coalesce((SELECT json_agg(j ORDER BY c.starts_at, c.id)
+	        FROM counted c CROSS JOIN LATERAL (SELECT c.id, c.slug,
+	            c.guest_name, c.vessel, c.time_zone,
+	            iso_local(c.starts_at, c.time_zone) AS starts_at,
+	            to_char(c.day, 'YYYY-MM-DD') AS date, c.month,
+	            c.revenue_cents, c.crew_cost_cents, c.port_fee_cents,
+	            c.captain_fee_cents, c.fuel_cents, c.net_cents, c.margin_pct,
+	            c.settled, iso_local(c.returned_at, c.time_zone) AS returned_at,
+	            c.crew_cost_planned_cents, c.crew_cost_actual_cents,
+	            c.port_fee_planned_cents, c.port_fee_actual_cents,
+	            c.net_planned_cents, c.hours_planned, c.hours_actual) j), '[]'),
 	    'months', (SELECT json_agg(s.j ORDER BY s.month) FROM sums s
 	        WHERE NOT s.total),
 	    'totals', (SELECT s.j::jsonb - 'month' FROM sums s WHERE s.total),
