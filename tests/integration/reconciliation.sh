@@ -8,28 +8,13 @@
 # without a figure.
 set -uo pipefail
 . "${CHARTER_SRCDIR:?run me through tests/stack run}/tests/lib/tap.sh"
+. "$CHARTER_SRCDIR/tests/lib/admin.sh"   # login, jar, sql, as_role
 
 pub=$CHARTER_PUBLIC_URL
 run=$$-$RANDOM
 V="Recon Otter $run"    # every booking of the data set but one is on this vessel
-W="Recon Other $run"
+W="Recon <b>Other</b> \"onmouseover=x {{x}} $run"   # the other vessel's name is markup
 PY=/usr/bin/python3
-sql() { psql -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
-# as ROLE SQL: the statement as a runtime role logs in (passfile), as charterd's workers do.
-as() {
-	env -u PGPASSWORD PGPASSFILE="$STACK_PGPASSFILE" PGHOST="$STACK_PG_SOCKDIR" \
-		PGPORT="$STACK_PG_PORT" PGUSER="$1" PGDATABASE=charterd \
-		psql -qAtX -v ON_ERROR_STOP=1 -c "$2" 2>&1
-}
-jar() { echo "$TAP_TMP/jar.$1"; }
-login() { # login JAR EMAIL PASSWORD
-	local lc
-	http GET "$pub/admin/login" -c "$(jar "$1")" -b "$(jar "$1")"
-	lc=$(grep -o 'name="login_csrf" value="[^"]*"' "$BODY" | sed 's/.*value="//; s/"$//')
-	http POST "$pub/admin/login" -c "$(jar "$1")" -b "$(jar "$1")" \
-		--data-urlencode "email=$2" --data-urlencode "password=$3" \
-		--data-urlencode "login_csrf=$lc" --data-urlencode "next=/admin/"
-}
 enc() { jq -rn --arg v "$1" '$v | @uri'; }
 q() { echo "from=$1&to=$2&vessel=$(enc "${3:-$V}")"; }
 
@@ -81,7 +66,7 @@ b4=$(booking "\"guest_name\":\"Called Off\",\"vessel\":\"$V\",
 	\"revenue_cents\":999900,\"port_fee_cents\":0,\"captain_fee_cents\":0}")
 api POST "/api/bookings/$b4/cancel"
 is "$STATUS" 200 "the cancelled charter is cancelled"
-b5=$(booking "\"guest_name\":\"Elsewhere\",\"vessel\":\"$W\",
+b5=$(booking "\"guest_name\":\"Elsewhere\",\"vessel\":$(jq -n --arg v "$W" '$v'),
 	\"starts_at\":\"2031-02-12T10:00:00-08:00\",\"ends_at\":\"2031-02-12T14:00:00-08:00\",
 	\"revenue_cents\":777700,\"port_fee_cents\":0,\"captain_fee_cents\":0}")
 for b in "$b1" "$b2" "$b3" "$b4" "$b5" "$b6"; do [ -n "$b" ] && [ "$b" != null ] || bail_out "a booking of the data set was refused"; done
@@ -165,13 +150,13 @@ is "$STATUS" 200 "exactly five years (60 months) is fine"
 
 # -- database roles --------------------------------------------------------------------
 call="SELECT reconciliation('2031-01-01', '2031-03-31', '$V')::json->'totals'->>'net_cents'"
-is "$(as charterd_owner "$call")" 316900 "charterd_owner runs reconciliation()"
-is "$(as charterd_api "$call")" 316900 "charterd_api runs it"
+is "$(as_role charterd_owner "$call")" 316900 "charterd_owner runs reconciliation()"
+is "$(as_role charterd_api "$call")" 316900 "charterd_api runs it"
 for role in charterd_staff charterd_crew charterd_guest charterd_sync; do
-	like "$(as $role "$call")" "permission denied for function reconciliation" "$role may not run reconciliation()"
-	like "$(as $role "SELECT count(*) FROM reconciliation_bookings('2031-01-01', '2031-03-31', NULL)")" \
+	like "$(as_role $role "$call")" "permission denied for function reconciliation" "$role may not run reconciliation()"
+	like "$(as_role $role "SELECT count(*) FROM reconciliation_bookings('2031-01-01', '2031-03-31', NULL)")" \
 		"permission denied for function reconciliation_bookings" "nor reconciliation_bookings()"
-	like "$(as $role "SELECT port_fee_cents, fuel_cents FROM settlements")" "permission denied" \
+	like "$(as_role $role "SELECT port_fee_cents, fuel_cents FROM settlements")" "permission denied" \
 		"nor read the settlements"
 done
 
@@ -189,7 +174,9 @@ like "$(body)" '\$445\.00<span class="recon-planned">planned \$320\.00' \
 	"the settled trip: actual crew cost, the planned one beside it"
 like "$(body)" '−\$210\.00<span class="recon-planned">planned −\$60\.00' "and its net, settled and planned"
 like "$(body)" 'Kiri &lt;b&gt;x&lt;/b&gt; &quot;onmouseover=alert\(1\) \{\{x\}\}' "markup in a name is shown as text"
-unlike "$(body)" '<b>x</b>|"onmouseover' "and never as markup"
+like "$(body)" '<option value="Recon &lt;b&gt;Other&lt;/b&gt; &quot;onmouseover=x \{\{x\}\} '"$run"'">' \
+	"and in a vessel's name, in the filter's list"
+unlike "$(body)" '<b>x</b>|<b>Other|"onmouseover' "never as markup"
 like "$(body)" 'Called Off</a> <span class="fine">[^<]* booked for \$9,999\.00' "the cancelled charter, apart"
 like "$(body)" "href=\"/admin/reconciliation.csv\?from=2031-01-01&amp;to=2031-03-31&amp;vessel=Recon%20Otter%20$run\"" \
 	"the CSV link keeps the filter"
