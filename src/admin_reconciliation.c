@@ -157,39 +157,57 @@ chart_desc(const json_t *recon, struct buf *d)
 	    "month" : "months");
 }
 
+/* A bar per month, its strings in the caller's arrays (as long as the
+ * bars are used); -1 for a month that is not "YYYY-MM". */
+struct month_bars {
+	struct chart_bar	 bar[LIMIT_RECON_MONTHS];
+	char			 tip[LIMIT_RECON_MONTHS][96];
+	char			 year[LIMIT_RECON_MONTHS][8];
+};
+
+static int
+month_bars(const json_t *months, struct month_bars *mb)
+{
+	const json_t	*m;
+	char		 money[LABEL_MAX];
+	long long	 net, n;
+	size_t		 i;
+	int		 y, mo;
+
+	json_array_foreach(months, i, m) {
+		if (i >= LIMIT_RECON_MONTHS || !month_of(json_string_value(
+		    json_object_get(m, "month")), &y, &mo))
+			return -1;
+		net = json_integer_value(json_object_get(m, "net_cents"));
+		n = json_integer_value(json_object_get(m, "bookings"));
+		money_label(net, money, sizeof(money));
+		snprintf(mb->tip[i], sizeof(mb->tip[i]), "%s %d: %s net, %lld "
+		    "charter%s", month_names[mo - 1], y, money, n, n == 1 ?
+		    "" : "s");
+		snprintf(mb->year[i], sizeof(mb->year[i]), "%d", y);
+		mb->bar[i] = (struct chart_bar){ .label = month_short[mo - 1],
+		    .group = mb->year[i], .tooltip = mb->tip[i], .value = net };
+	}
+	return 0;
+}
+
 /* Both drawings of net by month into ctx: chart_narrow, chart_wide. */
 static int
 add_charts(json_t *ctx, const json_t *recon)
 {
-	const json_t		*months = json_object_get(recon, "months"), *m;
-	struct chart_bar	*bars;
+	const json_t		*months = json_object_get(recon, "months");
+	struct month_bars	*mb;
 	struct chart		 c;
 	struct buf		 svg = { 0 }, desc = { 0 }, title = { 0 };
-	char			 tips[LIMIT_RECON_MONTHS][96], years[LIMIT_RECON_MONTHS][8];
-	char			 money[LABEL_MAX];
 	size_t			 i, n = json_array_size(months);
-	int			 y, mo, rc = -1;
+	int			 rc = -1;
 
 	/* A range is 1..LIMIT_RECON_MONTHS months, every one listed. */
 	if (n == 0 || n > LIMIT_RECON_MONTHS ||
-	    (bars = calloc(n, sizeof(*bars))) == NULL)
+	    (mb = calloc(1, sizeof(*mb))) == NULL)
 		return -1;
-	json_array_foreach(months, i, m) {
-		if (!month_of(json_string_value(json_object_get(m, "month")),
-		    &y, &mo))
-			goto out;
-		money_label(json_integer_value(json_object_get(m, "net_cents")),
-		    money, sizeof(money));
-		snprintf(tips[i], sizeof(tips[i]), "%s %d: %s net, %lld "
-		    "charter%s", month_names[mo - 1], y, money,
-		    json_integer_value(json_object_get(m, "bookings")),
-		    json_integer_value(json_object_get(m, "bookings")) == 1 ?
-		    "" : "s");
-		snprintf(years[i], sizeof(years[i]), "%d", y);
-		bars[i] = (struct chart_bar){ .label = month_short[mo - 1],
-		    .group = years[i], .tooltip = tips[i],
-		    .value = json_integer_value(json_object_get(m, "net_cents")) };
-	}
+	if (month_bars(months, mb) == -1)
+		goto out;
 	chart_desc(recon, &desc);
 	buf_printf(&title, "Net by month, %s to %s", json_string_value(
 	    json_object_get(json_array_get(months, 0), "month_label")),
@@ -199,7 +217,7 @@ add_charts(json_t *ctx, const json_t *recon)
 		c = (struct chart){ .id = chart_sizes[i].id,
 		    .title = buf_str(&title), .desc = buf_str(&desc),
 		    .klass = chart_sizes[i].klass, .empty = "No charters",
-		    .bars = bars, .n = n, .width = chart_sizes[i].width,
+		    .bars = mb->bar, .n = n, .width = chart_sizes[i].width,
 		    .height = chart_sizes[i].height, .font = chart_sizes[i].font };
 		buf_reset(&svg);
 		if (svg_chart_bars(&svg, &c) == -1)
@@ -210,7 +228,7 @@ add_charts(json_t *ctx, const json_t *recon)
 	json_object_set_new(ctx, "chart_desc", json_string(buf_str(&desc)));
 	rc = 0;
 out:
-	free(bars);
+	free(mb);
 	buf_free(&svg);
 	buf_free(&desc);
 	buf_free(&title);
