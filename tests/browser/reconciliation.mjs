@@ -42,11 +42,19 @@ async function seed() {
   }
 }
 
+/* Opens path and lets the page settle (its icon too: a request still
+ * loading when the next page opens would be counted as failed). */
+async function visit(page, path) {
+  await page.goto(`${PUBLIC_URL}${path}`);
+  await page.waitForLoadState('networkidle');
+}
+
 async function login(page, email, password) {
-  await page.goto(`${PUBLIC_URL}/admin/login`);
+  await visit(page, '/admin/login');
   await page.fill('#email', email);
   await page.fill('#password', password);
   await Promise.all([page.waitForURL(/\/admin\/$/), page.click('button[type=submit]')]);
+  await page.waitForLoadState('networkidle');
 }
 
 /* The bars of the chart on screen: [{cls, top, bottom}], and the zero line's y. */
@@ -79,10 +87,11 @@ async function owner(browser, opts, label) {
   const width = opts.viewport.width;
 
   await login(page, OWNER, OWNER_PW);
-  await page.goto(`${PUBLIC_URL}/admin/reconciliation?from=2032-04-01&to=2032-06-30`);
+  await visit(page, '/admin/reconciliation?from=2032-04-01&to=2032-06-30');
   /* No script needed: a plain GET form. */
   await page.selectOption('#vessel', VESSEL);
   await Promise.all([page.waitForURL(/vessel=/), page.click('.recon-filter button[type=submit]')]);
+  await page.waitForLoadState('networkidle');
   ok(decodeURIComponent(page.url()).includes(`vessel=${VESSEL}`.replace(/ /g, '+')) ||
     decodeURIComponent(page.url()).includes(`vessel=${VESSEL}`), `${label}: the form filters by vessel`);
   is(await page.locator('.recon-stat-net strong').textContent(), '$2,100.00', `${label}: the quarter's net`);
@@ -106,16 +115,18 @@ async function owner(browser, opts, label) {
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth);
   ok(sideways <= width, `${label}: no horizontal scroll at ${width} px (scrollWidth ${sideways})`);
   await screenshot(page, `reconciliation-${width}.png`);
+  await seen.check(page, `${label} money page`);
 
   /* A quick range is a link. */
   await Promise.all([page.waitForURL(/from=/), page.click('.recon-presets a >> text=Last year')]);
+  await page.waitForLoadState('networkidle');
   ok(/from=\d{4}-01-01&to=\d{4}-12-31/.test(page.url()), `${label}: "Last year" is a link with its dates`);
   ok((await page.locator('#vessel').inputValue()) === VESSEL, `${label}: and keeps the vessel`);
 
-  await page.goto(`${PUBLIC_URL}/admin/reconciliation?from=2032-04-01&to=2032-06-30&vessel=${encodeURIComponent(VESSEL)}`);
+  await visit(page, `/admin/reconciliation?from=2032-04-01&to=2032-06-30&vessel=${encodeURIComponent(VESSEL)}`);
   await page.hover('tbody tr').catch(() => {});
   is(dialogs, 0, `${label}: markup in a guest's name never runs`);
-  await seen.check(page, `${label} money page`);
+  await seen.check(page, `${label} quick range and back`);
   await context.close();
 }
 
@@ -125,7 +136,7 @@ async function axe(browser, opts, label) {
   page.setDefaultTimeout(15000);
   await login(page, OWNER, OWNER_PW);
   for (const q of [`from=2032-04-01&to=2032-06-30&vessel=${encodeURIComponent(VESSEL)}`, 'from=2032-13-01']) {
-    await page.goto(`${PUBLIC_URL}/admin/reconciliation?${q}`);
+    await visit(page, `/admin/reconciliation?${q}`);
     await page.addScriptTag({ path: AXE });
     const found = await page.evaluate(async () => {
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
