@@ -323,3 +323,13 @@ GRANT EXECUTE ON FUNCTION admin_booking_money(bigint) TO charterd_owner;
 -- trigger and record_booking_change()), the API's too.
 GRANT EXECUTE ON FUNCTION booking_lists_snapshot(bigint),
     booking_lists_diff(jsonb, jsonb) TO charterd_api;
+
+-- Reconciliation (sql/015_reconciliation.sql): the owner's money page and
+-- CSV, and GET /api/reconciliation. The functions run with the caller's
+-- privileges: the owner and the API read bookings and assignments already
+-- (above); both read the settlements. Staff, crew and guests may not run
+-- them, and could not read what they read.
+GRANT SELECT ON settlements, settlement_hours TO charterd_owner, charterd_api;
+GRANT EXECUTE ON FUNCTION reconciliation_bookings(date, date, text),
+    reconciliation(date, date, text), reconciliation_vessels()
+    TO charterd_owner, charterd_api;

@@ -55,5 +55,10 @@ void	crew_feed_page(struct request *);
 /* api_crew_feed.c */
 void	api_crew_feed_get(struct request *);
 void	api_crew_feed_rotate(struct request *);
+/* admin_reconciliation.c */
+void	admin_reconciliation(struct request *);
+void	admin_reconciliation_csv(struct request *);
+/* api_reconciliation.c */
+void	api_reconciliation(struct request *);
 
 #endif

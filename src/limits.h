@@ -119,4 +119,11 @@
 #define LIMIT_FEED_CACHE_SLOTS	8		/* feeds a worker keeps rendered */
 #define LIMIT_FEED_CACHE_BYTES	(256 * 1024)	/* larger feeds are not kept */
 
+/* Revenue reconciliation (src/recon_filter.c, src/svg_chart.c) */
+#define LIMIT_RECON_MONTHS	60		/* months one request covers: five years */
+#define LIMIT_CHART_BARS	120		/* bars in one chart */
+/* A bar's value either way: ten trillion dollars, far past any real sum
+ * and far from overflowing the scale's arithmetic. */
+#define LIMIT_CHART_CENTS	1000000000000000LL
+
 #endif

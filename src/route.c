@@ -157,6 +157,20 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/api/crew/:id/feed/rotate", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
 		.handler = api_crew_feed_rotate },
+	/* Revenue reconciliation: the owner's page and CSV (staff get 403),
+	 * and the same figures as JSON for dashboards. */
+	[ROUTE_ADMIN_RECONCILIATION] = {
+		.pattern = "/admin/reconciliation", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_OWNER,
+		.html = 1, .handler = admin_reconciliation },
+	[ROUTE_ADMIN_RECONCILIATION_CSV] = {
+		.pattern = "/admin/reconciliation.csv", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_OWNER,
+		.html = 1, .handler = admin_reconciliation_csv },
+	[ROUTE_API_RECONCILIATION] = {
+		.pattern = "/api/reconciliation", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET,
+		.auth = AUTH_DASHBOARD, .handler = api_reconciliation },
 };
 
 const struct route *

@@ -3,7 +3,8 @@
 # text field is saved through the form holding <script>alert(1)</script>,
 # "onmouseover=alert(1) x=" and {{x}}; every admin page that shows them
 # (start page, list, the form, its history, the cancel step, invitations,
-# a 400 answer) shows them escaped, never as markup, and {{x}} as typed (no
+# the money page, a 400 answer) shows them escaped (and the money CSV as
+# typed, one cell each), never as markup, and {{x}} as typed (no
 # template runs on a value); so do the guest page, its published copy and
 # the guest's confirmation mail, and the crew-facing payloads carry them as
 # JSON strings, intact. Fields that validate (email, phone, address, zone)
@@ -69,6 +70,16 @@ page o "/admin/bookings/$id?cancel=1"
 inert "the cancel step"
 page o "/admin/bookings/$id/invitations"
 inert "the invitations page"
+day=${start%T*}
+page o "/admin/reconciliation?from=$day&to=$day"
+inert "the money page"
+page o "/admin/reconciliation.csv?from=$day&to=$day"
+like "$(header content-type)/$(header content-disposition)" '^text/csv;.*/attachment;' \
+	"the CSV is a download, never a page"
+is "$(/usr/bin/python3 -c 'import csv, io, sys
+rows = csv.DictReader(io.StringIO(sys.stdin.read(), newline=""))
+print(next(r["Vessel"] for r in rows if r["Booking"] == sys.argv[1]))' "$id" <"$BODY" 2>&1)" \
+	"$(v Vessel2)" "the CSV has the vessel as typed, one cell"
 page o "/admin/bookings/$id"
 submit o "/admin/bookings/$id" party_size=x
 is "$STATUS" 400 "a save with a problem"

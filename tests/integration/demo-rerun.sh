@@ -1,9 +1,10 @@
 #!/bin/bash
 # demo-rerun.sh: scripts/demo never destroys data. After charterd is killed, after a
 # stop, and when a port it owns is taken, a rerun keeps every booking and the peers'
-# data; only `scripts/demo reset` deletes. The demo runs from a private copy of the
-# checkout inside a mode-0700 folder (as under /root), on free ports, with the binary
-# the suite built (CHARTER_SKIP_BUILD=1).
+# data, and adds the demo booking and the eight months of past charters only once; only
+# `scripts/demo reset` deletes. The demo runs from a private copy of the checkout inside
+# a mode-0700 folder (as under /root), on free ports, with the binary the suite built
+# (CHARTER_SKIP_BUILD=1).
 set -uo pipefail
 . "${CHARTER_SRCDIR:?run me through tests/stack run}/tests/lib/tap.sh"
 
@@ -71,6 +72,16 @@ fi
 seed=$(seed_url)
 http GET "$seed"
 is "$STATUS" 200 "the seeded guest page answers"
+# Eight months of past charters for the money page, some settled, two months at a loss.
+past="SELECT count(*) FROM bookings WHERE slug LIKE 'demo-past-%'"
+H=$(dsql "$past")
+is "$H" 26 "the demo has eight months of past charters"
+is "$(dsql 'SELECT count(*) FROM settlements')" 17 "most of them settled with actuals"
+m0=$(TZ=America/Los_Angeles date -d "$(TZ=America/Los_Angeles date +%Y-%m-01) -8 months" +%F)
+m1=$(TZ=America/Los_Angeles date -d "$(TZ=America/Los_Angeles date +%Y-%m-01) -1 day" +%F)
+is "$(dsql "SELECT string_agg(CASE WHEN (m->>'net_cents')::bigint < 0 THEN 'loss' ELSE 'gain' END, ' ')
+	FROM json_array_elements(reconciliation('$m0', '$m1', NULL)->'months') m")" \
+	"gain loss gain loss gain gain gain gain" "every month has charters; two lost money"
 
 # 1b. The seed booking is on every target (sync and every peer started, switched on),
 # with no money in any of them, and the demo says where to look.
@@ -128,7 +139,7 @@ for i in $(seq 1 "$N"); do
 done
 is "${#ids[@]}" "$N" "$N bookings created"
 before=$(dsql 'SELECT count(*) FROM bookings')
-is "$before" $((N + 1)) "the database holds them and the seed"
+is "$before" $((N + 1 + H)) "the database holds them, the seed and the past charters"
 
 # Data in every peer: an object in s3rver, an item in dynalite, a mail in maildev.
 s3raw=$(dstack CHARTER_S3_RAW_ENDPOINT)/$(dstack CHARTER_PHOTO_BUCKET)/rerun-test.txt
@@ -176,6 +187,7 @@ like "$out" "again" "and says it starts the existing demo again"
 unlike "$out" "seeding" "without seeding a second demo booking"
 is "$(dsql 'SELECT count(*) FROM bookings')" "$before" "every booking is still there"
 is "$(dsql "SELECT count(*) FROM bookings WHERE guest_name = 'Jordan Rivera'")" 1 "one demo booking"
+is "$(dsql "$past")/$(dsql 'SELECT count(*) FROM settlements')" "26/17" "the past charters once, not twice"
 is "$(seed_url)" "$seed" "the same guest link"
 kept=0
 for id in "${ids[@]}"; do
@@ -240,7 +252,8 @@ like "$out" "deleted" "says it deleted the data"
 ok $? "var/demo, its /var/tmp folder and demo.env are gone"
 rundemo
 is "$rc" 0 "a start after reset" || diag "$out"
-is "$(dsql 'SELECT count(*) FROM bookings')" 1 "begins from a fresh database with one demo booking"
+is "$(dsql "SELECT count(*) FROM bookings WHERE slug NOT LIKE 'demo-past-%'")/$(dsql "$past")" "1/26" \
+	"begins from a fresh database with one demo booking and the past charters"
 note "demo-rerun took $((SECONDS - t0)) s"
 
 done_testing
