@@ -41,5 +41,20 @@ void	page_crew_feed(struct request *);
 /* api_crew_feed.c */
 void	api_crew_feed_get(struct request *);
 void	api_crew_feed_rotate(struct request *);
+/* admin_crew.c */
+void	admin_crew_list(struct request *);
+void	admin_crew_new(struct request *);
+void	admin_crew_create(struct request *);
+void	admin_crew_show(struct request *);
+void	admin_crew_save(struct request *);
+void	admin_crew_active(struct request *);
+/* admin_settle.c */
+void	admin_settlement(struct request *);
+void	admin_settlement_save(struct request *);
+void	admin_settlement_receipt(struct request *);
+/* page_settle.c */
+void	page_crew_settle(struct request *);
+void	page_crew_settle_save(struct request *);
+void	page_crew_settle_receipt(struct request *);
 
 #endif

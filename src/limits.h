@@ -116,4 +116,8 @@
 #define LIMIT_FEED_CACHE_SLOTS	8		/* feeds a worker keeps rendered */
 #define LIMIT_FEED_CACHE_BYTES	(256 * 1024)	/* larger feeds are not kept */
 
+/* The crew roster and trip settlements (src/admin_crew.c, src/page_settle.c) */
+#define LIMIT_ROSTER_ROWS	500		/* crew on one roster page */
+#define LIMIT_RECEIPTS_PER_BOOKING 20		/* receipt uploads one trip may start */
+
 #endif
