@@ -129,7 +129,7 @@ DECLARE
 	b record;
 	result json;
 BEGIN
-	SELECT id, slug, status, guest_name, vessel, starts_at, ends_at,
+	SELECT id, status, guest_name, vessel, starts_at, ends_at,
 	       time_zone INTO b
 	FROM bookings WHERE id = b_id;
 	IF NOT FOUND THEN
@@ -137,7 +137,7 @@ BEGIN
 	END IF;
 	SELECT json_build_object(
 	    'booking', json_build_object(
-	        'id', b.id, 'slug', b.slug, 'guest_name', b.guest_name,
+	        'id', b.id, 'guest_name', b.guest_name,
 	        'vessel', b.vessel, 'cancelled', b.status = 'cancelled',
 	        'time_zone', b.time_zone,
 	        'tz_label', local_time(b.starts_at, b.time_zone, 'TZ'),

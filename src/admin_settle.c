@@ -103,7 +103,7 @@ render(struct request *req, int status, const json_t *ans, const json_t *model,
 	snprintf(action, sizeof(action), "/admin/bookings/%lld/settlement",
 	    req->p.id);
 	json_object_set_new(ctx, "action", json_string(action));
-	json_object_set(ctx, "booking", (json_t *)b);
+	json_object_set(ctx, "trip", (json_t *)b);
 	json_object_set(ctx, "settlement", json_object_get(form, "settlement"));
 	json_object_set(ctx, "crew", json_object_get(form, "crew"));
 	json_object_set(ctx, "history", json_object_get(ans, "history"));

@@ -164,7 +164,7 @@ render(struct request *req, int status, const json_t *ans, const json_t *model,
 	json_object_set_new(ctx, "noindex", json_true());
 	json_object_set_new(ctx, "form_token", json_string(token));
 	json_object_set_new(ctx, "crew_url", json_string(crew));
-	json_object_set(ctx, "booking", json_object_get(form, "booking"));
+	json_object_set(ctx, "trip", json_object_get(form, "booking"));
 	json_object_set(ctx, "settlement", json_object_get(form, "settlement"));
 	json_object_set(ctx, "crew", json_object_get(form, "crew"));
 	json_object_set(ctx, "ends_label", json_object_get(ans, "ends_label"));
