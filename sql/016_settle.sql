@@ -157,6 +157,8 @@ BEGIN
 	            'name', m.name,
 	            'first_name', split_part(btrim(m.name), ' ', 1),
 	            'role', m.role, 'captain', m.captain, 'status', m.status,
+	            -- "captain" after the role unless the role says it already
+	            'captain_badge', m.captain AND lower(m.role) NOT LIKE '%captain%',
 	            'planned', hours_label(m.planned_x100),
 	            'hours', hours_label(coalesce(h.hours_x100, m.planned_x100)),
 	            'changed', h.hours_x100 IS DISTINCT FROM NULL

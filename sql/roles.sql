@@ -88,7 +88,8 @@ GRANT EXECUTE ON FUNCTION local_time(timestamptz, text, text),
 -- is_time_zone() runs inside the bookings CHECK constraint.
 GRANT SELECT, INSERT, UPDATE ON bookings, assignments TO charterd_api;
 GRANT SELECT, INSERT ON crew TO charterd_api;
-GRANT SELECT, INSERT, DELETE ON open_slots TO charterd_api;
+-- Open places keep their ids across PATCHes: listed ones are updated.
+GRANT SELECT, INSERT, UPDATE, DELETE ON open_slots TO charterd_api;
 GRANT SELECT ON booking_windows, crew_bookings, crew_members, outbox,
     sync_counters TO charterd_api;
 GRANT UPDATE (state, attempts, next_attempt_at, last_error) ON outbox
@@ -245,6 +246,83 @@ GRANT EXECUTE ON FUNCTION crew_feed_rotate(bigint, bytea, bytea, text)
 GRANT EXECUTE ON FUNCTION crew_feed_find(bytea, text[], text, integer, integer),
     crew_feed_rows(bigint, integer, integer)
     TO charterd_crew;
+
+-- The admin's bookings (sql/013_admin_bookings.sql). Staff read and write
+-- every booking column but revenue, port fee and captain fee, and never
+-- the money column of the audit log; the crew's pay (rates and hours of
+-- assignments and open places, the roster's rates) is what staff run crew
+-- with, so they see and set it. The owner has all of it. A column added
+-- later is the owner's alone until it is named here.
+GRANT SELECT (id, slug, status, guest_name, guest_email, guest_phone,
+    starts_at, ends_at, time_zone, vessel, meeting_point, party_size,
+    checklist, guest_notes, crew_notes, upload_opens_at, upload_closes_at,
+    version, created_at, updated_at, cancelled_at),
+    INSERT (slug, guest_name, guest_email, guest_phone, starts_at, ends_at,
+    time_zone, vessel, meeting_point, party_size, checklist, guest_notes,
+    crew_notes, upload_opens_at, upload_closes_at),
+    UPDATE (slug, status, guest_name, guest_email, guest_phone, starts_at,
+    ends_at, time_zone, vessel, meeting_point, party_size, checklist,
+    guest_notes, crew_notes, upload_opens_at, upload_closes_at, version,
+    updated_at, cancelled_at)
+    ON bookings TO charterd_staff;
+GRANT SELECT, INSERT, UPDATE ON bookings TO charterd_owner;
+GRANT SELECT, INSERT, UPDATE ON assignments TO charterd_staff, charterd_owner;
+GRANT SELECT, INSERT, UPDATE, DELETE ON open_slots
+    TO charterd_staff, charterd_owner;
+GRANT SELECT ON crew, booking_windows, crew_bookings, crew_members
+    TO charterd_staff, charterd_owner;
+GRANT USAGE ON SEQUENCE bookings_id_seq, assignments_id_seq,
+    open_slots_id_seq, outbox_id_seq TO charterd_staff, charterd_owner;
+GRANT INSERT ON outbox TO charterd_staff, charterd_owner;
+-- The sync page: the outbox's state, and a dead row back in the queue.
+GRANT SELECT ON outbox, sync_counters TO charterd_staff, charterd_owner;
+GRANT UPDATE (state, attempts, next_attempt_at, last_error) ON outbox
+    TO charterd_staff, charterd_owner;
+-- History: staff write and read the audit log but its money column.
+GRANT SELECT (id, at, actor, action, booking_id, crew_id, detail)
+    ON audit_log TO charterd_staff;
+GRANT SELECT ON audit_log TO charterd_owner;
+GRANT INSERT (actor, action, booking_id, crew_id, detail) ON audit_log
+    TO charterd_staff;
+GRANT INSERT ON audit_log TO charterd_owner;
+-- Invitations: each crew member's latest link, and revoking one (a crew
+-- change or a cancel revokes links, in the same transaction).
+GRANT SELECT (id, booking_id, crew_id, created_at, expires_at, revoked_at)
+    ON magic_links TO charterd_staff, charterd_owner;
+GRANT UPDATE (revoked_at) ON magic_links TO charterd_staff, charterd_owner;
+-- Sending them: the crew side's two steps (sql/011_crew_links.sql), as
+-- the API does: hashes and nonces, never a token.
+GRANT INSERT (token_hash, booking_id, crew_id, expires_at, nonce)
+    ON magic_links TO charterd_staff, charterd_owner;
+GRANT USAGE ON SEQUENCE magic_links_id_seq TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION
+    crew_invitation_targets(bigint, bigint[], timestamptz, integer),
+    crew_links_issue(bigint, bigint[], text[], text[], integer, text, timestamptz)
+    TO charterd_staff, charterd_owner;
+-- Crew links (sql/011_crew_links.sql): a staff edit records its version,
+-- and the unassignment and cancel triggers, which run as staff, revoke
+-- links saying why and erase their nonces.
+GRANT SELECT (edited_version), UPDATE (edited_version) ON bookings
+    TO charterd_staff;
+GRANT SELECT (revoked_reason) ON magic_links TO charterd_staff, charterd_owner;
+GRANT UPDATE (revoked_reason, nonce) ON magic_links
+    TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION is_time_zone(text), crew_projection(bigint),
+    record_booking_change(bigint, text, text, jsonb),
+    booking_lists_snapshot(bigint), booking_lists_diff(jsonb, jsonb),
+    booking_fully_crewed(bigint), booking_crewing(bigint),
+    admin_list_row(bigint), admin_today(text, integer),
+    admin_booking(bigint), admin_roster(), admin_dollars(bigint),
+    admin_change_text(text, jsonb, text), admin_actor_label(text),
+    admin_history(bigint, boolean), admin_changed_since(bigint, integer, boolean),
+    admin_invitations(bigint), admin_local_times(text, text[]),
+    sync_status(), outbox_retry(bigint)
+    TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION admin_booking_money(bigint) TO charterd_owner;
+-- Every booking change notes its lists before and after (the bookings
+-- trigger and record_booking_change()), the API's too.
+GRANT EXECUTE ON FUNCTION booking_lists_snapshot(bigint),
+    booking_lists_diff(jsonb, jsonb) TO charterd_api;
 
 -- Trip settlements and the crew roster's forms (sql/016_settle.sql).
 -- Settlements are reached only through SECURITY DEFINER functions: the

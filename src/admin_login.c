@@ -223,10 +223,3 @@ admin_root(struct request *req)
 {
 	admin_redirect(req, "/admin/");
 }
-
-/* GET /admin/: today and upcoming. */
-void
-admin_home(struct request *req)
-{
-	admin_page(req, 200, "admin/home.html", "Today", "home", NULL);
-}

@@ -59,6 +59,20 @@ change_failed(struct request *req, int rc, const struct booking_ref *ref,
 		resp_json(req, 400, json_pack("{s:s, s:s, s:s}", "error",
 		    "invalid", "field", "crew", "message", msg));
 		break;
+	case DB_UNKNOWN_SLOT:
+		snprintf(msg, sizeof(msg), "open slot id %lld is not one of "
+		    "this booking's open slots.", bad_crew);
+		resp_json(req, 400, json_pack("{s:s, s:s, s:s}", "error",
+		    "invalid", "field", "open_slots", "message", msg));
+		break;
+	case DB_SLOT_HELD:
+		snprintf(msg, sizeof(msg), "Open slot %lld is held by crew: it "
+		    "cannot be dropped, nor its count made smaller than the "
+		    "crew holding it.", bad_crew);
+		resp_json(req, 409, json_pack("{s:s, s:s, s:s, s:I}", "error",
+		    "slot_held", "field", "open_slots", "message", msg,
+		    "slot_id", (json_int_t)bad_crew));
+		break;
 	default:
 		db_error_response(req, req->db);
 		break;
@@ -236,7 +250,7 @@ api_bookings_patch(struct request *req)
 	struct field_error	 ferr;
 	struct booking_ref	 ref;
 	long long		 bad_crew = 0;
-	int			 version;
+	int			 version, rc;
 
 	if ((version = wanted_version(req)) == -1)
 		return;
@@ -246,9 +260,10 @@ api_bookings_patch(struct request *req)
 	}
 	if (patch_slug(req) == -1)
 		return;
-	if (change_failed(req, db_booking_patch(req->db, req->p.id, version,
-	    req->json, req->app->cfg->default_time_zone, actor, &ref,
-	    &bad_crew), &ref, bad_crew))
+	/* Two statements: bad_crew is read once the patch has set it. */
+	rc = db_booking_patch(req->db, req->p.id, version, req->json,
+	    req->app->cfg->default_time_zone, actor, &ref, &bad_crew);
+	if (change_failed(req, rc, &ref, bad_crew))
 		return;
 	changed(req, &ref);
 	resp_json(req, 200, ref_json(req, &ref));

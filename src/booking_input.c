@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -33,6 +34,8 @@ const struct field booking_crew_fields[] = {
 const size_t booking_crew_nfields = NELEM(booking_crew_fields);
 
 const struct field booking_slot_fields[] = {
+	{ "id",			FT_INT,		OPT, .min = 1,
+	    .max = INT64_MAX },
 	{ "role",		FT_STRING,	REQ, NAME },
 	{ "count",		FT_INT,		REQ, .min = 1,
 	    .max = LIMIT_SLOT_COUNT },
@@ -115,6 +118,34 @@ check_times(const json_t *obj, struct field_error *err)
 	return 0;
 }
 
+/* An open slot's id at most once: two rows cannot both be that slot. */
+static int
+check_slots(const json_t *obj, struct field_error *err)
+{
+	const json_t	*slots, *row, *id;
+	char		 path[sizeof(err->field)];
+	size_t		 i, j;
+
+	slots = json_object_get(obj, "open_slots");
+	if (!json_is_array(slots))
+		return 0;
+	json_array_foreach(slots, i, row) {
+		if (!json_is_integer(id = json_object_get(row, "id")))
+			continue;
+		for (j = 0; j < i; j++)
+			if (json_integer_value(json_object_get(json_array_get(
+			    slots, j), "id")) == json_integer_value(id)) {
+				snprintf(path, sizeof(path), "open_slots[%zu].id",
+				    i);
+				return fields_fail(err, path, FIELD_EINVALID,
+				    "%s repeats open slot %lld, already in "
+				    "open_slots[%zu].", path,
+				    (long long)json_integer_value(id), j);
+			}
+	}
+	return 0;
+}
+
 /* crew[] is at most LIMIT_CREW_PER_BOOKING rows, so O(n^2) is fine. */
 static int
 check_crew(const json_t *obj, struct field_error *err)
@@ -153,15 +184,47 @@ check_crew(const json_t *obj, struct field_error *err)
 	return 0;
 }
 
-int
-booking_input_check(const json_t *obj, int partial, struct field_error *err)
+/* The booking fields but the money ones: what staff may send. */
+static struct field	nomoney_fields[NELEM(booking_fields)];
+static size_t		nomoney_nfields;
+
+static int
+is_money(const char *name)
 {
-	if (fields_check(obj, booking_fields, booking_nfields, partial,
-	    err) == -1)
+	return strcmp(name, "revenue_cents") == 0 ||
+	    strcmp(name, "port_fee_cents") == 0 ||
+	    strcmp(name, "captain_fee_cents") == 0;
+}
+
+int
+booking_input_check_as(const json_t *obj, int partial, int money,
+    struct field_error *err)
+{
+	const struct field	*tbl = booking_fields;
+	size_t			 i, n = booking_nfields;
+
+	if (!money) {
+		if (nomoney_nfields == 0)
+			for (i = 0; i < booking_nfields; i++)
+				if (!is_money(booking_fields[i].name))
+					nomoney_fields[nomoney_nfields++] =
+					    booking_fields[i];
+		tbl = nomoney_fields;
+		n = nomoney_nfields;
+	}
+	if (fields_check(obj, tbl, n, partial, err) == -1)
 		return -1;
 	if (check_times(obj, err) == -1)
 		return -1;
+	if (check_slots(obj, err) == -1)
+		return -1;
 	return check_crew(obj, err);
+}
+
+int
+booking_input_check(const json_t *obj, int partial, struct field_error *err)
+{
+	return booking_input_check_as(obj, partial, 1, err);
 }
 
 int

@@ -27,10 +27,19 @@ extern const size_t		crew_nfields;
  *   upload_closes_at after upload_opens_at    upload_closes_at  invalid
  *   no crew_id twice in crew[]                crew[i].crew_id  invalid
  *   at most one crew[] row with captain true  crew[i].captain  invalid
+ *   no open slot id twice in open_slots[]     open_slots[i].id  invalid
  * On PATCH the caller re-checks the time rules against stored values.
  * Returns 0, or -1 with *err filled (answer 400 {error: code, field, message}).
  */
 int	 booking_input_check(const json_t *obj, int partial,
+	    struct field_error *err);
+
+/*
+ * The same with money (revenue_cents, port_fee_cents, captain_fee_cents:
+ * required on create, as the API wants) or without (money 0: the fields
+ * are unknown, as for staff, who may neither set nor see them).
+ */
+int	 booking_input_check_as(const json_t *obj, int partial, int money,
 	    struct field_error *err);
 
 /* Validates a POST /api/crew body.  Returns 0, or -1 with *err filled. */

@@ -134,6 +134,9 @@ static const struct setting settings[] = {
 	    "further one waits 5, 10, 20 ... seconds (5)"),
 	INT("CHARTER_LOGIN_MAX_WAIT_S", CMD_SERVE, login_max_wait_s, 900, 1,
 	    86400, "the longest such wait (900)"),
+	INT("CHARTER_MARGIN_WARN_PCT", CMD_SERVE, margin_warn_pct, 20, -100,
+	    100, "the booking form warns the owner when a charter's margin\n"
+	    "is below this percentage of its revenue (20)"),
 	INT("CHARTER_SYNC_MAX_ATTEMPTS", CMD_SYNC, sync_max_attempts, 20, 1,
 	    1000, "deliveries tried before a row is dead (20)"),
 	INT("CHARTER_SYNC_BACKOFF_MS", CMD_SYNC, sync_backoff_ms, 1000, 1,

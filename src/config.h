@@ -64,6 +64,7 @@ struct config {
 	long long	 session_max_hours;	/* CHARTER_SESSION_MAX_HOURS */
 	long long	 login_free_failures;	/* CHARTER_LOGIN_FREE_FAILURES */
 	long long	 login_max_wait_s;	/* CHARTER_LOGIN_MAX_WAIT_S */
+	long long	 margin_warn_pct;	/* CHARTER_MARGIN_WARN_PCT */
 
 	/* charterd sync: the queue, and the targets' settings. */
 	long long	 sync_max_attempts;	/* CHARTER_SYNC_MAX_ATTEMPTS */

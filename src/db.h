@@ -9,7 +9,7 @@
 
 /*
  * Who a request serves. Each audience has a database role of its own that
- * logs in by itself (sql/006_least_privilege.sql), so what a statement may
+ * logs in by itself (sql/roles.sql, applied by every `charterd migrate`), so what a statement may
  * read is decided by the connection, not by a SET ROLE it could undo.
  */
 enum audience {
@@ -35,6 +35,8 @@ enum db_rc {
 	DB_UNKNOWN_CREW,	/* a crew_id names nobody */
 	DB_CANCELLED,		/* the booking is cancelled: no more changes */
 	DB_STALE,		/* the version given is not the current one */
+	DB_UNKNOWN_SLOT,	/* an open slot id names none of the booking's */
+	DB_SLOT_HELD,		/* a slot to drop or shrink is held by crew */
 };
 
 struct db {

@@ -11,19 +11,35 @@ static const char sql_unknown_crew[] =
 	"'[]')) AS x(crew_id bigint) WHERE NOT EXISTS "
 	"(SELECT 1 FROM crew c WHERE c.id = x.crew_id) LIMIT 1";
 
+/*
+ * Two of each statement that writes booking fields: with money (the API,
+ * the owner) and without (staff, whose role has no privilege on a money
+ * column: a statement that named one would be refused outright). The
+ * input decides: money keys present, money statement.
+ */
+#define INSERT_HEAD(money_cols) \
+	"INSERT INTO bookings (slug, guest_name, guest_email, guest_phone, " \
+	"  starts_at, ends_at, time_zone, vessel, meeting_point, party_size, " \
+	"  checklist, guest_notes, crew_notes, " money_cols "upload_opens_at, " \
+	"  upload_closes_at) " \
+	"SELECT $2, r.guest_name, r.guest_email, r.guest_phone, r.starts_at, " \
+	"  r.ends_at, coalesce(r.time_zone, $3), r.vessel, " \
+	"  coalesce(r.meeting_point, ''), r.party_size, " \
+	"  coalesce(r.checklist, '[]'), coalesce(r.guest_notes, ''), " \
+	"  coalesce(r.crew_notes, ''), "
+
+#define INSERT_TAIL \
+	"r.upload_opens_at, r.upload_closes_at " \
+	"FROM jsonb_populate_record(NULL::bookings, $1::jsonb) r " \
+	"RETURNING id, slug, version"
+
 static const char sql_insert_booking[] =
-	"INSERT INTO bookings (slug, guest_name, guest_email, guest_phone, "
-	"  starts_at, ends_at, time_zone, vessel, meeting_point, party_size, "
-	"  checklist, guest_notes, crew_notes, revenue_cents, port_fee_cents, "
-	"  captain_fee_cents, upload_opens_at, upload_closes_at) "
-	"SELECT $2, r.guest_name, r.guest_email, r.guest_phone, r.starts_at, "
-	"  r.ends_at, coalesce(r.time_zone, $3), r.vessel, "
-	"  coalesce(r.meeting_point, ''), r.party_size, "
-	"  coalesce(r.checklist, '[]'), coalesce(r.guest_notes, ''), "
-	"  coalesce(r.crew_notes, ''), r.revenue_cents, r.port_fee_cents, "
-	"  r.captain_fee_cents, r.upload_opens_at, r.upload_closes_at "
-	"FROM jsonb_populate_record(NULL::bookings, $1::jsonb) r "
-	"RETURNING id, slug, version";
+	INSERT_HEAD("revenue_cents, port_fee_cents, captain_fee_cents, ")
+	"r.revenue_cents, r.port_fee_cents, r.captain_fee_cents, "
+	INSERT_TAIL;
+
+static const char sql_insert_booking_nomoney[] =
+	INSERT_HEAD("") INSERT_TAIL;
 
 #define PATCH_COL(c) \
 	#c " = CASE WHEN p.j ? '" #c "' THEN r." #c " ELSE b." #c " END, "
@@ -31,21 +47,29 @@ static const char sql_insert_booking[] =
 	#c " = CASE WHEN p.j ? '" #c "' THEN coalesce(r." #c ", " dflt ") " \
 	"ELSE b." #c " END, "
 
-static const char sql_patch_booking[] =
-	"UPDATE bookings b SET "
-	PATCH_COL(slug) PATCH_COL(guest_name) PATCH_COL(guest_email)
-	PATCH_COL(guest_phone) PATCH_COL(starts_at) PATCH_COL(ends_at)
-	PATCH_COL_OR(time_zone, "$3") PATCH_COL(vessel)
-	PATCH_COL_OR(meeting_point, "''") PATCH_COL(party_size)
-	PATCH_COL_OR(checklist, "'[]'") PATCH_COL_OR(guest_notes, "''")
-	PATCH_COL_OR(crew_notes, "''") PATCH_COL(revenue_cents)
-	PATCH_COL(port_fee_cents) PATCH_COL(captain_fee_cents)
+#define PATCH_HEAD \
+	"UPDATE bookings b SET " \
+	PATCH_COL(slug) PATCH_COL(guest_name) PATCH_COL(guest_email) \
+	PATCH_COL(guest_phone) PATCH_COL(starts_at) PATCH_COL(ends_at) \
+	PATCH_COL_OR(time_zone, "$3") PATCH_COL(vessel) \
+	PATCH_COL_OR(meeting_point, "''") PATCH_COL(party_size) \
+	PATCH_COL_OR(checklist, "'[]'") PATCH_COL_OR(guest_notes, "''") \
+	PATCH_COL_OR(crew_notes, "''") \
 	PATCH_COL(upload_opens_at) PATCH_COL(upload_closes_at)
-	"  version = b.version + 1, edited_version = b.version + 1, "
-	"  updated_at = now() "
-	"FROM (SELECT $1::jsonb AS j) p, "
-	"  jsonb_populate_record(NULL::bookings, $1::jsonb) r "
-	"WHERE b.id = $2 RETURNING b.id, b.slug, b.version";
+
+#define PATCH_TAIL \
+	"  version = b.version + 1, edited_version = b.version + 1, " \
+	"  updated_at = now() " \
+	"FROM (SELECT $1::jsonb AS j) p, " \
+	"  jsonb_populate_record(NULL::bookings, $1::jsonb) r " \
+	"WHERE b.id = $2 RETURNING b.id, b.slug, b.version"
+
+static const char sql_patch_booking[] =
+	PATCH_HEAD PATCH_COL(revenue_cents) PATCH_COL(port_fee_cents)
+	PATCH_COL(captain_fee_cents) PATCH_TAIL;
+
+static const char sql_patch_booking_nomoney[] =
+	PATCH_HEAD PATCH_TAIL;
 
 /* A staff PATCH of crew names the whole assigned list: others withdraw. */
 static const char sql_withdraw_unlisted[] =
@@ -76,15 +100,48 @@ static const char sql_upsert_crew[] =
 	"  status = CASE WHEN assignments.status = 'withdrawn' THEN 'pending' "
 	"  ELSE assignments.status END";
 
+/*
+ * Open places keep their ids: a listed id updates that place, a row
+ * without one is a new place, an unlisted place goes. The input's rows
+ * as a record set:
+ */
+#define SLOT_ROWS \
+	"jsonb_to_recordset(coalesce($1::jsonb->'open_slots', '[]')) AS " \
+	"  x(id bigint, role text, count integer, hourly_rate_cents bigint, " \
+	"  hours numeric)"
+
+/* An id that names no place of this booking. */
+static const char sql_unknown_slot[] =
+	"SELECT x.id FROM " SLOT_ROWS " WHERE x.id IS NOT NULL AND NOT EXISTS "
+	"(SELECT 1 FROM open_slots s WHERE s.id = x.id AND s.booking_id = $2) "
+	"LIMIT 1";
+
+/* A place someone holds that would go, or shrink below its holders. */
+static const char sql_held_slot[] =
+	"SELECT s.id FROM open_slots s "
+	"LEFT JOIN " SLOT_ROWS " ON x.id = s.id "
+	"WHERE s.booking_id = $2 AND (x.id IS NULL OR x.count < "
+	"  (SELECT count(*) FROM assignments a WHERE a.slot_id = s.id "
+	"   AND a.status IN ('pending', 'confirmed'))) "
+	"  AND EXISTS (SELECT 1 FROM assignments a WHERE a.slot_id = s.id "
+	"   AND a.status IN ('pending', 'confirmed')) "
+	"ORDER BY s.id LIMIT 1";
+
 static const char sql_delete_slots[] =
-	"DELETE FROM open_slots WHERE booking_id = $1";
+	"DELETE FROM open_slots s WHERE s.booking_id = $2 AND NOT EXISTS "
+	"(SELECT 1 FROM " SLOT_ROWS " WHERE x.id = s.id)";
+
+static const char sql_update_slots[] =
+	"UPDATE open_slots s SET role = x.role, count = x.count, "
+	"  hourly_rate_cents = x.hourly_rate_cents, "
+	"  hours_x100 = round(x.hours * 100) "
+	"FROM " SLOT_ROWS " WHERE s.id = x.id AND s.booking_id = $2";
 
 static const char sql_insert_slots[] =
 	"INSERT INTO open_slots (booking_id, role, count, hourly_rate_cents, "
 	"  hours_x100) "
 	"SELECT $2, x.role, x.count, x.hourly_rate_cents, round(x.hours * 100) "
-	"FROM jsonb_to_recordset(coalesce($1::jsonb->'open_slots', '[]')) AS "
-	"  x(role text, count integer, hourly_rate_cents bigint, hours numeric)";
+	"FROM " SLOT_ROWS " WHERE x.id IS NULL";
 
 static const char sql_record_change[] =
 	"SELECT record_booking_change($1, $2, $3, $4::jsonb)";
@@ -101,15 +158,19 @@ fill_ref(struct booking_ref *ref, PGresult *res)
 	ref->version = (int)strtol(PQgetvalue(res, 0, 2), NULL, 10);
 }
 
-/* Looks for a crew_id that names nobody; 1 with *bad set, 0 none, -1 error. */
+/*
+ * Runs a statement that finds an id at fault (js and the booking's id as
+ * $1, $2): 1 with *bad set, 0 when it finds none, -1 on error.
+ */
 static int
-find_unknown_crew(struct db *db, const char *js, long long *bad)
+find_bad(struct db *db, const char *sql, int n, const char *js,
+    const char *idstr, long long *bad)
 {
-	const char	*p[1] = { js };
+	const char	*p[2] = { js, idstr };
 	PGresult	*res;
 	int		 rc = 0;
 
-	if ((res = db_exec(db, sql_unknown_crew, 1, p)) == NULL)
+	if ((res = db_exec(db, sql, n, p)) == NULL)
 		return -1;
 	if (PQntuples(res) > 0) {
 		*bad = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -119,45 +180,86 @@ find_unknown_crew(struct db *db, const char *js, long long *bad)
 	return rc;
 }
 
+/* Crew as the input lists them; DB_OK, DB_UNKNOWN_CREW, DB_ERROR. */
+static int
+write_crew(struct db *db, const char *js, const char *idstr, int creating,
+    long long *bad)
+{
+	const char	*p2[2] = { js, idstr };
+	const char	*p1[1] = { idstr };
+
+	switch (find_bad(db, sql_unknown_crew, 1, js, idstr, bad)) {
+	case 1:
+		return DB_UNKNOWN_CREW;
+	case -1:
+		return DB_ERROR;
+	}
+	if (!creating && (db_run(db, sql_withdraw_unlisted, 2, p2) == -1 ||
+	    db_run(db, sql_clear_captain, 1, p1) == -1))
+		return DB_ERROR;
+	return db_run(db, sql_upsert_crew, 2, p2) == -1 ? DB_ERROR : DB_OK;
+}
+
+/* Open places as the input lists them, ids kept; DB_OK, DB_UNKNOWN_SLOT,
+ * DB_SLOT_HELD, DB_ERROR. */
+static int
+write_slots(struct db *db, const char *js, const char *idstr, long long *bad)
+{
+	const char	*p2[2] = { js, idstr };
+
+	switch (find_bad(db, sql_unknown_slot, 2, js, idstr, bad)) {
+	case 1:
+		return DB_UNKNOWN_SLOT;
+	case -1:
+		return DB_ERROR;
+	}
+	switch (find_bad(db, sql_held_slot, 2, js, idstr, bad)) {
+	case 1:
+		return DB_SLOT_HELD;
+	case -1:
+		return DB_ERROR;
+	}
+	if (db_run(db, sql_delete_slots, 2, p2) == -1 ||
+	    db_run(db, sql_update_slots, 2, p2) == -1 ||
+	    db_run(db, sql_insert_slots, 2, p2) == -1)
+		return DB_ERROR;
+	return DB_OK;
+}
+
 /* Replaces crew and slots as the input says, then records the change. */
 static int
 write_lists_and_record(struct db *db, const json_t *in, const char *js,
     const char *idstr, const char *actor, const char *action,
-    long long *bad_crew)
+    long long *bad)
 {
-	const char	*p2[2] = { js, idstr };
-	const char	*p1[1] = { idstr };
 	const char	*rec[4] = { idstr, actor, action, "{}" };
-	int		 creating = strcmp(action, "create") == 0;
+	int		 creating = strcmp(action, "create") == 0, rc;
 
-	if (json_object_get(in, "crew") != NULL) {
-		switch (find_unknown_crew(db, js, bad_crew)) {
-		case 1:
-			return DB_UNKNOWN_CREW;
-		case -1:
-			return DB_ERROR;
-		}
-		if (!creating && (db_run(db, sql_withdraw_unlisted, 2, p2) == -1 ||
-		    db_run(db, sql_clear_captain, 1, p1) == -1))
-			return DB_ERROR;
-		if (db_run(db, sql_upsert_crew, 2, p2) == -1)
-			return DB_ERROR;
-	}
-	if (json_object_get(in, "open_slots") != NULL) {
-		if (!creating && db_run(db, sql_delete_slots, 1, p1) == -1)
-			return DB_ERROR;
-		if (db_run(db, sql_insert_slots, 2, p2) == -1)
-			return DB_ERROR;
-	}
+	if (json_object_get(in, "crew") != NULL &&
+	    (rc = write_crew(db, js, idstr, creating, bad)) != DB_OK)
+		return rc;
+	if (json_object_get(in, "open_slots") != NULL &&
+	    (rc = write_slots(db, js, idstr, bad)) != DB_OK)
+		return rc;
 	if (db_run(db, sql_record_change, 4, rec) == -1)
 		return DB_ERROR;
 	return DB_OK;
 }
 
+/* Whether the input sets any money field (then only a role with money may
+ * write it). */
+static int
+has_money(const json_t *in)
+{
+	return json_object_get(in, "revenue_cents") != NULL ||
+	    json_object_get(in, "port_fee_cents") != NULL ||
+	    json_object_get(in, "captain_fee_cents") != NULL;
+}
+
 int
 db_booking_create(struct db *db, const json_t *in, const char *slug,
     const char *default_tz, const char *actor, struct booking_ref *ref,
-    long long *bad_crew)
+    long long *bad)
 {
 	char			*js = NULL, idstr[24];
 	const char		*p[3];
@@ -172,13 +274,14 @@ db_booking_create(struct db *db, const json_t *in, const char *slug,
 	p[0] = js;
 	p[1] = slug;
 	p[2] = default_tz;
-	if ((res = db_exec(db, sql_insert_booking, 3, p)) == NULL)
+	if ((res = db_exec(db, has_money(in) ? sql_insert_booking :
+	    sql_insert_booking_nomoney, 3, p)) == NULL)
 		goto out;
 	fill_ref(ref, res);
 	snprintf(ref->old_slug, sizeof(ref->old_slug), "%s", ref->slug);
 	snprintf(idstr, sizeof(idstr), "%lld", ref->id);
 	if ((rc = write_lists_and_record(db, in, js, idstr, actor, "create",
-	    bad_crew)) != DB_OK)
+	    bad)) != DB_OK)
 		goto out;
 	rc = db_commit(db) == 0 ? DB_OK : DB_ERROR;
 out:
@@ -216,7 +319,7 @@ lock_booking(struct db *db, const char *idstr, struct booking_ref *ref,
 int
 db_booking_patch(struct db *db, long long id, int version, const json_t *in,
     const char *default_tz, const char *actor, struct booking_ref *ref,
-    long long *bad_crew)
+    long long *bad)
 {
 	char			*js = NULL, idstr[24];
 	const char		*p[3];
@@ -246,11 +349,12 @@ db_booking_patch(struct db *db, long long id, int version, const json_t *in,
 	p[0] = js;
 	p[1] = idstr;
 	p[2] = default_tz;
-	if ((res = db_exec(db, sql_patch_booking, 3, p)) == NULL)
+	if ((res = db_exec(db, has_money(in) ? sql_patch_booking :
+	    sql_patch_booking_nomoney, 3, p)) == NULL)
 		goto out;
 	fill_ref(ref, res);
 	if ((rc = write_lists_and_record(db, in, js, idstr, actor, "update",
-	    bad_crew)) != DB_OK)
+	    bad)) != DB_OK)
 		goto out;
 	rc = db_commit(db) == 0 ? DB_OK : DB_ERROR;
 out:

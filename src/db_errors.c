@@ -36,6 +36,22 @@ static const struct {
 	  "A crew member with this email already exists." },
 };
 
+int
+db_error_known(const struct db *db, int *status, const char **field,
+    const char **message)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(db->constraint, known[i].constraint) == 0) {
+			*status = known[i].status;
+			*field = known[i].field;
+			*message = known[i].message;
+			return 1;
+		}
+	return 0;
+}
+
 void
 db_error_response(struct request *req, const struct db *db)
 {

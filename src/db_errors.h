@@ -10,4 +10,12 @@
  */
 void	db_error_response(struct request *, const struct db *);
 
+/*
+ * The same knowledge for a form: 1 when the failure was a constraint we
+ * know, with its HTTP status, the field it concerns and a sentence
+ * (static strings); 0 otherwise.
+ */
+int	db_error_known(const struct db *, int *status, const char **field,
+	    const char **message);
+
 #endif

@@ -23,11 +23,25 @@ void	api_crew_create(struct request *);
 void	api_crew_list(struct request *);
 /* admin_login.c */
 void	admin_root(struct request *);
-void	admin_home(struct request *);
 void	admin_login_form(struct request *);
 void	admin_login(struct request *);
 void	admin_logout(struct request *);
 void	admin_logout_all(struct request *);
+/* admin_today.c */
+void	admin_home(struct request *);
+/* admin_bookings.c */
+void	admin_bookings_list(struct request *);
+/* admin_booking.c */
+void	admin_booking_new(struct request *);
+void	admin_booking_create(struct request *);
+void	admin_booking_show(struct request *);
+void	admin_booking_save(struct request *);
+/* admin_invitations.c */
+void	admin_invitations(struct request *);
+void	admin_invitations_send(struct request *);
+/* admin_sync.c */
+void	admin_sync(struct request *);
+void	admin_sync_retry(struct request *);
 /* api_sync.c */
 void	api_sync_status(struct request *);
 void	api_sync_retry(struct request *);

@@ -116,9 +116,9 @@ http_read_head(struct request *req)
 /* Parses urlencoded pairs (query or form); 0, or the status answered. */
 static int
 parse_pairs(struct request *req, const char *s, size_t len,
-    struct kvlist *out, const char *what)
+    struct kvlist *out, const char *what, size_t max)
 {
-	switch (kv_parse_query(s, len, out, LIMIT_QUERY_PAIRS)) {
+	switch (kv_parse_query(s, len, out, max)) {
 	case KV_OK:
 		return 0;
 	case KV_ENOMEM:
@@ -126,7 +126,7 @@ parse_pairs(struct request *req, const char *s, size_t len,
 		return 500;
 	case KV_ETOOMANY:
 		resp_error(req, 400, "too_many_parameters", "The %s has more "
-		    "than %d fields.", what, LIMIT_QUERY_PAIRS);
+		    "than %zu fields.", what, max);
 		return 400;
 	default:
 		resp_error(req, 400, "malformed", "The %s is not well-formed "
@@ -152,7 +152,7 @@ http_read_query(struct request *req)
 		return 414;
 	}
 	if ((status = parse_pairs(req, req->query, len, &req->args,
-	    "query string")) != 0)
+	    "query string", LIMIT_QUERY_PAIRS)) != 0)
 		return status;
 
 	if ((cookie = http_param(req, "HTTP_COOKIE")) != NULL) {
@@ -258,7 +258,7 @@ http_read_body(struct request *req, int want_json, int want_form)
 			return 415;
 		}
 		return parse_pairs(req, req->body.data, req->body.len,
-		    &req->form, "form");
+		    &req->form, "form", LIMIT_FORM_PAIRS);
 	}
 	return 0;
 }

@@ -3,7 +3,10 @@
 #define CHARTERD_LIMITS_H
 
 #define LIMIT_BODY		(1024 * 1024)	/* request body; past it: 413 */
-#define LIMIT_QUERY_PAIRS	64		/* query/form pairs; past it: 400 */
+#define LIMIT_QUERY_PAIRS	64		/* query string pairs; past it: 400 */
+/* Form fields: a booking form with every checklist item, crew row and
+ * open place filled is ~400 fields. */
+#define LIMIT_FORM_PAIRS	1024
 #define LIMIT_QUERY_LEN		8192		/* raw query string; past it: 414 */
 #define LIMIT_COOKIE_LEN	8192		/* Cookie header; past it: 400 */
 #define LIMIT_COOKIE_PAIRS	32
@@ -90,7 +93,7 @@
 #define LIMIT_PASSWORD_INPUT	1024		/* bytes: longer is refused */
 
 /* Start-up and bookkeeping sizes. */
-#define LIMIT_SLUG_ATTEMPTS	4		/* generated slugs collide about never */
+#define LIMIT_SLUG_ATTEMPTS	4		/* a slug's 41 random bits collide about never */
 #define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
 #define LIMIT_MIGRATION_BYTES	(1024 * 1024)	/* one migration file */
 #define LIMIT_PASSFILE_BYTES	(64 * 1024)	/* libpq passfile migrate reads */

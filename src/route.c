@@ -106,6 +106,43 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/admin/logout-everywhere", .side = SIDE_PUBLIC,
 		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
 		.body = BODY_FORM, .html = 1, .handler = admin_logout_all },
+	[ROUTE_ADMIN_BOOKINGS] = {
+		.pattern = "/admin/bookings", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_bookings_list },
+	[ROUTE_ADMIN_BOOKING_CREATE] = {
+		.pattern = "/admin/bookings", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_booking_create },
+	[ROUTE_ADMIN_BOOKING_NEW] = {
+		.pattern = "/admin/bookings/new", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_booking_new },
+	[ROUTE_ADMIN_BOOKING] = {
+		.pattern = "/admin/bookings/:id", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_booking_show },
+	[ROUTE_ADMIN_BOOKING_SAVE] = {
+		.pattern = "/admin/bookings/:id", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_booking_save },
+	[ROUTE_ADMIN_INVITATIONS] = {
+		.pattern = "/admin/bookings/:id/invitations",
+		.side = SIDE_PUBLIC, .audience = AUD_STAFF, .methods = M_GET,
+		.auth = AUTH_STAFF, .html = 1, .handler = admin_invitations },
+	[ROUTE_ADMIN_INVITATIONS_SEND] = {
+		.pattern = "/admin/bookings/:id/invitations",
+		.side = SIDE_PUBLIC, .audience = AUD_STAFF, .methods = M_POST,
+		.auth = AUTH_STAFF, .body = BODY_FORM, .html = 1,
+		.handler = admin_invitations_send },
+	[ROUTE_ADMIN_SYNC] = {
+		.pattern = "/admin/sync", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_sync },
+	[ROUTE_ADMIN_SYNC_RETRY] = {
+		.pattern = "/admin/sync", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_sync_retry },
 	/* A crew member's calendar feed: one URL per crew member, polled by
 	 * calendar apps (page_crew_feed.c); the API reads and rotates it. */
 	[ROUTE_CREW_FEED] = {

@@ -73,6 +73,11 @@ session_same_origin(const struct request *req)
 	if (site != NULL && *site != '\0' && strcmp(site, "same-origin") != 0 &&
 	    strcmp(site, "none") != 0)
 		return 0;
+	/* Our pages ask for no referrer, so a browser posting their forms
+	 * sends "Origin: null"; Sec-Fetch-Site, which it sets itself, then
+	 * says whether the form was ours. */
+	if (origin != NULL && strcmp(origin, "null") == 0)
+		return site != NULL && strcmp(site, "same-origin") == 0;
 	if (origin != NULL && *origin != '\0' &&
 	    (strlen(origin) != n || strncmp(origin, mine, n) != 0))
 		return 0;

@@ -22,7 +22,9 @@ int	session_cookie_hash(const struct request *, unsigned char out[32]);
  * (without __Host- and Secure under CHARTER_INSECURE_COOKIES, for a demo
  * on plain http). max_s 0 expires it. */
 void	session_set_cookie(struct request *, const char *token, int max_s);
-/* 1 when the request's Origin / Sec-Fetch-Site (when sent) name this site. */
+/* 1 when the request's Origin / Sec-Fetch-Site (when sent) name this site;
+ * "Origin: null" (what a no-referrer page's form sends) only with
+ * Sec-Fetch-Site: same-origin. */
 int	session_same_origin(const struct request *);
 /* Constant-time comparison of two NUL-terminated tokens; 1 when equal. */
 int	session_token_equal(const char *a, const char *b);
