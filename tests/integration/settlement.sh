@@ -68,7 +68,10 @@ maria=$(crew "Maria Lopez" 3125)
 lee=$(crew "Lee <b>\"onmouseover=alert(3) {{y}}</b> Park" 2890)
 money='"revenue_cents":9876543,"port_fee_cents":45678,"captain_fee_cents":76543'
 crewjs="[{\"crew_id\":$sam,\"role\":\"captain\",\"captain\":true},{\"crew_id\":$maria,\"role\":\"deckhand\"},{\"crew_id\":$lee,\"role\":\"steward\",\"hours\":5.5}]"
-api POST /api/bookings "{\"guest_name\":\"Ada $run\",\"starts_at\":\"$(day '-6 hours')\",\"ends_at\":\"$(day '-2 hours')\",\"vessel\":\"Jada\",$money,\"crew\":$crewjs}"
+# Markup in the guest's name and the vessel, which the staff page shows.
+api POST /api/bookings "$(jq -nc --arg g "Ada <script>alert(5)</script> $run" --arg v 'Jada <i>"onmouseover=alert(4) {{v}}</i>' \
+	--arg s "$(day '-6 hours')" --arg e "$(day '-2 hours')" --argjson crew "$crewjs" \
+	'{guest_name: $g, starts_at: $s, ends_at: $e, vessel: $v, revenue_cents: 9876543, port_fee_cents: 45678, captain_fee_cents: 76543, crew: $crew}')"
 is "$STATUS" 201 "a charter that ended two hours ago"
 done_id=$(jbody .id)
 api POST /api/bookings "{\"guest_name\":\"Bea $run\",\"starts_at\":\"$(day '+3 days')\",\"ends_at\":\"$(day '+3 days 4 hours')\",\"vessel\":\"Jada\",$money,\"crew\":$crewjs}"
@@ -246,7 +249,8 @@ like "$(body)" 'Port fee: \$125\.00 → \$126\.00' "the history, old → new"
 like "$(body)" 'the captain, Sam Ortiz' "and who"
 unlike "$(body)" "$BOOKING_MONEY" "no revenue, planned port fee or captain fee for staff"
 unlike "$(body)" 'Money effect' "and no money panel"
-unlike "$(body)" '<script>alert|"onmouseover=' "markup in note and names is inert"
+unlike "$(body)" '<script>alert|"onmouseover=' "markup in note, names, guest and vessel is inert"
+like "$(body)" 'Ada &lt;script&gt;alert\(5\)&lt;/script&gt;.*Jada &lt;i&gt;&quot;onmouseover=alert\(4\) \{\{v\}\}&lt;/i&gt;' "and shown as text"
 page o "/admin/bookings/$done_id/settlement"
 like "$(body)" 'Money effect' "the owner sees the money effect"
 like "$(body)" '\$98,765\.43' "with revenue"
