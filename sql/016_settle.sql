@@ -312,7 +312,7 @@ BEGIN
 	INSERT INTO audit_log (actor, action, booking_id, detail)
 	VALUES (actor, CASE WHEN old_state IS NULL THEN 'settlement.create'
 	        ELSE 'settlement.update' END, b_id,
-	    jsonb_build_object('version', coalesce(s.version, 0) + 1,
+	    jsonb_build_object('settlement_version', coalesce(s.version, 0) + 1,
 	        'from', old_state, 'to', new_state));
 	RETURN json_build_object('outcome', 'changed', 'version',
 	    coalesce(s.version, 0) + 1);
@@ -553,7 +553,7 @@ BEGIN
 	                'FMDy, FMMon FMDD, FMHH12:MI AM TZ'),
 	            'by', settlement_actor(l.actor),
 	            'created', l.action = 'settlement.create',
-	            'version', l.detail->'version',
+	            'version', l.detail->'settlement_version',
 	            'changes', settlement_changes(l.detail->'from',
 	                l.detail->'to', tz))
 	            ORDER BY l.at DESC, l.id DESC)

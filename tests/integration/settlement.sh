@@ -212,7 +212,7 @@ is "$(sql "SELECT note FROM settlements WHERE booking_id = $done_id")" "$XSS" "t
 is "$(sql "SELECT to_char(returned_at AT TIME ZONE 'America/Los_Angeles', 'YYYY-MM-DD\"T\"HH24:MI') FROM settlements WHERE booking_id = $done_id")" "$ret" \
 	"the return time, read in the boat's zone"
 is "$(audits "$done_id")" 1 "one audit row"
-is "$(sql "SELECT action || ' ' || actor || ' ' || (detail->'from' = 'null') || ' ' || (detail->'to'->>'port_fee_cents') || ' ' || (detail->>'version') FROM audit_log WHERE booking_id = $done_id AND action LIKE 'settlement.%'")" \
+is "$(sql "SELECT action || ' ' || actor || ' ' || (detail->'from' = 'null') || ' ' || (detail->'to'->>'port_fee_cents') || ' ' || (detail->>'settlement_version') FROM audit_log WHERE booking_id = $done_id AND action LIKE 'settlement.%'")" \
 	"settlement.create crew:$sam true 12500 1" "settlement.create by the captain, from nothing to the new values, version 1"
 crew_post "$cap" /settle "$(body_of "receipt_id=$rid")"
 is "$STATUS/$(header location)" "303/$pub/c/$cap/settle?saved=1" "the same form again answers 303"
@@ -251,6 +251,9 @@ unlike "$(body)" "$BOOKING_MONEY" "no revenue, planned port fee or captain fee f
 unlike "$(body)" 'Money effect' "and no money panel"
 unlike "$(body)" '<script>alert|"onmouseover=' "markup in note, names, guest and vessel is inert"
 like "$(body)" 'Ada &lt;script&gt;alert\(5\)&lt;/script&gt;.*Jada &lt;i&gt;&quot;onmouseover=alert\(4\) \{\{v\}\}&lt;/i&gt;' "and shown as text"
+page s "/admin/bookings/$done_id"
+like "$(body)" "<strong>Trip settled</strong> by Sam Ortiz" "the booking's history tells who settled the trip"
+like "$(body)" "href=\"/admin/bookings/$done_id/settlement\">Trip settlement</a>" "and the booking page links to it"
 page o "/admin/bookings/$done_id/settlement"
 like "$(body)" 'Money effect' "the owner sees the money effect"
 like "$(body)" '\$98,765\.43' "with revenue"
