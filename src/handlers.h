@@ -4,18 +4,18 @@
 
 #include "http.h"
 
-/* page_health.c */
-void	page_healthz(struct request *);
-void	page_metrics(struct request *);
-/* page_guest.c */
-void	page_guest(struct request *);
-/* page_photos.c */
+/* api_health.c */
+void	api_healthz(struct request *);
+void	api_metrics(struct request *);
+/* guest_page.c */
+void	guest_page(struct request *);
+/* guest_photos.c */
 void	api_photos_list(struct request *);
 void	api_photos_create(struct request *);
 void	api_photos_complete(struct request *);
-/* page_crew.c */
-void	page_crew(struct request *);
-void	page_crew_respond(struct request *);
+/* crew_page.c */
+void	crew_page(struct request *);
+void	crew_page_respond(struct request *);
 /* api_invitations.c */
 void	api_bookings_invite(struct request *);
 /* api_crew.c */
@@ -50,8 +50,8 @@ void	api_bookings_create(struct request *);
 void	api_bookings_get(struct request *);
 void	api_bookings_patch(struct request *);
 void	api_bookings_cancel(struct request *);
-/* page_crew_feed.c */
-void	page_crew_feed(struct request *);
+/* crew_feed_page.c */
+void	crew_feed_page(struct request *);
 /* api_crew_feed.c */
 void	api_crew_feed_get(struct request *);
 void	api_crew_feed_rotate(struct request *);
@@ -66,9 +66,9 @@ void	admin_crew_active(struct request *);
 void	admin_settlement(struct request *);
 void	admin_settlement_save(struct request *);
 void	admin_settlement_receipt(struct request *);
-/* page_settle.c */
-void	page_crew_settle(struct request *);
-void	page_crew_settle_save(struct request *);
-void	page_crew_settle_receipt(struct request *);
+/* crew_settle.c */
+void	crew_settle_page(struct request *);
+void	crew_settle_save(struct request *);
+void	crew_settle_receipt(struct request *);
 
 #endif

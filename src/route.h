@@ -43,7 +43,7 @@ enum route_id {
 	ROUTE_API_CREW_FEED,
 	ROUTE_API_CREW_FEED_ROTATE,
 	/* The crew roster's forms and trip settlements (admin_crew.c,
-	 * admin_settle.c, page_settle.c). */
+	 * admin_settle.c, crew_settle.c). */
 	ROUTE_ADMIN_CREW_LIST,
 	ROUTE_ADMIN_CREW_CREATE,
 	ROUTE_ADMIN_CREW_NEW,		/* before :id, which "new" is not */

@@ -33,7 +33,7 @@ static const char sample[] =
 
 /*
  * Everything a crew page, its 410 page or a crew invitation may be given:
- * crew_view() (charter, me, crew, respond) with what page_crew.c and
+ * crew_view() (charter, me, crew, respond) with what crew_page.c and
  * crew_mail.c add (title, form_token, notice, link) and "site". %s are
  * the answer's state: pending, confirmed, declined, whether answers are
  * open, and the 410 page's reason.

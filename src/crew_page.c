@@ -1,4 +1,4 @@
-/* page_crew.c: GET and POST /c/<token>, a crew member's page for one charter and their answer */
+/* crew_page.c: GET and POST /c/<token>, a crew member's page for one charter and their answer */
 #include <stdio.h>
 #include <string.h>
 
@@ -82,7 +82,7 @@ live_link(struct request *req)
 	}
 	outcome = json_string_value(json_object_get(ans, "outcome"));
 	if (strcmp(outcome, "ok") == 0) {
-		/* The captain's "Settle the trip" card (page_settle.c). */
+		/* The captain's "Settle the trip" card (crew_settle.c). */
 		json_object_set(json_object_get(ans, "view"), "settle",
 		    json_object_get(ans, "settle"));
 		return ans;
@@ -101,7 +101,7 @@ live_link(struct request *req)
  * only, as charterd_crew, through crew_page().
  */
 void
-page_crew(struct request *req)
+crew_page(struct request *req)
 {
 	json_t *ans;
 
@@ -144,7 +144,7 @@ answer_input(struct request *req, const char **action, const char **note)
  * past the cut-off, saying whom to call.
  */
 void
-page_crew_respond(struct request *req)
+crew_page_respond(struct request *req)
 {
 	const struct config	*cfg = req->app->cfg;
 	const char		*action, *note, *outcome;

@@ -1,4 +1,4 @@
-/* page_settle.c: GET and POST /c/<token>/settle, the captain settling the trip, and the receipt photo's presigned upload */
+/* crew_settle.c: GET and POST /c/<token>/settle, the captain settling the trip, and the receipt photo's presigned upload */
 /*
  * The captain's crew link opens this page; any other link gets 403, and
  * every refusal of the crew page (404, 410 saying why) holds here too.
@@ -189,7 +189,7 @@ render(struct request *req, int status, const json_t *ans, const json_t *model,
  * the crew page. Reads only.
  */
 void
-page_crew_settle(struct request *req)
+crew_settle_page(struct request *req)
 {
 	json_t *ans;
 
@@ -302,7 +302,7 @@ settled(struct request *req, const json_t *ans, json_t *model, json_t *errors)
  * the form was read; 404; 410; 502 when the store did not answer.
  */
 void
-page_crew_settle_save(struct request *req)
+crew_settle_save(struct request *req)
 {
 	unsigned char	 hash[32];
 	json_t		*model = NULL, *errors = NULL, *input = NULL, *ans = NULL;
@@ -354,7 +354,7 @@ out:
  * 503 without a photo store.
  */
 void
-page_crew_settle_receipt(struct request *req)
+crew_settle_receipt(struct request *req)
 {
 	const struct config	*cfg = req->app->cfg;
 	struct receipt_upload	 u;
