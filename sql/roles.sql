@@ -333,3 +333,42 @@ GRANT SELECT ON settlements, settlement_hours TO charterd_owner, charterd_api;
 GRANT EXECUTE ON FUNCTION reconciliation_bookings(date, date, text),
     reconciliation(date, date, text), reconciliation_vessels()
     TO charterd_owner, charterd_api;
+-- Trip settlements and the crew roster's forms (sql/016_settle.sql).
+-- Settlements are reached only through SECURITY DEFINER functions: the
+-- crew side's find the link by its token's hash and check it is the
+-- captain's before anything else; staff's read no revenue, planned port
+-- fee or captain fee (the settlement's own port fee and fuel are what the
+-- captain reports, which staff check and correct). The money effect is
+-- the owner's alone. No runtime role writes settlements, settlement_hours
+-- or settlement_receipts itself; only reconciliation's readers (the owner
+-- and the API, above) read the first two.
+GRANT EXECUTE ON FUNCTION crew_settlement(bytea, timestamptz, integer),
+    crew_settle(bytea, timestamptz, integer, jsonb),
+    crew_receipt_reserve(bytea, timestamptz, integer, text, text, text,
+        bigint, text, integer, integer),
+    crew_receipt(bytea, timestamptz, integer, text)
+    TO charterd_crew;
+GRANT EXECUTE ON FUNCTION staff_settlement(bigint, timestamptz),
+    staff_settle(bigint, text, timestamptz, jsonb),
+    staff_receipt_reserve(bigint, text, text, text, text, bigint, text,
+        timestamptz, integer, integer),
+    staff_receipt(bigint, text)
+    TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION owner_settlement_money(bigint) TO charterd_owner;
+-- The roster: staff and the owner list, create and edit crew, and
+-- (de)activate them, each change with its audit row. Crew pay rates are a
+-- cost staff need to crew charters, so staff see and set them (revenue
+-- and captain fee are no column of crew). An inactive member cannot be
+-- assigned anew (a trigger that runs as the tables' owner).
+GRANT SELECT ON crew TO charterd_staff, charterd_owner;
+GRANT INSERT (name, email, phone, roles, hourly_rate_cents) ON crew
+    TO charterd_staff, charterd_owner;
+GRANT UPDATE (name, email, phone, roles, hourly_rate_cents, active,
+    updated_at) ON crew TO charterd_staff, charterd_owner;
+GRANT USAGE ON SEQUENCE crew_id_seq TO charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION roster_list(text, text, integer),
+    roster_get(bigint), roster_row(crew),
+    roster_save(bigint, text, jsonb, text), roster_email_taken(text),
+    roster_set_active(bigint, text, boolean), cents_input(bigint),
+    money_label(bigint)
+    TO charterd_staff, charterd_owner;

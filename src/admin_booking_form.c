@@ -338,6 +338,8 @@ history(const json_t *entries)
 		{ "crew.confirm", "Crew confirmed" },
 		{ "crew.decline", "Crew declined" },
 		{ "crew.invite", "Invitation sent" },
+		{ "settlement.create", "Trip settled" },
+		{ "settlement.update", "Settlement changed" },
 	};
 	json_t		*out = json_deep_copy(entries), *e, *c;
 	const char	*action, *label;

@@ -119,6 +119,9 @@ static const struct setting settings[] = {
 	INT("CHARTER_RESPONSE_CUTOFF_HOURS", CMD_PAGES, response_cutoff_h, 24,
 	    0, 720, "crew may confirm or decline online until this many\n"
 	    "hours before departure; then the page says whom to call (24)"),
+	INT("CHARTER_SETTLE_DAYS", CMD_SERVE, settle_days, 7, 1, 365,
+	    "the captain may settle and correct a trip on their crew page\n"
+	    "until this many days after it ends, unless staff lock it (7)"),
 	INT("CHARTER_INSECURE_COOKIES", CMD_SERVE, insecure_cookies, 0, 0, 1,
 	    "1: the staff session cookie without Secure and __Host-, for\n"
 	    "a demo on plain http only (0)"),

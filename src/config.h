@@ -56,6 +56,7 @@ struct config {
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
 	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
 	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
+	long long	 settle_days;		/* CHARTER_SETTLE_DAYS */
 
 	/* Staff sessions and logins (/admin). */
 	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */

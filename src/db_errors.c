@@ -29,6 +29,9 @@ static const struct {
 	  "A crew member can be assigned to a booking only once." },
 	{ "assignments_crew_exists", 400, "invalid", "crew",
 	  "A crew_id does not name a crew member." },
+	{ "assignments_crew_active", 400, "invalid", "crew",
+	  "A crew member who is no longer active cannot be given a new "
+	  "charter." },
 	{ "crew_email_unique", 409, "email_taken", "email",
 	  "A crew member with this email already exists." },
 };

@@ -60,5 +60,20 @@ void	admin_reconciliation(struct request *);
 void	admin_reconciliation_csv(struct request *);
 /* api_reconciliation.c */
 void	api_reconciliation(struct request *);
+/* admin_crew.c */
+void	admin_crew_list(struct request *);
+void	admin_crew_new(struct request *);
+void	admin_crew_create(struct request *);
+void	admin_crew_show(struct request *);
+void	admin_crew_save(struct request *);
+void	admin_crew_active(struct request *);
+/* admin_settle.c */
+void	admin_settlement(struct request *);
+void	admin_settlement_save(struct request *);
+void	admin_settlement_receipt(struct request *);
+/* crew_settle.c */
+void	crew_settle_page(struct request *);
+void	crew_settle_save(struct request *);
+void	crew_settle_receipt(struct request *);
 
 #endif

@@ -125,5 +125,8 @@
 /* A bar's value either way: ten trillion dollars, far past any real sum
  * and far from overflowing the scale's arithmetic. */
 #define LIMIT_CHART_CENTS	1000000000000000LL
+/* The crew roster and trip settlements (src/admin_crew.c, src/crew_settle.c) */
+#define LIMIT_ROSTER_ROWS	500		/* crew on one roster page */
+#define LIMIT_RECEIPTS_PER_BOOKING 20		/* receipt uploads one trip may start */
 
 #endif

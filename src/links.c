@@ -27,6 +27,8 @@ static const struct {
 	[LINK_CREW] = { "/c/", "", valid_token },
 	[LINK_CREW_OPEN] = { "/c/", "/open", valid_token },
 	[LINK_CREW_CALENDAR] = { "/c/", "/calendar.ics", valid_token },
+	[LINK_CREW_SETTLE] = { "/c/", "/settle", valid_token },
+	[LINK_CREW_RECEIPT] = { "/c/", "/settle/receipt", valid_token },
 	[LINK_ADMIN] = { "/admin/", "", arg_none },
 	[LINK_ADMIN_BOOKING] = { "/admin/bookings/", "", arg_id },
 };

@@ -10,6 +10,8 @@ enum link_kind {
 	LINK_CREW,		/* /c/<token>: valid_token (magic link) */
 	LINK_CREW_OPEN,		/* /c/<token>/open: open slots */
 	LINK_CREW_CALENDAR,	/* /c/<feed-token>/calendar.ics: valid_token */
+	LINK_CREW_SETTLE,	/* /c/<token>/settle: the captain's settlement */
+	LINK_CREW_RECEIPT,	/* /c/<token>/settle/receipt: its photo upload */
 	LINK_ADMIN,		/* /admin/: no argument (NULL) */
 	LINK_ADMIN_BOOKING,	/* /admin/bookings/<id>: valid_id */
 	LINK__MAX

@@ -171,6 +171,60 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/api/reconciliation", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_GET,
 		.auth = AUTH_DASHBOARD, .handler = api_reconciliation },
+	/* The crew roster: staff and the owner alike (rates are pay staff
+	 * crew charters with; no booking money is on these pages). */
+	[ROUTE_ADMIN_CREW_LIST] = {
+		.pattern = "/admin/crew", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_crew_list },
+	[ROUTE_ADMIN_CREW_CREATE] = {
+		.pattern = "/admin/crew", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_crew_create },
+	[ROUTE_ADMIN_CREW_NEW] = {
+		.pattern = "/admin/crew/new", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_crew_new },
+	[ROUTE_ADMIN_CREW] = {
+		.pattern = "/admin/crew/:id", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_crew_show },
+	[ROUTE_ADMIN_CREW_SAVE] = {
+		.pattern = "/admin/crew/:id", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_crew_save },
+	[ROUTE_ADMIN_CREW_ACTIVE] = {
+		.pattern = "/admin/crew/:id/active", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_crew_active },
+	/* Trip settlements: staff settle and correct; the owner's page adds
+	 * the money effect. The receipt upload answers JSON to settle.js. */
+	[ROUTE_ADMIN_SETTLEMENT] = {
+		.pattern = "/admin/bookings/:id/settlement", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_GET, .auth = AUTH_STAFF,
+		.html = 1, .handler = admin_settlement },
+	[ROUTE_ADMIN_SETTLEMENT_SAVE] = {
+		.pattern = "/admin/bookings/:id/settlement", .side = SIDE_PUBLIC,
+		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
+		.body = BODY_FORM, .html = 1, .handler = admin_settlement_save },
+	[ROUTE_ADMIN_SETTLEMENT_RECEIPT] = {
+		.pattern = "/admin/bookings/:id/settlement/receipt",
+		.side = SIDE_PUBLIC, .audience = AUD_STAFF, .methods = M_POST,
+		.auth = AUTH_STAFF, .body = BODY_FORM,
+		.handler = admin_settlement_receipt },
+	/* The captain's settlement, on their crew link (crew_settle.c). */
+	[ROUTE_CREW_SETTLE] = {
+		.pattern = "/c/:token/settle", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = crew_settle_page },
+	[ROUTE_CREW_SETTLE_SAVE] = {
+		.pattern = "/c/:token/settle", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
+		.html = 1, .handler = crew_settle_save },
+	[ROUTE_CREW_SETTLE_RECEIPT] = {
+		.pattern = "/c/:token/settle/receipt", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
+		.handler = crew_settle_receipt },
 };
 
 const struct route *
