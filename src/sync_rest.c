@@ -287,7 +287,7 @@ static enum outbox_outcome
 rest_remember(struct sync_ctx *ctx, struct sync_rest *r,
     const struct outbox_job *job, const char *ref)
 {
-	if (db_sync_ref_put(ctx->db, r->target, job->booking_id, ref,
+	if (sync_ref_put(ctx, r->target, job->booking_id, ref,
 	    job->version) != DB_OK)
 		return sync_fail(ctx, OUTBOX_RETRY, "cannot record the %s id",
 		    r->who);
@@ -383,7 +383,7 @@ sync_rest_deliver(struct sync_ctx *ctx, struct sync_rest *r,
 		return sync_fail(ctx, OUTBOX_FAIL, "%s takes no %s", r->who,
 		    job->kind);
 	cancel = strcmp(job->kind, "booking.cancel") == 0;
-	switch (db_sync_ref_get(ctx->db, r->target, job->booking_id, ref,
+	switch (sync_ref_get(ctx, r->target, job->booking_id, ref,
 	    sizeof(ref), &held)) {
 	case DB_OK:
 		break;
