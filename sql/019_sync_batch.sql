@@ -15,11 +15,19 @@ CREATE FUNCTION outbox_claim_batch(t text, lease_s integer, n integer)
     RETURNS SETOF outbox
 LANGUAGE plpgsql
 ROWS 16
--- The statements below are cheap with any values; a custom plan per call
--- cost more to make than to run.
+-- Generic plans: a custom plan per statement cost more to make (1-2 ms)
+-- than to run. The states a stream's probes look for are variables, not
+-- literals, on purpose: a generic plan cannot then prove the partial
+-- indexes' predicates and uses outbox_booking, whose statistics hold. The
+-- partial indexes' statistics go stale as the queue fills and drains (a
+-- vacuum of an empty queue leaves them looking empty), and a plan cached
+-- then scanned every pending row of the target for each probe: 20 ms a
+-- probe with 2,000 queued.
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
+	pending text := 'pending';
+	owed text[] := ARRAY['pending', 'delivering'];
 	cand outbox;
 	r outbox;
 	ids bigint[] := '{}';
@@ -56,8 +64,7 @@ BEGIN
 			-- at once.
 			CONTINUE WHEN EXISTS (SELECT 1 FROM outbox p
 			    WHERE p.target = t AND p.booking_id = cand.booking_id
-			      AND p.id < cand.id
-			      AND p.state IN ('pending', 'delivering'));
+			      AND p.id < cand.id AND p.state = ANY (owed));
 			SELECT * INTO r FROM outbox o
 			WHERE o.id = cand.id
 			  AND ((o.state = 'pending' AND o.next_attempt_at <= now())
@@ -69,11 +76,11 @@ BEGIN
 			IF r.kind = 'booking.upsert' THEN
 				SELECT max(p.id) INTO newest FROM outbox p
 				WHERE p.target = t AND p.booking_id = r.booking_id
-				  AND p.state = 'pending' AND p.kind = 'booking.upsert'
+				  AND p.state = pending AND p.kind = 'booking.upsert'
 				  AND p.id > r.id
 				  AND NOT EXISTS (SELECT 1 FROM outbox c
 				      WHERE c.target = t AND c.booking_id = r.booking_id
-				        AND c.state = 'pending'
+				        AND c.state = pending
 				        AND c.kind <> 'booking.upsert'
 				        AND c.id > r.id AND c.id < p.id);
 			END IF;
@@ -83,7 +90,7 @@ BEGIN
 				WHERE target = t AND booking_id = r.booking_id
 				  AND kind = 'booking.upsert' AND id >= r.id
 				  AND id < newest
-				  AND (state = 'pending' OR id = r.id);
+				  AND (state = pending OR id = r.id);
 				GET DIAGNOSTICS k = ROW_COUNT;
 				UPDATE sync_counters SET superseded = superseded + k
 				WHERE target = t;
@@ -107,11 +114,16 @@ END $$;
 -- Settles claimed rows in one call: element i of each array is row i's
 -- id, lease, outcome ('ok', 'retry', 'fail' as outbox_finish() takes
 -- them, or 'release': not tried, pending again at once with its attempt
--- given back), error, ms and backoff. Returns each row's new state, NULL
--- where the lease was lost.
+-- given back), error, ms and backoff, and the sync_refs external id and
+-- version the delivery left to record (NULL: none). The reference is
+-- written only while the lease is still ours, in the same transaction as
+-- the outcome: a lost finish loses both, and the row, delivered again,
+-- finds sync_refs as the delivery before left it (what a crash before the
+-- write did all along). Returns each row's new state, NULL where the lease
+-- was lost.
 CREATE FUNCTION outbox_finish_batch(o_ids bigint[], o_leases uuid[],
     outcomes text[], errs text[], ms integer[], max_attempts integer,
-    backoffs double precision[])
+    backoffs double precision[], refs text[], ref_versions integer[])
     RETURNS TABLE (id bigint, state text)
 LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan
@@ -129,14 +141,21 @@ BEGIN
 			  AND o.state = 'delivering';
 			state := CASE WHEN FOUND THEN 'pending' END;
 		ELSE
+			IF refs[i] IS NOT NULL THEN
+				INSERT INTO sync_refs (target, booking_id,
+				    external_id, version)
+				SELECT o.target, o.booking_id, refs[i],
+				    ref_versions[i]
+				FROM outbox o
+				WHERE o.id = o_ids[i] AND o.lease = o_leases[i]
+				  AND o.state = 'delivering'
+				ON CONFLICT (target, booking_id) DO UPDATE SET
+				    external_id = EXCLUDED.external_id,
+				    version = EXCLUDED.version, updated_at = now();
+			END IF;
 			state := outbox_finish(o_ids[i], o_leases[i], outcomes[i],
 			    errs[i], ms[i], max_attempts, backoffs[i]);
 		END IF;
 		RETURN NEXT;
 	END LOOP;
 END $$;
-
--- A stream's rows still owed, pending or in flight: what the batch claim
--- probes for each candidate.
-CREATE INDEX outbox_stream_owed ON outbox (target, booking_id, id)
-    WHERE state IN ('pending', 'delivering');

@@ -19,6 +19,7 @@ db_outbox_job_free(struct outbox_job *job)
 {
 	json_decref(job->payload);
 	free(job->ref);
+	free(job->ref_new);
 	memset(job, 0, sizeof(*job));
 }
 
@@ -189,13 +190,13 @@ db_outbox_finish_batch(struct db *db, const struct outbox_job *jobs,
 		[OUTBOX_OK] = "ok", [OUTBOX_RETRY] = "retry",
 		[OUTBOX_FAIL] = "fail", [OUTBOX_RELEASE] = "release",
 	};
-	struct buf	 a[6] = { { 0 } };
+	struct buf	 a[8] = { { 0 } };
 	char		 num[40], maxstr[16];
-	const char	*p[7];
+	const char	*p[9];
 	PGresult	*res = NULL;
 	int		 i, j, rc = DB_ERROR;
 
-	for (j = 0; j < 6; j++)
+	for (j = 0; j < 8; j++)
 		if (buf_putc(&a[j], '{') == -1)
 			goto out;
 	for (i = 0; i < n; i++) {
@@ -212,8 +213,12 @@ db_outbox_finish_batch(struct db *db, const struct outbox_job *jobs,
 		snprintf(num, sizeof(num), "%.3f", done[i].backoff_s);
 		if (array_elem(&a[5], num) == -1)
 			goto out;
+		snprintf(num, sizeof(num), "%d", jobs[i].ref_new_version);
+		if (array_elem(&a[6], jobs[i].ref_new) == -1 ||
+		    array_elem(&a[7], jobs[i].ref_new ? num : NULL) == -1)
+			goto out;
 	}
-	for (j = 0; j < 6; j++)
+	for (j = 0; j < 8; j++)
 		if (buf_putc(&a[j], '}') == -1)
 			goto out;
 	snprintf(maxstr, sizeof(maxstr), "%d", max_attempts);
@@ -224,8 +229,10 @@ db_outbox_finish_batch(struct db *db, const struct outbox_job *jobs,
 	p[4] = buf_str(&a[4]);
 	p[5] = maxstr;
 	p[6] = buf_str(&a[5]);
+	p[7] = buf_str(&a[6]);
+	p[8] = buf_str(&a[7]);
 	if ((res = db_exec(db, "SELECT f.id, f.state FROM outbox_finish_batch("
-	    "$1, $2, $3, $4, $5, $6, $7) f", 7, p)) == NULL)
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9) f", 9, p)) == NULL)
 		goto out;
 	/* Answered in the order asked, one row each. */
 	if (PQntuples(res) != n)
@@ -235,7 +242,7 @@ db_outbox_finish_batch(struct db *db, const struct outbox_job *jobs,
 		    PQgetisnull(res, i, 1) ? "lost" : PQgetvalue(res, i, 1));
 	rc = DB_OK;
 out:
-	for (j = 0; j < 6; j++)
+	for (j = 0; j < 8; j++)
 		buf_free(&a[j]);
 	PQclear(res);
 	return rc;

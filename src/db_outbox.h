@@ -23,6 +23,9 @@ struct outbox_job {
 	int		 ref_known;
 	char		*ref;
 	int		 ref_version;
+	/* sync_refs to write with the finish (owned; NULL: nothing). */
+	char		*ref_new;
+	int		 ref_new_version;
 };
 
 /* How a delivery went, as outbox_finish() records it. */
@@ -65,9 +68,10 @@ int	db_outbox_claim(struct db *, const char *target, int lease_s,
 int	db_outbox_claim_batch(struct db *, const char *target, int lease_s,
 	    int max, struct outbox_job *jobs, int *n);
 /*
- * Records the outcomes of n claimed jobs in one round trip; each
- * done[i].state is set as db_outbox_finish() sets state. DB_OK or
- * DB_ERROR (no state set).
+ * Records the outcomes of n claimed jobs in one transaction, and the
+ * sync_refs each job left to write (ref_new) for the rows whose lease is
+ * still ours; each done[i].state is set as db_outbox_finish() sets state.
+ * DB_OK or DB_ERROR (no state set).
  */
 int	db_outbox_finish_batch(struct db *, const struct outbox_job *jobs,
 	    struct outbox_settle *done, int n, int max_attempts);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -112,14 +113,25 @@ deliver_nowhere(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	return OUTBOX_OK;
 }
 
+/* ctx->job when it is the job of (target, booking_id), else NULL. */
+static struct outbox_job *
+stream_job(struct sync_ctx *ctx, const char *target, long long booking_id)
+{
+	struct outbox_job *job = ctx->job;
+
+	if (job == NULL || job->booking_id != booking_id ||
+	    strcmp(job->target, target) != 0)
+		return NULL;
+	return job;
+}
+
 int
 sync_ref_get(struct sync_ctx *ctx, const char *target, long long booking_id,
     char *ext, size_t extlen, int *version)
 {
-	const struct outbox_job *job = ctx->job;
+	const struct outbox_job *job = stream_job(ctx, target, booking_id);
 
-	if (job == NULL || job->ref_known == -1 || job->booking_id !=
-	    booking_id || strcmp(job->target, target) != 0)
+	if (job == NULL || job->ref_known == -1)
 		return db_sync_ref_get(ctx->db, target, booking_id, ext,
 		    extlen, version);
 	if (!job->ref_known)
@@ -134,13 +146,41 @@ int
 sync_ref_put(struct sync_ctx *ctx, const char *target, long long booking_id,
     const char *ext, int version)
 {
-	struct outbox_job *job = ctx->job;
+	struct outbox_job *job = stream_job(ctx, target, booking_id);
 
-	/* Whatever happens, the copy from the claim is no longer the truth. */
-	if (job != NULL && job->booking_id == booking_id &&
-	    strcmp(job->target, target) == 0)
+	/* Whatever happens, the copy from the claim is no longer the truth,
+	 * and a write left for the finish is older than this one. */
+	if (job != NULL) {
 		job->ref_known = -1;
+		free(job->ref_new);
+		job->ref_new = NULL;
+	}
 	return db_sync_ref_put(ctx->db, target, booking_id, ext, version);
+}
+
+int
+sync_ref_put_after(struct sync_ctx *ctx, const char *target,
+    long long booking_id, const char *ext, int version)
+{
+	struct outbox_job *job = stream_job(ctx, target, booking_id);
+	char		*a, *b;
+
+	if (job == NULL)
+		return db_sync_ref_put(ctx->db, target, booking_id, ext,
+		    version);
+	if ((a = strdup(ext)) == NULL || (b = strdup(ext)) == NULL) {
+		free(a);
+		return DB_ERROR;
+	}
+	free(job->ref_new);
+	job->ref_new = a;
+	job->ref_new_version = version;
+	/* What this delivery reads from now on. */
+	free(job->ref);
+	job->ref = b;
+	job->ref_version = version;
+	job->ref_known = 1;
+	return DB_OK;
 }
 
 /* Delivers one claimed job, its outcome and time in *done. */

@@ -529,7 +529,7 @@ dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 		rc = withdraw_known(ctx, d, job, before);
 	else if (job->version > 1)
 		rc = withdraw_queried(ctx, d, job);
-	if (rc == OUTBOX_OK && sync_ref_put(ctx, "dynamo",
+	if (rc == OUTBOX_OK && sync_ref_put_after(ctx, "dynamo",
 	    job->booking_id, buf_str(&ref), job->version) != DB_OK)
 		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot record the crew "
 		    "written in sync_refs");

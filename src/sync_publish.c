@@ -263,7 +263,7 @@ publish_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	    (rc = drop_page(ctx, st, old_slug, now)) != OUTBOX_OK) ||
 	    (rc = invalidate(ctx, st, job, slug, old_slug, now)) != OUTBOX_OK)
 		goto out;
-	if (sync_ref_put(ctx, "publish", job->booking_id, slug,
+	if (sync_ref_put_after(ctx, "publish", job->booking_id, slug,
 	    job->version) != DB_OK) {
 		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot record the slug");
 		goto out;
