@@ -113,6 +113,12 @@ deliver_nowhere(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	return OUTBOX_OK;
 }
 
+static int
+db_connected(const struct db *db)
+{
+	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
+}
+
 /* ctx->job when it is the job of (target, booking_id), else NULL. */
 static struct outbox_job *
 stream_job(struct sync_ctx *ctx, const char *target, long long booking_id)
@@ -222,12 +228,14 @@ drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
 	struct outbox_settle	 done[LIMIT_SYNC_BATCH];
 	struct outbox_settle	*d;
 	long long		 claimed, budget_ms;
-	int			 rc, i, n;
+	int			 rc, i, n, max;
 
 	budget_ms = cfg->sync_lease_s * 1000 - 2 * cfg->sync_timeout_ms;
+	/* A lease of just twice the timeout has room for one delivery. */
+	max = budget_ms > 0 ? LIMIT_SYNC_BATCH : 1;
 	while (!sync_stop) {
 		rc = db_outbox_claim_batch(ctx->db, t->name,
-		    (int)cfg->sync_lease_s, LIMIT_SYNC_BATCH, jobs, &n);
+		    (int)cfg->sync_lease_s, max, jobs, &n);
 		if (rc == DB_NOT_FOUND)
 			return 0;
 		if (rc != DB_OK)
@@ -235,7 +243,9 @@ drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
 		claimed = mono_ms();
 		for (i = 0; i < n; i++) {
 			memset(&done[i], 0, sizeof(done[i]));
-			if (i > 0 && (sync_stop ||
+			/* Nor once the database is gone: what they did could
+			 * not be recorded. */
+			if (i > 0 && (sync_stop || !db_connected(ctx->db) ||
 			    mono_ms() - claimed > budget_ms))
 				done[i].outcome = OUTBOX_RELEASE;
 			else
