@@ -197,6 +197,9 @@ GRANT EXECUTE ON FUNCTION money_label(bigint),
 GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
     outbox_claim(text, integer),
     outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
+    outbox_claim_batch(text, integer, integer),
+    outbox_finish_batch(bigint[], uuid[], text[], text[], integer[], integer,
+        double precision[], text[], integer[]),
     outbox_next_due(text)
     TO charterd_sync;
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db_outbox.h"
 #include "log.h"
 
@@ -17,14 +18,42 @@ void
 db_outbox_job_free(struct outbox_job *job)
 {
 	json_decref(job->payload);
+	free(job->ref);
+	free(job->ref_new);
 	memset(job, 0, sizeof(*job));
 }
 
 static void
-copy_col(PGresult *res, int col, char *out, size_t len)
+copy_col(PGresult *res, int row, int col, char *out, size_t len)
 {
-	snprintf(out, len, "%s", PQgetisnull(res, 0, col) ? "" :
-	    PQgetvalue(res, 0, col));
+	snprintf(out, len, "%s", PQgetisnull(res, row, col) ? "" :
+	    PQgetvalue(res, row, col));
+}
+
+/* Row row of a claim's answer: id, target, kind, booking_id, crew_id,
+ * version, attempts, payload, lease. 0, or -1 (the payload is not JSON). */
+static int
+job_from_row(PGresult *res, int row, struct outbox_job *job)
+{
+	json_error_t	 jerr;
+
+	memset(job, 0, sizeof(*job));
+	job->ref_known = -1;
+	job->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+	copy_col(res, row, 1, job->target, sizeof(job->target));
+	copy_col(res, row, 2, job->kind, sizeof(job->kind));
+	job->booking_id = strtoll(PQgetvalue(res, row, 3), NULL, 10);
+	job->crew_id = strtoll(PQgetvalue(res, row, 4), NULL, 10);
+	job->version = (int)strtol(PQgetvalue(res, row, 5), NULL, 10);
+	job->attempts = (int)strtol(PQgetvalue(res, row, 6), NULL, 10);
+	copy_col(res, row, 8, job->lease, sizeof(job->lease));
+	if ((job->payload = json_loads(PQgetvalue(res, row, 7), 0, &jerr)) ==
+	    NULL) {
+		log_err("outbox %lld: payload is not JSON: %s", job->id,
+		    jerr.text);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -34,7 +63,6 @@ db_outbox_claim(struct db *db, const char *target, int lease_s,
 	char		 lease[16];
 	const char	*p[2] = { target, lease };
 	PGresult	*res;
-	json_error_t	 jerr;
 	int		 rc = DB_ERROR;
 
 	memset(job, 0, sizeof(*job));
@@ -48,19 +76,60 @@ db_outbox_claim(struct db *db, const char *target, int lease_s,
 		rc = DB_NOT_FOUND;
 		goto out;
 	}
-	job->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	copy_col(res, 1, job->target, sizeof(job->target));
-	copy_col(res, 2, job->kind, sizeof(job->kind));
-	job->booking_id = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-	job->crew_id = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
-	job->version = (int)strtol(PQgetvalue(res, 0, 5), NULL, 10);
-	job->attempts = (int)strtol(PQgetvalue(res, 0, 6), NULL, 10);
-	copy_col(res, 8, job->lease, sizeof(job->lease));
-	if ((job->payload = json_loads(PQgetvalue(res, 0, 7), 0, &jerr)) == NULL) {
-		log_err("outbox %lld: payload is not JSON: %s", job->id, jerr.text);
+	if (job_from_row(res, 0, job) == -1)
+		goto out;
+	rc = DB_OK;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+db_outbox_claim_batch(struct db *db, const char *target, int lease_s, int max,
+    struct outbox_job *jobs, int *n)
+{
+	char		 lease[16], maxstr[16];
+	const char	*p[3] = { target, lease, maxstr };
+	PGresult	*res;
+	int		 i, rows, rc = DB_ERROR;
+
+	*n = 0;
+	snprintf(lease, sizeof(lease), "%d", lease_s);
+	snprintf(maxstr, sizeof(maxstr), "%d", max);
+	/* The stream's sync_refs row comes along: a target reads it first
+	 * thing, and nobody else writes it while the stream is ours. LATERAL:
+	 * one key lookup per row, not a hash of the whole table. */
+	res = db_exec(db, "SELECT c.id, c.target, c.kind, c.booking_id, "
+	    "c.crew_id, c.version, c.attempts, c.payload, c.lease, "
+	    "s.external_id, s.version "
+	    "FROM outbox_claim_batch($1, $2, $3) c LEFT JOIN LATERAL "
+	    "(SELECT external_id, version FROM sync_refs r WHERE r.target = "
+	    "c.target AND r.booking_id = c.booking_id) s ON true "
+	    "ORDER BY c.next_attempt_at, c.id", 3, p);
+	if (res == NULL)
+		return DB_ERROR;
+	if ((rows = PQntuples(res)) == 0) {
+		rc = DB_NOT_FOUND;
 		goto out;
 	}
+	for (i = 0; i < rows && i < max; i++) {
+		if (job_from_row(res, i, &jobs[i]) == -1)
+			goto fail;
+		*n = i + 1;
+		jobs[i].ref_known = !PQgetisnull(res, i, 9);
+		jobs[i].ref_version = jobs[i].ref_known ?
+		    (int)strtol(PQgetvalue(res, i, 10), NULL, 10) : 0;
+		if (jobs[i].ref_known && (jobs[i].ref =
+		    strdup(PQgetvalue(res, i, 9))) == NULL)
+			goto fail;
+	}
 	rc = DB_OK;
+	goto out;
+fail:
+	/* The rows stay leased and come back when the leases run out. */
+	for (i = 0; i < *n; i++)
+		db_outbox_job_free(&jobs[i]);
+	*n = 0;
 out:
 	PQclear(res);
 	return rc;
@@ -93,6 +162,90 @@ db_outbox_finish(struct db *db, const struct outbox_job *job,
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return DB_OK;
+}
+
+/* Appends one element of a PostgreSQL array literal: quoted, or NULL. */
+static int
+array_elem(struct buf *b, const char *v)
+{
+	if (b->len > 1 && buf_putc(b, ',') == -1)
+		return -1;
+	if (v == NULL)
+		return buf_puts(b, "NULL");
+	if (buf_putc(b, '"') == -1)
+		return -1;
+	for (; *v != '\0'; v++)
+		if ((*v == '"' || *v == '\\') && buf_putc(b, '\\') == -1)
+			return -1;
+		else if (buf_putc(b, *v) == -1)
+			return -1;
+	return buf_putc(b, '"');
+}
+
+int
+db_outbox_finish_batch(struct db *db, const struct outbox_job *jobs,
+    struct outbox_settle *done, int n, int max_attempts)
+{
+	static const char *const outcomes[] = {
+		[OUTBOX_OK] = "ok", [OUTBOX_RETRY] = "retry",
+		[OUTBOX_FAIL] = "fail", [OUTBOX_RELEASE] = "release",
+	};
+	struct buf	 a[8] = { { 0 } };
+	char		 num[40], maxstr[16];
+	const char	*p[9];
+	PGresult	*res = NULL;
+	int		 i, j, rc = DB_ERROR;
+
+	for (j = 0; j < 8; j++)
+		if (buf_putc(&a[j], '{') == -1)
+			goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%lld", jobs[i].id);
+		if (array_elem(&a[0], num) == -1 ||
+		    array_elem(&a[1], jobs[i].lease) == -1 ||
+		    array_elem(&a[2], outcomes[done[i].outcome]) == -1 ||
+		    array_elem(&a[3], done[i].error[0] != '\0' ?
+		    done[i].error : NULL) == -1)
+			goto out;
+		snprintf(num, sizeof(num), "%d", done[i].ms);
+		if (array_elem(&a[4], num) == -1)
+			goto out;
+		snprintf(num, sizeof(num), "%.3f", done[i].backoff_s);
+		if (array_elem(&a[5], num) == -1)
+			goto out;
+		snprintf(num, sizeof(num), "%d", jobs[i].ref_new_version);
+		if (array_elem(&a[6], jobs[i].ref_new) == -1 ||
+		    array_elem(&a[7], jobs[i].ref_new ? num : NULL) == -1)
+			goto out;
+	}
+	for (j = 0; j < 8; j++)
+		if (buf_putc(&a[j], '}') == -1)
+			goto out;
+	snprintf(maxstr, sizeof(maxstr), "%d", max_attempts);
+	p[0] = buf_str(&a[0]);
+	p[1] = buf_str(&a[1]);
+	p[2] = buf_str(&a[2]);
+	p[3] = buf_str(&a[3]);
+	p[4] = buf_str(&a[4]);
+	p[5] = maxstr;
+	p[6] = buf_str(&a[5]);
+	p[7] = buf_str(&a[6]);
+	p[8] = buf_str(&a[7]);
+	if ((res = db_exec(db, "SELECT f.id, f.state FROM outbox_finish_batch("
+	    "$1, $2, $3, $4, $5, $6, $7, $8, $9) f", 9, p)) == NULL)
+		goto out;
+	/* Answered in the order asked, one row each. */
+	if (PQntuples(res) != n)
+		goto out;
+	for (i = 0; i < n; i++)
+		snprintf(done[i].state, sizeof(done[i].state), "%s",
+		    PQgetisnull(res, i, 1) ? "lost" : PQgetvalue(res, i, 1));
+	rc = DB_OK;
+out:
+	for (j = 0; j < 8; j++)
+		buf_free(&a[j]);
+	PQclear(res);
+	return rc;
 }
 
 int

@@ -17,6 +17,15 @@ struct outbox_job {
 	int		 attempts;		/* this one included */
 	json_t		*payload;		/* owned: db_outbox_job_free */
 	char		 lease[40];
+	/* sync_refs for (target, booking) as the claim found it: ref_known
+	 * 1 with ref (owned) and ref_version, 0 when there is none, -1 when
+	 * not looked up (ask the database). */
+	int		 ref_known;
+	char		*ref;
+	int		 ref_version;
+	/* sync_refs to write with the finish (owned; NULL: nothing). */
+	char		*ref_new;
+	int		 ref_new_version;
 };
 
 /* How a delivery went, as outbox_finish() records it. */
@@ -24,6 +33,18 @@ enum outbox_outcome {
 	OUTBOX_OK,		/* delivered */
 	OUTBOX_RETRY,		/* try again after a backoff (dead after the last) */
 	OUTBOX_FAIL,		/* refused for good: dead now, with the message */
+	OUTBOX_RELEASE,		/* not tried (the worker stops, or its lease would
+				 * not last): pending again at once, attempt given
+				 * back; the sync loop's, never a target's */
+};
+
+/* How one claimed job of a batch went, for db_outbox_finish_batch(). */
+struct outbox_settle {
+	enum outbox_outcome outcome;
+	int		 ms;
+	double		 backoff_s;
+	char		 error[512];
+	char		 state[16];	/* set by the finish: done, pending, dead, lost */
 };
 
 /* Outbox rows by target and state: a PGresult of (target, state, count)
@@ -37,6 +58,23 @@ PGresult *db_outbox_counts(struct db *);
  */
 int	db_outbox_claim(struct db *, const char *target, int lease_s,
 	    struct outbox_job *job);
+/*
+ * Claims up to max rows target may deliver, each the oldest owed row of a
+ * different stream (superseded upserts collapsed), each under a lease of
+ * lease_s seconds, with the stream's sync_refs row. DB_OK with jobs[0 ..
+ * *n - 1] filled (free each with db_outbox_job_free), DB_NOT_FOUND when
+ * nothing is due, DB_ERROR.
+ */
+int	db_outbox_claim_batch(struct db *, const char *target, int lease_s,
+	    int max, struct outbox_job *jobs, int *n);
+/*
+ * Records the outcomes of n claimed jobs in one transaction, and the
+ * sync_refs each job left to write (ref_new) for the rows whose lease is
+ * still ours; each done[i].state is set as db_outbox_finish() sets state.
+ * DB_OK or DB_ERROR (no state set).
+ */
+int	db_outbox_finish_batch(struct db *, const struct outbox_job *jobs,
+	    struct outbox_settle *done, int n, int max_attempts);
 /*
  * Records the outcome of a claimed job. state gets the row's new state
  * ("done", "pending", "dead"), or "lost" when its lease ran out and someone

@@ -51,6 +51,10 @@
 #define LIMIT_OUT_SYNC_TOTAL_MS		30000	/* sync's default: CHARTER_SYNC_TIMEOUT_MS */
 #define LIMIT_SYNC_RECONNECT_MS	2000		/* sync waits this between tries */
 #define LIMIT_SYNC_REOPEN_S	30		/* a target that cannot start */
+/* Rows a sync worker claims (and settles) in one round trip each, from as
+ * many streams: a row waits for its batch's finish, so big enough to spare
+ * round trips under a backlog, small enough that a SIGKILL re-sends little. */
+#define LIMIT_SYNC_BATCH	16
 #define LIMIT_WATCH_MS		2000		/* serve's change listener reconnects */
 
 /* DynamoDB (src/dynamo.c, src/dynamo_json.c, src/sync_dynamo.c) */

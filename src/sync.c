@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -112,46 +113,164 @@ deliver_nowhere(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	return OUTBOX_OK;
 }
 
-/* Claims and delivers until nothing is due; 0, or -1 when the database
- * failed (the caller reconnects). */
+static int
+db_connected(const struct db *db)
+{
+	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+/* ctx->job when it is the job of (target, booking_id), else NULL. */
+static struct outbox_job *
+stream_job(struct sync_ctx *ctx, const char *target, long long booking_id)
+{
+	struct outbox_job *job = ctx->job;
+
+	if (job == NULL || job->booking_id != booking_id ||
+	    strcmp(job->target, target) != 0)
+		return NULL;
+	return job;
+}
+
+int
+sync_ref_get(struct sync_ctx *ctx, const char *target, long long booking_id,
+    char *ext, size_t extlen, int *version)
+{
+	const struct outbox_job *job = stream_job(ctx, target, booking_id);
+
+	if (job == NULL || job->ref_known == -1)
+		return db_sync_ref_get(ctx->db, target, booking_id, ext,
+		    extlen, version);
+	if (!job->ref_known)
+		return DB_NOT_FOUND;
+	snprintf(ext, extlen, "%s", job->ref);
+	if (version != NULL)
+		*version = job->ref_version;
+	return DB_OK;
+}
+
+int
+sync_ref_put(struct sync_ctx *ctx, const char *target, long long booking_id,
+    const char *ext, int version)
+{
+	struct outbox_job *job = stream_job(ctx, target, booking_id);
+
+	/* Whatever happens, the copy from the claim is no longer the truth,
+	 * and a write left for the finish is older than this one. */
+	if (job != NULL) {
+		job->ref_known = -1;
+		free(job->ref_new);
+		job->ref_new = NULL;
+	}
+	return db_sync_ref_put(ctx->db, target, booking_id, ext, version);
+}
+
+int
+sync_ref_put_after(struct sync_ctx *ctx, const char *target,
+    long long booking_id, const char *ext, int version)
+{
+	struct outbox_job *job = stream_job(ctx, target, booking_id);
+	char		*a, *b;
+
+	if (job == NULL)
+		return db_sync_ref_put(ctx->db, target, booking_id, ext,
+		    version);
+	if ((a = strdup(ext)) == NULL || (b = strdup(ext)) == NULL) {
+		free(a);
+		return DB_ERROR;
+	}
+	free(job->ref_new);
+	job->ref_new = a;
+	job->ref_new_version = version;
+	/* What this delivery reads from now on. */
+	free(job->ref);
+	job->ref = b;
+	job->ref_version = version;
+	job->ref_known = 1;
+	return DB_OK;
+}
+
+/* Delivers one claimed job, its outcome and time in *done. */
+static void
+deliver_one(struct sync_ctx *ctx, const struct sync_target *t, void *state,
+    int enabled, struct outbox_job *job, struct outbox_settle *done)
+{
+	const struct config	*cfg = ctx->app->cfg;
+	long long		 start;
+
+	ctx->error[0] = '\0';
+	ctx->job = job;
+	start = mono_ms();
+	done->outcome = enabled ? t->deliver(ctx, state, job) :
+	    deliver_nowhere(ctx, state, job);
+	done->ms = (int)(mono_ms() - start);
+	ctx->job = NULL;
+	if (!enabled)
+		snprintf(ctx->error, sizeof(ctx->error),
+		    "target not configured");
+	snprintf(done->error, sizeof(done->error), "%s", ctx->error);
+	done->backoff_s = backoff_s(cfg, job->attempts);
+}
+
+/*
+ * Claims a batch (rows of different streams), delivers them one after the
+ * other and settles them in one round trip, until nothing is due; 0, or
+ * -1 when the database failed (the caller reconnects). A row is started
+ * only while its lease still leaves the time one delivery may take (twice
+ * the request timeout, as config.c demands of the lease); the rest, and
+ * all of them after SIGTERM, are released for the next claim.
+ */
 static int
 drain_queue(struct sync_ctx *ctx, const struct sync_target *t, void *state,
     int enabled)
 {
 	const struct config	*cfg = ctx->app->cfg;
-	struct outbox_job	 job;
-	enum outbox_outcome	 outcome;
-	char			 next[16];
-	long long		 start;
-	int			 rc, ms;
+	struct outbox_job	 jobs[LIMIT_SYNC_BATCH];
+	struct outbox_settle	 done[LIMIT_SYNC_BATCH];
+	struct outbox_settle	*d;
+	long long		 claimed, budget_ms;
+	int			 rc, i, n, max;
 
+	budget_ms = cfg->sync_lease_s * 1000 - 2 * cfg->sync_timeout_ms;
+	/* A lease of just twice the timeout has room for one delivery. */
+	max = budget_ms > 0 ? LIMIT_SYNC_BATCH : 1;
 	while (!sync_stop) {
-		rc = db_outbox_claim(ctx->db, t->name, (int)cfg->sync_lease_s,
-		    &job);
+		rc = db_outbox_claim_batch(ctx->db, t->name,
+		    (int)cfg->sync_lease_s, max, jobs, &n);
 		if (rc == DB_NOT_FOUND)
 			return 0;
 		if (rc != DB_OK)
 			return -1;
-		ctx->error[0] = '\0';
-		start = mono_ms();
-		outcome = enabled ? t->deliver(ctx, state, &job) :
-		    deliver_nowhere(ctx, state, &job);
-		ms = (int)(mono_ms() - start);
-		if (!enabled)
-			snprintf(ctx->error, sizeof(ctx->error),
-			    "target not configured");
-		rc = db_outbox_finish(ctx->db, &job, outcome, ctx->error, ms,
-		    (int)cfg->sync_max_attempts, backoff_s(cfg, job.attempts),
-		    next);
-		/* One line per delivery: no payload, no secret, no token. */
-		log_info("target=%s outbox=%lld kind=%s booking=%lld "
-		    "attempt=%d outcome=%s state=%s ms=%d%s%s", t->name,
-		    job.id, job.kind, job.booking_id, job.attempts,
-		    outcome == OUTBOX_OK ? "ok" : outcome == OUTBOX_RETRY ?
-		    "retry" : "fail", rc == DB_OK ? next : "unknown", ms,
-		    ctx->error[0] == '\0' ? "" : outcome == OUTBOX_OK ?
-		    " note=" : " error=", ctx->error);
-		db_outbox_job_free(&job);
+		claimed = mono_ms();
+		for (i = 0; i < n; i++) {
+			memset(&done[i], 0, sizeof(done[i]));
+			/* Nor once the database is gone: what they did could
+			 * not be recorded. */
+			if (i > 0 && (sync_stop || !db_connected(ctx->db) ||
+			    mono_ms() - claimed > budget_ms))
+				done[i].outcome = OUTBOX_RELEASE;
+			else
+				deliver_one(ctx, t, state, enabled, &jobs[i],
+				    &done[i]);
+		}
+		rc = db_outbox_finish_batch(ctx->db, jobs, done, n,
+		    (int)cfg->sync_max_attempts);
+		for (i = 0; i < n; i++) {
+			d = &done[i];
+			/* One line per delivery: no payload, no secret, no
+			 * token. */
+			if (d->outcome != OUTBOX_RELEASE)
+				log_info("target=%s outbox=%lld kind=%s "
+				    "booking=%lld attempt=%d outcome=%s "
+				    "state=%s ms=%d%s%s", t->name, jobs[i].id,
+				    jobs[i].kind, jobs[i].booking_id,
+				    jobs[i].attempts, d->outcome == OUTBOX_OK ?
+				    "ok" : d->outcome == OUTBOX_RETRY ? "retry" :
+				    "fail", rc == DB_OK ? d->state : "unknown",
+				    d->ms, d->error[0] == '\0' ? "" :
+				    d->outcome == OUTBOX_OK ? " note=" :
+				    " error=", d->error);
+			db_outbox_job_free(&jobs[i]);
+		}
 		if (rc != DB_OK)
 			return -1;
 	}

@@ -13,6 +13,7 @@
 struct sync_ctx {
 	struct app	*app;
 	struct db	*db;		/* logged in as charterd_sync */
+	struct outbox_job *job;		/* the job being delivered, or NULL */
 	char		 error[512];	/* why the last delivery failed */
 };
 
@@ -48,6 +49,26 @@ extern const size_t sync_ntargets;
 /* Formats a failure into ctx->error; returns outcome, for one-line returns. */
 enum outbox_outcome sync_fail(struct sync_ctx *, enum outbox_outcome,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * db_sync_ref_get() and db_sync_ref_put() for targets: the get answers
+ * from what the claim read along with ctx->job when it is about that
+ * stream, else asks the database; the put writes through at once.
+ */
+int	sync_ref_get(struct sync_ctx *, const char *target, long long booking_id,
+	    char *ext, size_t extlen, int *version);
+int	sync_ref_put(struct sync_ctx *, const char *target, long long booking_id,
+	    const char *ext, int version);
+/*
+ * The same put, for what a delivery records after its effect at the
+ * target: written with the job's outcome, in the finish's transaction
+ * (one round trip fewer), and only while the lease is still ours. Never for
+ * what must be stored before the effect (a create's pending mark): a lost
+ * finish loses this write, and the job is delivered again against the
+ * sync_refs the delivery found. DB_OK, or DB_ERROR (out of memory).
+ */
+int	sync_ref_put_after(struct sync_ctx *, const char *target,
+	    long long booking_id, const char *ext, int version);
 
 /*
  * Runs `charterd sync`: one worker process per target (enabled or not: a

@@ -484,7 +484,7 @@ crew_before(struct sync_ctx *ctx, const struct outbox_job *job,
 	char	 was[LIMIT_DYNAMO_REF];
 
 	*before = NULL;
-	switch (db_sync_ref_get(ctx->db, "dynamo", job->booking_id, was,
+	switch (sync_ref_get(ctx, "dynamo", job->booking_id, was,
 	    sizeof(was), NULL)) {
 	case DB_OK:
 		*before = sync_dynamo_ref_parse(was);
@@ -529,7 +529,7 @@ dyn_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 		rc = withdraw_known(ctx, d, job, before);
 	else if (job->version > 1)
 		rc = withdraw_queried(ctx, d, job);
-	if (rc == OUTBOX_OK && db_sync_ref_put(ctx->db, "dynamo",
+	if (rc == OUTBOX_OK && sync_ref_put_after(ctx, "dynamo",
 	    job->booking_id, buf_str(&ref), job->version) != DB_OK)
 		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot record the crew "
 		    "written in sync_refs");

@@ -244,7 +244,7 @@ publish_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 		sync_fail(ctx, OUTBOX_RETRY, "the booking has no slug");
 		goto out;
 	}
-	if (db_sync_ref_get(ctx->db, "publish", job->booking_id, old,
+	if (sync_ref_get(ctx, "publish", job->booking_id, old,
 	    sizeof(old), NULL) == DB_ERROR) {
 		sync_fail(ctx, OUTBOX_RETRY, "cannot read the last slug");
 		goto out;
@@ -263,7 +263,7 @@ publish_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	    (rc = drop_page(ctx, st, old_slug, now)) != OUTBOX_OK) ||
 	    (rc = invalidate(ctx, st, job, slug, old_slug, now)) != OUTBOX_OK)
 		goto out;
-	if (db_sync_ref_put(ctx->db, "publish", job->booking_id, slug,
+	if (sync_ref_put_after(ctx, "publish", job->booking_id, slug,
 	    job->version) != DB_OK) {
 		rc = sync_fail(ctx, OUTBOX_RETRY, "cannot record the slug");
 		goto out;

@@ -282,13 +282,16 @@ rest_judge(struct sync_ctx *ctx, struct sync_rest *r, const char *what,
 	    what, msg[0] ? ": " : "", msg);
 }
 
-/* Records where the booking is now; RETRY when the database failed. */
+/* Records where the booking is now: at once (a mark that must be stored
+ * before the request it guards) or, after the fact, with the job's finish;
+ * RETRY when the database failed. */
 static enum outbox_outcome
 rest_remember(struct sync_ctx *ctx, struct sync_rest *r,
-    const struct outbox_job *job, const char *ref)
+    const struct outbox_job *job, const char *ref, int now)
 {
-	if (db_sync_ref_put(ctx->db, r->target, job->booking_id, ref,
-	    job->version) != DB_OK)
+	if ((now ? sync_ref_put(ctx, r->target, job->booking_id, ref,
+	    job->version) : sync_ref_put_after(ctx, r->target, job->booking_id,
+	    ref, job->version)) != DB_OK)
 		return sync_fail(ctx, OUTBOX_RETRY, "cannot record the %s id",
 		    r->who);
 	return OUTBOX_OK;
@@ -322,7 +325,7 @@ rest_update(struct sync_ctx *ctx, struct sync_rest *r,
 		o = OUTBOX_OK;	/* on cancel: nothing left to cancel */
 	} else if ((o = rest_judge(ctx, r, del ? "delete" : "update", &c)) ==
 	    OUTBOX_OK)
-		o = rest_remember(ctx, r, job, id);
+		o = rest_remember(ctx, r, job, id, 0);
 	outbound_response_free(&c.resp);
 	return o;
 }
@@ -345,7 +348,7 @@ rest_create(struct sync_ctx *ctx, struct sync_rest *r,
 
 	memset(&c, 0, sizeof(c));
 	snprintf(mark, sizeof(mark), "%s%s", REST_PENDING, key);
-	if (!resumed && (o = rest_remember(ctx, r, job, mark)) != OUTBOX_OK)
+	if (!resumed && (o = rest_remember(ctx, r, job, mark, 1)) != OUTBOX_OK)
 		return o;
 	rest_send(r, "POST", NULL, key, body, &c);
 	if ((o = rest_judge(ctx, r, "create", &c)) != OUTBOX_OK)
@@ -356,7 +359,7 @@ rest_create(struct sync_ctx *ctx, struct sync_rest *r,
 		    "without a usable id", r->who, c.resp.status);
 		goto out;
 	}
-	if ((o = rest_remember(ctx, r, job, id)) != OUTBOX_OK || !resumed)
+	if ((o = rest_remember(ctx, r, job, id, 0)) != OUTBOX_OK || !resumed)
 		goto out;
 	o = rest_update(ctx, r, job, id, body, cancel, 1, &missing);
 	if (o == OUTBOX_OK && missing)
@@ -383,7 +386,7 @@ sync_rest_deliver(struct sync_ctx *ctx, struct sync_rest *r,
 		return sync_fail(ctx, OUTBOX_FAIL, "%s takes no %s", r->who,
 		    job->kind);
 	cancel = strcmp(job->kind, "booking.cancel") == 0;
-	switch (db_sync_ref_get(ctx->db, r->target, job->booking_id, ref,
+	switch (sync_ref_get(ctx, r->target, job->booking_id, ref,
 	    sizeof(ref), &held)) {
 	case DB_OK:
 		break;
