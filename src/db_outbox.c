@@ -57,34 +57,6 @@ job_from_row(PGresult *res, int row, struct outbox_job *job)
 }
 
 int
-db_outbox_claim(struct db *db, const char *target, int lease_s,
-    struct outbox_job *job)
-{
-	char		 lease[16];
-	const char	*p[2] = { target, lease };
-	PGresult	*res;
-	int		 rc = DB_ERROR;
-
-	memset(job, 0, sizeof(*job));
-	snprintf(lease, sizeof(lease), "%d", lease_s);
-	res = db_exec(db, "SELECT c.id, c.target, c.kind, c.booking_id, "
-	    "c.crew_id, c.version, c.attempts, c.payload, c.lease "
-	    "FROM outbox_claim($1, $2) c WHERE c.id IS NOT NULL", 2, p);
-	if (res == NULL)
-		return DB_ERROR;
-	if (PQntuples(res) == 0) {
-		rc = DB_NOT_FOUND;
-		goto out;
-	}
-	if (job_from_row(res, 0, job) == -1)
-		goto out;
-	rc = DB_OK;
-out:
-	PQclear(res);
-	return rc;
-}
-
-int
 db_outbox_claim_batch(struct db *db, const char *target, int lease_s, int max,
     struct outbox_job *jobs, int *n)
 {
@@ -133,35 +105,6 @@ fail:
 out:
 	PQclear(res);
 	return rc;
-}
-
-int
-db_outbox_finish(struct db *db, const struct outbox_job *job,
-    enum outbox_outcome outcome, const char *error, int ms, int max_attempts,
-    double backoff_s, char state[16])
-{
-	static const char *const outcomes[] = {
-		[OUTBOX_OK] = "ok", [OUTBOX_RETRY] = "retry",
-		[OUTBOX_FAIL] = "fail",
-	};
-	char		 id[24], msstr[16], maxstr[16], back[32];
-	const char	*p[7] = { id, job->lease, outcomes[outcome],
-			    error != NULL && *error != '\0' ? error : NULL,
-			    msstr, maxstr, back };
-	PGresult	*res;
-
-	snprintf(id, sizeof(id), "%lld", job->id);
-	snprintf(msstr, sizeof(msstr), "%d", ms);
-	snprintf(maxstr, sizeof(maxstr), "%d", max_attempts);
-	snprintf(back, sizeof(back), "%.3f", backoff_s);
-	res = db_exec(db, "SELECT outbox_finish($1, $2, $3, $4, $5, $6, $7)",
-	    7, p);
-	if (res == NULL)
-		return DB_ERROR;
-	snprintf(state, 16, "%s", PQgetisnull(res, 0, 0) ? "lost" :
-	    PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return DB_OK;
 }
 
 /* Appends one element of a PostgreSQL array literal: quoted, or NULL. */

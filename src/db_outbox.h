@@ -28,7 +28,7 @@ struct outbox_job {
 	int		 ref_new_version;
 };
 
-/* How a delivery went, as outbox_finish() records it. */
+/* How a delivery went, as outbox_finish_batch() records it. */
 enum outbox_outcome {
 	OUTBOX_OK,		/* delivered */
 	OUTBOX_RETRY,		/* try again after a backoff (dead after the last) */
@@ -52,13 +52,6 @@ struct outbox_settle {
 PGresult *db_outbox_counts(struct db *);
 
 /*
- * Claims the next row target may deliver (its stream's oldest, superseded
- * upserts collapsed into the newest) under a lease of lease_s seconds.
- * DB_OK with *job filled, DB_NOT_FOUND when nothing is due, DB_ERROR.
- */
-int	db_outbox_claim(struct db *, const char *target, int lease_s,
-	    struct outbox_job *job);
-/*
  * Claims up to max rows target may deliver, each the oldest owed row of a
  * different stream (superseded upserts collapsed), each under a lease of
  * lease_s seconds, with the stream's sync_refs row. DB_OK with jobs[0 ..
@@ -70,19 +63,12 @@ int	db_outbox_claim_batch(struct db *, const char *target, int lease_s,
 /*
  * Records the outcomes of n claimed jobs in one transaction, and the
  * sync_refs each job left to write (ref_new) for the rows whose lease is
- * still ours; each done[i].state is set as db_outbox_finish() sets state.
- * DB_OK or DB_ERROR (no state set).
+ * still ours; done[i].state gets the row's new state ("done", "pending",
+ * "dead"), or "lost" when its lease ran out and someone else holds it
+ * now. DB_OK or DB_ERROR (no state set).
  */
 int	db_outbox_finish_batch(struct db *, const struct outbox_job *jobs,
 	    struct outbox_settle *done, int n, int max_attempts);
-/*
- * Records the outcome of a claimed job. state gets the row's new state
- * ("done", "pending", "dead"), or "lost" when its lease ran out and someone
- * else holds it now. DB_OK or DB_ERROR.
- */
-int	db_outbox_finish(struct db *, const struct outbox_job *,
-	    enum outbox_outcome, const char *error, int ms, int max_attempts,
-	    double backoff_s, char state[16]);
 /* Seconds until the next row of target falls due (0 if one is due now);
  * -1 when none waits. DB_OK or DB_ERROR. */
 int	db_outbox_next_due(struct db *, const char *target, double *seconds);
