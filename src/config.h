@@ -56,6 +56,8 @@ struct config {
 	long long	 page_cache_ms;		/* CHARTER_PAGE_CACHE_MS */
 	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
 	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
+	long long	 reminder_h;		/* CHARTER_REMINDER_HOURS */
+	long long	 crewing_alert_h;	/* CHARTER_CREWING_ALERT_HOURS */
 
 	/* Staff sessions and logins (/admin). */
 	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */

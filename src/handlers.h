@@ -55,5 +55,10 @@ void	page_crew_feed(struct request *);
 /* api_crew_feed.c */
 void	api_crew_feed_get(struct request *);
 void	api_crew_feed_rotate(struct request *);
+/* page_crew_open.c */
+void	page_crew_open(struct request *);
+void	page_crew_take(struct request *);
+/* api_bookings.c */
+void	api_bookings_list(struct request *);
 
 #endif

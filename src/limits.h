@@ -119,4 +119,8 @@
 #define LIMIT_FEED_CACHE_SLOTS	8		/* feeds a worker keeps rendered */
 #define LIMIT_FEED_CACHE_BYTES	(256 * 1024)	/* larger feeds are not kept */
 
+/* GET /api/bookings (src/api_bookings.c) */
+#define LIMIT_LIST_BOOKINGS	500		/* bookings in one answer */
+#define LIMIT_LIST_DAYS		366		/* its from .. to, at most */
+
 #endif

@@ -4,9 +4,11 @@
 
 #include "app.h"
 #include "crew_link.h"
+#include "crew_pages.h"
 #include "db_crew_links.h"
 #include "db_errors.h"
 #include "handlers.h"
+#include "links.h"
 #include "log.h"
 #include "token.h"
 #include "valid.h"
@@ -28,68 +30,6 @@
  * Repeating an answer changes nothing.
  */
 
-/* Bytes of CHARTER_PUBLIC_URL that make its origin (scheme://host:port). */
-static size_t
-origin_len(const char *url)
-{
-	const char *host = strstr(url, "://");
-
-	if (host == NULL)
-		return strlen(url);
-	host += 3;
-	return (size_t)(host - url) + strcspn(host, "/");
-}
-
-/*
- * 1 when the browser says the POST comes from a page of this site:
- * Sec-Fetch-Site, when sent, is same-origin, and Origin, when sent, is
- * CHARTER_PUBLIC_URL's. Browsers send Origin "null" for a POST from a
- * no-referrer page, so that value says nothing either way. Clients that
- * send neither still need the form token.
- */
-static int
-same_origin(const struct request *req)
-{
-	const char	*site = http_param(req, "HTTP_SEC_FETCH_SITE");
-	const char	*origin = http_param(req, "HTTP_ORIGIN");
-	const char	*base = req->app->cfg->public_url;
-	size_t		 n = origin_len(base);
-
-	if (site != NULL && *site != '\0' && strcmp(site, "same-origin") != 0)
-		return 0;
-	if (origin == NULL || *origin == '\0' || strcmp(origin, "null") == 0)
-		return 1;
-	return strlen(origin) == n && strncmp(origin, base, n) == 0;
-}
-
-static void
-link_not_found(struct request *req)
-{
-	resp_error(req, 404, "not_found", "There is no crew page at this "
-	    "address. Check that you opened the whole link from your "
-	    "newest invitation.");
-}
-
-/*
- * 410: the link no longer opens, and the page says why (expired,
- * reissued, unassigned, cancelled) and whom to contact.
- */
-static void
-link_gone(struct request *req, json_t *answer)
-{
-	const char	*why = json_string_value(json_object_get(answer, "reason"));
-	json_t		*ctx;
-
-	ctx = json_pack("{s:s, s:b, s:O, s:b, s:b, s:b, s:b}", "title",
-	    "This crew link no longer works", "noindex", 1, "charter",
-	    json_object_get(answer, "charter"),
-	    "expired", why != NULL && strcmp(why, "expired") == 0,
-	    "reissued", why != NULL && strcmp(why, "reissued") == 0,
-	    "unassigned", why != NULL && strcmp(why, "unassigned") == 0,
-	    "cancelled", why != NULL && strcmp(why, "cancelled") == 0);
-	resp_page(req, 410, "crew_gone.html", ctx);
-}
-
 /* The page of a live link (status 200, or 409 with notice after a late
  * answer); ctx borrows the view. */
 static void
@@ -97,6 +37,7 @@ crew_page_render(struct request *req, int status, json_t *view,
     const char *notice)
 {
 	char		 form[LIMIT_TOKEN_LEN + 1], title[256];
+	char		 open[LIMIT_URL_LEN];
 	const char	*date;
 	json_t		*ctx;
 
@@ -114,6 +55,10 @@ crew_page_render(struct request *req, int status, json_t *view,
 		json_object_set_new(ctx, "title", json_string(title));
 		json_object_set_new(ctx, "noindex", json_true());
 		json_object_set_new(ctx, "form_token", json_string(form));
+		/* Every crew page links to the member's open places. */
+		if (link_url(open, sizeof(open), req->app->cfg->public_url,
+		    LINK_CREW_OPEN, req->p.token) == 0)
+			json_object_set_new(ctx, "open_url", json_string(open));
 		if (notice != NULL)
 			json_object_set_new(ctx, "notice", json_string(notice));
 	}
@@ -139,9 +84,9 @@ live_link(struct request *req)
 	if (strcmp(outcome, "ok") == 0)
 		return ans;
 	if (strcmp(outcome, "gone") == 0)
-		link_gone(req, ans);
+		crew_link_gone(req, ans);
 	else
-		link_not_found(req);
+		crew_link_not_found(req);
 	json_decref(ans);
 	return NULL;
 }
@@ -166,10 +111,7 @@ page_crew(struct request *req)
 static int
 answer_input(struct request *req, const char **action, const char **note)
 {
-	const char *form_token = kv_get(&req->form, "form_token");
-
-	if (!same_origin(req) ||
-	    !crew_form_token_ok(req->app->cfg, req->p.token, form_token)) {
+	if (!crew_post_ok(req)) {
 		resp_error(req, 403, "forbidden", "This answer did not come "
 		    "from your crew page. Open your link again and answer "
 		    "there.");
@@ -195,7 +137,8 @@ answer_input(struct request *req, const char **action, const char **note)
  * to the page once the answer is recorded, or when it was recorded
  * already (a repeat writes nothing); 400 for a bad form; 403 without the
  * page's form token or from another site; 404; 410 as the GET; 409 page
- * past the cut-off, saying whom to call.
+ * past the cut-off, saying whom to call, or when a decliner's place was
+ * filled before they changed their mind.
  */
 void
 page_crew_respond(struct request *req)
@@ -220,6 +163,15 @@ page_crew_respond(struct request *req)
 			resp_error(req, 500, "internal", "Bad link.");
 		else
 			resp_redirect(req, url);
+	} else if (strcmp(outcome, "place_taken") == 0) {
+		/* Declined, then changed their mind: the place went to
+		 * someone else (or staff removed it) meanwhile. */
+		json_decref(ans);
+		if ((ans = live_link(req)) != NULL)
+			crew_page_render(req, 409, json_object_get(ans, "view"),
+			    "Your place was filled after you declined, so we "
+			    "cannot put you back on this charter here. If you "
+			    "can still come, please call or write to us.");
 	} else if (strcmp(outcome, "gone") == 0 ||
 	    strcmp(outcome, "closed") == 0) {
 		/* The page says why: 410 (live_link answers it) for a link
@@ -230,6 +182,6 @@ page_crew_respond(struct request *req)
 			    "It is too late to change your answer here. Please "
 			    "call or write to us instead.");
 	} else
-		link_not_found(req);
+		crew_link_not_found(req);
 	json_decref(ans);
 }

@@ -157,6 +157,20 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/api/crew/:id/feed/rotate", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
 		.handler = api_crew_feed_rotate },
+	/* Open places a crew member may take, and taking one
+	 * (page_crew_open.c); :id is the open place's id. */
+	[ROUTE_CREW_OPEN] = {
+		.pattern = "/c/:token/open", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = page_crew_open },
+	[ROUTE_CREW_TAKE] = {
+		.pattern = "/c/:token/open/:id", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
+		.html = 1, .handler = page_crew_take },
+	[ROUTE_API_BOOKING_LIST] = {
+		.pattern = "/api/bookings", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_bookings_list },
 };
 
 const struct route *
