@@ -541,10 +541,14 @@ dynproxy_start() {
 }
 
 # sccpeer_start: our SCC and calendar peer; it is given the keys' SHA-256 only.
+# The demo's keeps its events and entries across restarts, like the other peers.
 sccpeer_start() {
+	local state=()
+	[ "${STACK_MODE:-test}" = demo ] && state=(--state "$STACK_DIR/sccpeer.json")
 	start_bg sccpeer /usr/bin/python3 "$CHARTER_SRCDIR/tests/peers/scc-calendar-peer.py" \
 		--listen "127.0.0.1:$SCCPEER_PORT" --scc-key-sha256 "$(sha256_hex "$SCC_SERVICE_KEY")" \
-		--calendar-token-sha256 "$(sha256_hex "$CALENDAR_TOKEN")" --scc-prefix /prod --calendar-prefix /jada
+		--calendar-token-sha256 "$(sha256_hex "$CALENDAR_TOKEN")" --scc-prefix /prod --calendar-prefix /jada \
+		"${state[@]}"
 }
 
 # dynamo_create_table: `charterd dynamo create-table` through $DYNAMO_ENDPOINT (the proxy),
@@ -723,11 +727,13 @@ charterd_write_env() {
 		CHARTER_CONTACT_EMAIL="$contact" \
 		"${SERVE_OPTIONAL[@]}"
 	# sync holds the outbound credentials; serve does not get them.
-	# The test stack retries quickly, so fault tests see a target come back in
-	# seconds; the demo keeps the production backoff.
+	# The test stack retries quickly and gives up on a hung peer after 4 s, so
+	# fault tests see a target come back in seconds; the demo keeps the
+	# production backoff and timeout.
 	SYNC_TUNING=()
 	[ "${STACK_MODE:-test}" = test ] &&
-		SYNC_TUNING=(CHARTER_SYNC_BACKOFF_MS=200 CHARTER_SYNC_BACKOFF_MAX_S=2)
+		SYNC_TUNING=(CHARTER_SYNC_BACKOFF_MS=200 CHARTER_SYNC_BACKOFF_MAX_S=2
+			CHARTER_SYNC_TIMEOUT_MS=4000)
 	write_envfile "$STACK_DIR/sync.env" \
 		"${SYNC_TUNING[@]}" \
 		CHARTER_DATABASE_URL="$RUNTIME_DB_URL" \
@@ -979,6 +985,8 @@ charterd_status() {
 }
 
 # stack_report: one line per service saying whether it really runs; 0 when all do.
+# A service of the stack that is not started at all (after a stop) is "stopped";
+# a peer a stack older than it never had is left out.
 stack_report() {
 	local n pid rc=0
 	if [ ! -f "$STACK_DIR/stack.env" ]; then
@@ -987,12 +995,22 @@ stack_report() {
 	fi
 	stack_load
 	for n in $STACK_SERVICES sync; do
+		case $n in s3proxy|dynproxy|sccpeer|cloudfront) [ -n "$(stack_ports "$n")" ] || continue ;; esac
 		if [ "$n" = charterd ]; then
-			charterd_status || rc=1
+			charterd_status && continue
+			rc=1
+			[ -f "$STACK_DIR/run/charterd.pid" ] || echo "charterd: stopped"
 		elif pid=$(pid_of "$n"); then
-			echo "$n: up ($pid)"
+			if [ "$n" = sync ]; then
+				echo "sync: up ($pid, $(children_of "$pid" | wc -l) workers, one per target)"
+			else
+				echo "$n: up ($pid)"
+			fi
 		elif [ -f "$STACK_DIR/run/$n.pid" ]; then
 			echo "$n: DOWN"
+			rc=1
+		else
+			echo "$n: stopped"
 			rc=1
 		fi
 	done
@@ -1243,6 +1261,7 @@ stack_load() {
 
 STACK_SERVICES="postgres s3rver s3proxy dynalite maildev sccpeer charterd nginx"
 STACK_SERVICES+=" dynproxy"
+STACK_SERVICES+=" cloudfront" # stacks made before it have no pid file and no port
 
 # stack_status: 0 all up; 1 nothing/partly up but charterd is the only casualty
 # (prints "charterd"); 2 otherwise.
@@ -1253,6 +1272,7 @@ stack_status() {
 		[ "$n" = s3proxy ] && [ ! -f "$STACK_DIR/run/s3proxy.pid" ] && continue
 		[ "$n" = dynproxy ] && [ ! -f "$STACK_DIR/run/dynproxy.pid" ] && continue
 		[ "$n" = sccpeer ] && [ ! -f "$STACK_DIR/run/sccpeer.pid" ] && continue
+		[ "$n" = cloudfront ] && [ ! -f "$STACK_DIR/run/cloudfront.pid" ] && continue
 		pid_alive "$n" || dead+=("$n")
 	done
 	if [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then dead+=(sync); fi
@@ -1305,6 +1325,7 @@ stack_ports() {
 	dynproxy) echo "${DYNPROXY_PORT:-}" ;;
 	maildev) echo "$SMTP_PORT $MAILWEB_PORT" ;;
 	sccpeer) echo "$SCCPEER_PORT" ;;
+	cloudfront) echo "${CLOUDFRONT_PORT:-}" ;;
 	charterd) [ -n "${FCGI_SOCK:-}" ] || echo "$FCGI_PORT" ;;
 	nginx) echo "$PUBLIC_PORT $API_PORT" ;;
 	esac
@@ -1322,6 +1343,7 @@ stack_resume() {
 		[ "$n" = s3proxy ] && [ -z "$S3PROXY_PORT" ] && continue
 		[ "$n" = dynproxy ] && [ -z "$DYNPROXY_PORT" ] && continue
 		[ "$n" = sccpeer ] && [ -z "$SCCPEER_PORT" ] && continue # a stack older than it
+		[ "$n" = cloudfront ] && [ -z "$CLOUDFRONT_PORT" ] && continue
 		if [ "$n" = charterd ] && [ -f "$STACK_DIR/run/sync.pid" ] && ! pid_alive sync; then
 			dead+=(charterd)
 			continue
@@ -1344,7 +1366,7 @@ stack_resume() {
 	for n in "${dead[@]}"; do
 		case $n in
 		postgres) info "PostgreSQL on 127.0.0.1:$PG_PORT (existing cluster)"; pg_start ;;
-		s3rver|s3proxy|dynalite|maildev|dynproxy|sccpeer) peers+=("$n") ;;
+		s3rver|s3proxy|dynalite|maildev|dynproxy|sccpeer|cloudfront) peers+=("$n") ;;
 		esac
 	done
 	[ ${#peers[@]} -eq 0 ] || { info "peers: ${peers[*]}"; peers_start "${peers[@]}"; }

@@ -508,12 +508,49 @@ money_field(json_t *in, const json_t *m, const char *key, json_t *errors)
 	json_object_set_new(in, key, json_integer(cents));
 }
 
+/* Row i of list's hours into o, when given (empty: the whole charter). */
+static void
+input_hours(const json_t *r, json_t *o, const char *list, size_t i,
+    json_t *errors)
+{
+	const char	*s = str(r, "hours");
+	json_t		*h;
+	char		 path[64];
+
+	if (*s == '\0')
+		return;
+	if ((h = read_hours(s)) == NULL) {
+		snprintf(path, sizeof(path), "%s[%zu].hours", list, i);
+		fail(errors, path, "Enter hours like 4 or 4.5, or leave it "
+		    "empty for the whole charter.");
+		return;
+	}
+	json_object_set_new(o, "hours", h);
+}
+
+/* Row i of list's hourly rate, in dollars, into o as cents. */
+static void
+input_rate(const json_t *r, json_t *o, const char *list, size_t i,
+    json_t *errors)
+{
+	char		 path[64];
+	long long	 v;
+
+	if (money_parse(str(r, "hourly_rate_cents"), &v) == -1) {
+		snprintf(path, sizeof(path), "%s[%zu].hourly_rate_cents",
+		    list, i);
+		fail(errors, path, "Enter a rate in dollars an hour, like 35 "
+		    "or 35.50.");
+		return;
+	}
+	json_object_set_new(o, "hourly_rate_cents", json_integer(v));
+}
+
 static json_t *
 crew_input(const json_t *rows, json_t *errors)
 {
-	json_t		*out = json_array(), *o, *h;
+	json_t		*out = json_array(), *o;
 	const json_t	*r;
-	const char	*s;
 	char		 path[64];
 	long long	 v;
 	size_t		 i;
@@ -526,24 +563,10 @@ crew_input(const json_t *rows, json_t *errors)
 		else
 			json_object_set_new(o, "crew_id", json_integer(v));
 		json_object_set_new(o, "role", json_string(str(r, "role")));
-		if (*(s = str(r, "hours")) != '\0') {
-			snprintf(path, sizeof(path), "crew[%zu].hours", i);
-			if ((h = read_hours(s)) == NULL)
-				fail(errors, path, "Enter hours like 4 or 4.5, "
-				    "or leave it empty for the whole charter.");
-			else
-				json_object_set_new(o, "hours", h);
-		}
-		if (*(s = str(r, "hourly_rate_cents")) != '\0') {
-			snprintf(path, sizeof(path),
-			    "crew[%zu].hourly_rate_cents", i);
-			if (money_parse(s, &v) == -1)
-				fail(errors, path, "Enter a rate in dollars an "
-				    "hour, like 35 or 35.50.");
-			else
-				json_object_set_new(o, "hourly_rate_cents",
-				    json_integer(v));
-		}
+		input_hours(r, o, "crew", i, errors);
+		/* Empty: the roster's rate. */
+		if (*str(r, "hourly_rate_cents") != '\0')
+			input_rate(r, o, "crew", i, errors);
 		json_object_set_new(o, "captain",
 		    json_boolean(json_is_true(json_object_get(r, "captain"))));
 		json_array_append_new(out, o);
@@ -554,9 +577,8 @@ crew_input(const json_t *rows, json_t *errors)
 static json_t *
 slot_input(const json_t *rows, json_t *errors)
 {
-	json_t		*out = json_array(), *o, *h;
+	json_t		*out = json_array(), *o;
 	const json_t	*r;
-	const char	*s;
 	char		 path[64];
 	long long	 v;
 	size_t		 i;
@@ -571,22 +593,8 @@ slot_input(const json_t *rows, json_t *errors)
 			fail(errors, path, "Enter how many people, like 2.");
 		else
 			json_object_set_new(o, "count", json_integer(v));
-		snprintf(path, sizeof(path), "open_slots[%zu].hourly_rate_cents",
-		    i);
-		if (money_parse(str(r, "hourly_rate_cents"), &v) == -1)
-			fail(errors, path, "Enter a rate in dollars an hour, "
-			    "like 35 or 35.50.");
-		else
-			json_object_set_new(o, "hourly_rate_cents",
-			    json_integer(v));
-		if (*(s = str(r, "hours")) != '\0') {
-			snprintf(path, sizeof(path), "open_slots[%zu].hours", i);
-			if ((h = read_hours(s)) == NULL)
-				fail(errors, path, "Enter hours like 4 or 4.5, "
-				    "or leave it empty for the whole charter.");
-			else
-				json_object_set_new(o, "hours", h);
-		}
+		input_rate(r, o, "open_slots", i, errors);
+		input_hours(r, o, "open_slots", i, errors);
 		json_array_append_new(out, o);
 	}
 	return out;

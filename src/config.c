@@ -151,6 +151,10 @@ static const struct setting settings[] = {
 	INT("CHARTER_SYNC_LEASE_S", CMD_SYNC, sync_lease_s, 120, 10, 86400,
 	    "a claim lasts this long; a worker killed mid-delivery\n"
 	    "is retried once it runs out (120)"),
+	INT("CHARTER_SYNC_TIMEOUT_MS", CMD_SYNC, sync_timeout_ms,
+	    LIMIT_OUT_SYNC_TOTAL_MS, 100, 600000,
+	    "the longest one request to a target may take (30000);\n"
+	    "a claim must last at least twice that"),
 	STR("CHARTER_SCC_URL", CMD_SYNC, scc_url, NULL,
 	    "SCC API (the API Gateway URL, not the CDN one); unset: off"),
 	STR("CHARTER_SCC_SERVICE_KEY", CMD_SYNC, scc_service_key, NULL,
@@ -317,6 +321,22 @@ wipe_foreign_secrets(unsigned cmd)
 	}
 }
 
+/*
+ * A delivery may make two requests (a create and the update after it) and
+ * must end before its claim does: past the lease another sync process may
+ * claim the row and deliver it at the same time.
+ */
+static int
+check_sync_times(const struct config *cfg, char *err, size_t errlen)
+{
+	if (cfg->sync_lease_s * 1000 >= 2 * cfg->sync_timeout_ms)
+		return 0;
+	snprintf(err, errlen, "CHARTER_SYNC_LEASE_S (%lld s) must be at least "
+	    "twice CHARTER_SYNC_TIMEOUT_MS (%lld ms)", cfg->sync_lease_s,
+	    cfg->sync_timeout_ms);
+	return -1;
+}
+
 static int
 check_public_url(const char *url, char *err, size_t errlen)
 {
@@ -350,6 +370,8 @@ config_load(struct config *cfg, unsigned cmd, char *err, size_t errlen)
 		cfg->s3_path_style = cfg->s3_endpoint != NULL;
 	if (cfg->public_url != NULL &&
 	    check_public_url(cfg->public_url, err, errlen) == -1)
+		return -1;
+	if ((cmd & CMD_SYNC) && check_sync_times(cfg, err, errlen) == -1)
 		return -1;
 	wipe_foreign_secrets(cmd);
 	return 0;

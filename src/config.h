@@ -73,6 +73,7 @@ struct config {
 	long long	 sync_backoff_max_s;	/* CHARTER_SYNC_BACKOFF_MAX_S */
 	long long	 sync_poll_s;		/* CHARTER_SYNC_POLL_S */
 	long long	 sync_lease_s;		/* CHARTER_SYNC_LEASE_S */
+	long long	 sync_timeout_ms;	/* CHARTER_SYNC_TIMEOUT_MS */
 	const char	*scc_url;		/* CHARTER_SCC_URL */
 	const char	*scc_service_key;	/* CHARTER_SCC_SERVICE_KEY */
 	const char	*calendar_url;		/* CHARTER_CALENDAR_URL */

@@ -138,7 +138,7 @@ db_outbox_status(struct db *db, json_t **out)
 
 int
 db_sync_ref_get(struct db *db, const char *target, long long booking_id,
-    char *ext, size_t extlen)
+    char *ext, size_t extlen, int *version)
 {
 	char		 idstr[24];
 	const char	*p[2] = { target, idstr };
@@ -146,11 +146,13 @@ db_sync_ref_get(struct db *db, const char *target, long long booking_id,
 	int		 rc = DB_NOT_FOUND;
 
 	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
-	if ((res = db_exec(db, "SELECT external_id FROM sync_refs "
+	if ((res = db_exec(db, "SELECT external_id, version FROM sync_refs "
 	    "WHERE target = $1 AND booking_id = $2", 2, p)) == NULL)
 		return DB_ERROR;
 	if (PQntuples(res) == 1) {
 		snprintf(ext, extlen, "%s", PQgetvalue(res, 0, 0));
+		if (version != NULL)
+			*version = (int)strtol(PQgetvalue(res, 0, 1), NULL, 10);
 		rc = DB_OK;
 	}
 	PQclear(res);

@@ -58,10 +58,11 @@ void	db_outbox_job_free(struct outbox_job *);
 /*
  * Where a booking lives in a target (sync_refs): the external id, e.g. an
  * SCC event id or the slug last published. DB_OK with it in ext (at most
- * extlen - 1 bytes), DB_NOT_FOUND, DB_ERROR.
+ * extlen - 1 bytes) and, when version is not NULL, the booking version it
+ * was stored for; DB_NOT_FOUND, DB_ERROR.
  */
 int	db_sync_ref_get(struct db *, const char *target, long long booking_id,
-	    char *ext, size_t extlen);
+	    char *ext, size_t extlen, int *version);
 /* Stores it (insert or update) with the version it reflects. */
 int	db_sync_ref_put(struct db *, const char *target, long long booking_id,
 	    const char *ext, int version);

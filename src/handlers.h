@@ -4,18 +4,18 @@
 
 #include "http.h"
 
-/* page_health.c */
-void	page_healthz(struct request *);
-void	page_metrics(struct request *);
-/* page_guest.c */
-void	page_guest(struct request *);
-/* page_photos.c */
+/* api_health.c */
+void	api_healthz(struct request *);
+void	api_metrics(struct request *);
+/* guest_page.c */
+void	guest_page(struct request *);
+/* guest_photos.c */
 void	api_photos_list(struct request *);
 void	api_photos_create(struct request *);
 void	api_photos_complete(struct request *);
-/* page_crew.c */
-void	page_crew(struct request *);
-void	page_crew_respond(struct request *);
+/* crew_page.c */
+void	crew_page(struct request *);
+void	crew_page_respond(struct request *);
 /* api_invitations.c */
 void	api_bookings_invite(struct request *);
 /* api_crew.c */
@@ -50,14 +50,14 @@ void	api_bookings_create(struct request *);
 void	api_bookings_get(struct request *);
 void	api_bookings_patch(struct request *);
 void	api_bookings_cancel(struct request *);
-/* page_crew_feed.c */
-void	page_crew_feed(struct request *);
+/* crew_feed_page.c */
+void	crew_feed_page(struct request *);
 /* api_crew_feed.c */
 void	api_crew_feed_get(struct request *);
 void	api_crew_feed_rotate(struct request *);
-/* page_crew_open.c */
-void	page_crew_open(struct request *);
-void	page_crew_take(struct request *);
+/* crew_open_page.c */
+void	crew_open_page(struct request *);
+void	crew_open_take(struct request *);
 /* api_bookings.c */
 void	api_bookings_list(struct request *);
 

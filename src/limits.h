@@ -48,7 +48,7 @@
 #define LIMIT_OUT_WEB_CONNECT_MS	2000
 #define LIMIT_OUT_WEB_TOTAL_MS		5000
 #define LIMIT_OUT_SYNC_CONNECT_MS	5000
-#define LIMIT_OUT_SYNC_TOTAL_MS		30000
+#define LIMIT_OUT_SYNC_TOTAL_MS		30000	/* sync's default: CHARTER_SYNC_TIMEOUT_MS */
 #define LIMIT_SYNC_RECONNECT_MS	2000		/* sync waits this between tries */
 #define LIMIT_SYNC_REOPEN_S	30		/* a target that cannot start */
 #define LIMIT_WATCH_MS		2000		/* serve's change listener reconnects */
@@ -110,7 +110,7 @@
 #define LIMIT_CHARTER_SECS	(7 * 24 * 3600)	/* ends_at - starts_at */
 #define LIMIT_FIELD_NAME	64		/* unknown key echoed in errors */
 
-/* The crew calendar feed (src/page_crew_feed.c, sql/012_crew_feeds.sql) */
+/* The crew calendar feed (src/crew_feed_page.c, sql/012_crew_feeds.sql) */
 #define LIMIT_FEED_DAYS_BACK	30		/* charters that ended this long ago */
 #define LIMIT_FEED_EVENTS	1000		/* charters in one feed: the first by start */
 #define LIMIT_FEED_ZONES	16		/* VTIMEZONEs; charters past them in UTC */

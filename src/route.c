@@ -14,11 +14,11 @@ static const struct route routes[ROUTE__MAX] = {
 	[ROUTE_HEALTHZ] = {
 		.pattern = "/healthz", .side = SIDE_PUBLIC,
 		.audience = AUD_GUEST, .methods = M_GET,
-		.handler = page_healthz },
+		.handler = api_healthz },
 	[ROUTE_GUEST_PAGE] = {
 		.pattern = "/g/:slug", .side = SIDE_PUBLIC,
 		.audience = AUD_GUEST, .methods = M_GET, .html = 1,
-		.handler = page_guest },
+		.handler = guest_page },
 	[ROUTE_GUEST_PHOTOS] = {
 		.pattern = "/g/:slug/photos", .side = SIDE_PUBLIC,
 		.audience = AUD_GUEST, .methods = M_GET,
@@ -34,11 +34,11 @@ static const struct route routes[ROUTE__MAX] = {
 	[ROUTE_CREW_PAGE] = {
 		.pattern = "/c/:token", .side = SIDE_PUBLIC,
 		.audience = AUD_CREW, .methods = M_GET, .html = 1,
-		.handler = page_crew },
+		.handler = crew_page },
 	[ROUTE_CREW_RESPOND] = {
 		.pattern = "/c/:token", .side = SIDE_PUBLIC,
 		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
-		.html = 1, .handler = page_crew_respond },
+		.html = 1, .handler = crew_page_respond },
 	[ROUTE_API_CREW_LIST] = {
 		.pattern = "/api/crew", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
@@ -82,7 +82,7 @@ static const struct route routes[ROUTE__MAX] = {
 	[ROUTE_METRICS] = {
 		.pattern = "/metrics", .side = SIDE_INTERNAL,
 		.audience = AUD_NONE, .methods = M_GET,
-		.auth = AUTH_DASHBOARD, .handler = page_metrics },
+		.auth = AUTH_DASHBOARD, .handler = api_metrics },
 	[ROUTE_ADMIN_ROOT] = {
 		.pattern = "/admin", .side = SIDE_PUBLIC, .audience = AUD_NONE,
 		.methods = M_GET, .html = 1, .handler = admin_root },
@@ -144,11 +144,11 @@ static const struct route routes[ROUTE__MAX] = {
 		.audience = AUD_STAFF, .methods = M_POST, .auth = AUTH_STAFF,
 		.body = BODY_FORM, .html = 1, .handler = admin_sync_retry },
 	/* A crew member's calendar feed: one URL per crew member, polled by
-	 * calendar apps (page_crew_feed.c); the API reads and rotates it. */
+	 * calendar apps (crew_feed_page.c); the API reads and rotates it. */
 	[ROUTE_CREW_FEED] = {
 		.pattern = "/c/:token/calendar.ics", .side = SIDE_PUBLIC,
 		.audience = AUD_CREW, .methods = M_GET, .html = 1,
-		.handler = page_crew_feed },
+		.handler = crew_feed_page },
 	[ROUTE_API_CREW_FEED] = {
 		.pattern = "/api/crew/:id/feed", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
@@ -158,15 +158,15 @@ static const struct route routes[ROUTE__MAX] = {
 		.audience = AUD_INTERNAL, .methods = M_POST, .auth = AUTH_SERVICE,
 		.handler = api_crew_feed_rotate },
 	/* Open places a crew member may take, and taking one
-	 * (page_crew_open.c); :id is the open place's id. */
+	 * (crew_open_page.c); :id is the open place's id. */
 	[ROUTE_CREW_OPEN] = {
 		.pattern = "/c/:token/open", .side = SIDE_PUBLIC,
 		.audience = AUD_CREW, .methods = M_GET, .html = 1,
-		.handler = page_crew_open },
+		.handler = crew_open_page },
 	[ROUTE_CREW_TAKE] = {
 		.pattern = "/c/:token/open/:id", .side = SIDE_PUBLIC,
 		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
-		.html = 1, .handler = page_crew_take },
+		.html = 1, .handler = crew_open_take },
 	[ROUTE_API_BOOKING_LIST] = {
 		.pattern = "/api/bookings", .side = SIDE_INTERNAL,
 		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,

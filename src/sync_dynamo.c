@@ -136,7 +136,8 @@ dyn_open(struct sync_ctx *ctx, void **state)
 		return -1;
 	}
 	if (dynamo_open(d, ctx->app->cfg, LIMIT_OUT_SYNC_CONNECT_MS,
-	    LIMIT_OUT_SYNC_TOTAL_MS, ctx->error, sizeof(ctx->error)) == -1) {
+	    ctx->app->cfg->sync_timeout_ms, ctx->error,
+	    sizeof(ctx->error)) == -1) {
 		free(d);
 		return -1;
 	}
@@ -484,7 +485,7 @@ crew_before(struct sync_ctx *ctx, const struct outbox_job *job,
 
 	*before = NULL;
 	switch (db_sync_ref_get(ctx->db, "dynamo", job->booking_id, was,
-	    sizeof(was))) {
+	    sizeof(was), NULL)) {
 	case DB_OK:
 		*before = sync_dynamo_ref_parse(was);
 		return OUTBOX_OK;

@@ -40,7 +40,7 @@ mail_open(struct sync_ctx *ctx, void **state)
 		return -1;
 	}
 	s = smtp_new(cfg->smtp_url, LIMIT_OUT_SYNC_CONNECT_MS,
-	    LIMIT_OUT_SYNC_TOTAL_MS, ctx->error, sizeof(ctx->error));
+	    cfg->sync_timeout_ms, ctx->error, sizeof(ctx->error));
 	if (s == NULL)
 		return -1;
 	log_info("mail: from %s through %s", addr, smtp_host(s));

@@ -78,7 +78,7 @@ publish_open(struct sync_ctx *ctx, void **state)
 		/* As the photo store: a local peer wants paths. */
 		st->site.path_style = cfg->site_endpoint != NULL;
 		if ((st->site.out = outbound_new("site", LIMIT_OUT_SYNC_CONNECT_MS,
-		    LIMIT_OUT_SYNC_TOTAL_MS)) == NULL) {
+		    cfg->sync_timeout_ms)) == NULL) {
 			sync_fail(ctx, OUTBOX_FAIL, "no HTTP client for the site");
 			goto fail;
 		}
@@ -90,7 +90,7 @@ publish_open(struct sync_ctx *ctx, void **state)
 		st->cdn.secret_key = cfg->aws_secret_key;
 		st->cdn.session_token = cfg->aws_session_token;
 		if ((st->cdn.out = outbound_new("cloudfront",
-		    LIMIT_OUT_SYNC_CONNECT_MS, LIMIT_OUT_SYNC_TOTAL_MS)) == NULL) {
+		    LIMIT_OUT_SYNC_CONNECT_MS, cfg->sync_timeout_ms)) == NULL) {
 			sync_fail(ctx, OUTBOX_FAIL, "no HTTP client for CloudFront");
 			goto fail;
 		}
@@ -245,7 +245,7 @@ publish_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 		goto out;
 	}
 	if (db_sync_ref_get(ctx->db, "publish", job->booking_id, old,
-	    sizeof(old)) == DB_ERROR) {
+	    sizeof(old), NULL) == DB_ERROR) {
 		sync_fail(ctx, OUTBOX_RETRY, "cannot read the last slug");
 		goto out;
 	}

@@ -43,7 +43,7 @@ sync_rest_open(struct sync_ctx *ctx, struct sync_rest *r, const char *base_url,
 		n--;
 	if (buf_append(&url, base_url, n) == -1 || buf_puts(&url, path) == -1 ||
 	    (r->out = outbound_new(r->target, LIMIT_OUT_SYNC_CONNECT_MS,
-	    LIMIT_OUT_SYNC_TOTAL_MS)) == NULL) {
+	    ctx->app->cfg->sync_timeout_ms)) == NULL) {
 		buf_free(&url);
 		sync_fail(ctx, OUTBOX_FAIL, "%s: out of memory", r->who);
 		return -1;
@@ -376,7 +376,7 @@ sync_rest_deliver(struct sync_ctx *ctx, struct sync_rest *r,
 	char		 key[REST_KEY_LEN], *body = NULL;
 	const char	*resume;
 	enum outbox_outcome o;
-	int		 cancel, missing = 0;
+	int		 cancel, missing = 0, held = 0;
 
 	if (strcmp(job->kind, "booking.upsert") != 0 &&
 	    strcmp(job->kind, "booking.cancel") != 0)
@@ -384,7 +384,7 @@ sync_rest_deliver(struct sync_ctx *ctx, struct sync_rest *r,
 		    job->kind);
 	cancel = strcmp(job->kind, "booking.cancel") == 0;
 	switch (db_sync_ref_get(ctx->db, r->target, job->booking_id, ref,
-	    sizeof(ref))) {
+	    sizeof(ref), &held)) {
 	case DB_OK:
 		break;
 	case DB_NOT_FOUND:
@@ -394,6 +394,14 @@ sync_rest_deliver(struct sync_ctx *ctx, struct sync_rest *r,
 		return sync_fail(ctx, OUTBOX_RETRY, "cannot read the %s id",
 		    r->who);
 	}
+	/*
+	 * The API keeps no versions: an older change sent after a newer one
+	 * (a dead row retried from the API after later changes went through)
+	 * would undo them. Settled as done, unsent, with a note.
+	 */
+	if (ref[0] != '\0' && held > job->version)
+		return sync_fail(ctx, OUTBOX_OK, "%s holds version %d, newer "
+		    "than %d: nothing sent", r->who, held, job->version);
 	if ((body = json_dumps(record, JSON_COMPACT)) == NULL)
 		return sync_fail(ctx, OUTBOX_RETRY, "out of memory");
 	resume = strncmp(ref, REST_PENDING, strlen(REST_PENDING)) == 0 ?

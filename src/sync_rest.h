@@ -48,7 +48,10 @@ void	sync_rest_close(struct sync_rest *);
  * made again on update and counts as gone on cancel. This assumes the API
  * keeps an answer under its key once it acted on the request (as Stripe's
  * keys do), not a refusal (400, 401) that a fix and a retry should get
- * past. OUTBOX_OK,
+ * past. A change older than the one sync_refs says the record holds is
+ * not sent (OUTBOX_OK, with a note in ctx->error): the API keeps no
+ * versions, so it would undo the newer one (a dead row retried from the
+ * API after later changes went through). OUTBOX_OK,
  * OUTBOX_RETRY (transport, 408, 425, 429, 5xx) or OUTBOX_FAIL (another
  * answer, its message in ctx->error).
  */

@@ -33,7 +33,7 @@ static const char sample[] =
 
 /*
  * Everything a crew page, its 410 page or a crew invitation may be given:
- * crew_view() (charter, me, crew, respond) with what page_crew.c and
+ * crew_view() (charter, me, crew, respond) with what crew_page.c and
  * crew_mail.c add (title, form_token, notice, link) and "site". %s are
  * the answer's state: pending, confirmed, declined, whether answers are
  * open, and the 410 page's reason.
@@ -104,7 +104,7 @@ static const char *const crew_gone_fields[] = { "title", "site.name",
 	"site.contact_email", "site.contact_phone", "site.contact_phone_tel",
 	"charter.date_label", "charter.vessel", NULL };
 /* The open places (crew_open.html): crew_open_page()'s answer as
- * page_crew_open.c renders it, two places. */
+ * crew_open_page.c renders it, two places. */
 #define OPEN_PLACE(n) \
 	"{\"slot_id\": " #n ", \"role\": \"deckhand\", \"captain\": true," \
 	" \"offered\": true, \"left\": 2, \"hours_label\": \"4.5\"," \

@@ -72,6 +72,51 @@ seed=$(seed_url)
 http GET "$seed"
 is "$STATUS" 200 "the seeded guest page answers"
 
+# 1b. The seed booking is on every target (sync and every peer started, switched on),
+# with no money in any of them, and the demo says where to look.
+peer=$(dstack CHARTER_SCC_PEER_URL) mailui=$(dstack CHARTER_MAIL_UI)
+mailui=${mailui%/} # maildev answers no //email
+like "$out" "Mail inbox +${mailui//./\\.}" "the demo prints the mail inbox"
+like "$out" "SCC events +${peer//./\\.}/events\\?api=scc" "and where SCC's events are"
+like "$out" "Calendar +${peer//./\\.}/events\\?api=calendar" "and the calendar's entries"
+bid=$(sed -n 's/^booking_id=//p' "$demo/info.txt")
+page_file="$(dstack CHARTER_PUBLISH_DIR)/g/${seed##*/}.html"
+records() { curl -sf "$peer/events?api=$1&booking=$bid"; }
+seed_item() {
+	(set -a; . "$demo/stack.env"; /usr/bin/python3 - "$bid" <<-'EOF'
+	import json, os, sys, botocore.session
+	c = botocore.session.get_session().create_client("dynamodb", region_name=os.environ["CHARTER_AWS_REGION"],
+	    endpoint_url=os.environ["CHARTER_DYNAMO_ENDPOINT"])
+	print(json.dumps(c.get_item(TableName=os.environ["CHARTER_DYNAMO_TABLE"], ConsistentRead=True,
+	    Key={"pk": {"S": "booking#" + sys.argv[1]}, "sk": {"S": "event"}}).get("Item", {})))
+	EOF
+	) 2>/dev/null
+}
+seed_mails() { curl -sfG "$mailui/email" --data-urlencode "to.address=jordan.rivera@example.com"; }
+everywhere() {
+	[ -f "$page_file" ] && [ "$(records scc | jq '.events | length')" = 1 ] &&
+		[ "$(records calendar | jq '.events | length')" = 1 ] &&
+		[ "$(seed_item | jq -r '.version.N')" = 1 ] && [ "$(seed_mails | jq length)" = 1 ]
+}
+eventually 15 everywhere
+ok $? "the seed booking is the published page, an SCC event, a calendar entry, a DynamoDB item and a mail" ||
+	diag "page $(ls "$page_file" 2>&1)" "scc $(records scc | jq -c '[.events[].id]')" \
+		"calendar $(records calendar | jq -c '[.events[].id]')" "item $(seed_item | jq -c .version)" \
+		"mails $(seed_mails | jq length)"
+took=$(dsql "SELECT round(extract(epoch FROM max(done_at - created_at)) * 1000) FROM outbox WHERE booking_id = $bid")
+note "the seed booking reached the last target ${took} ms after its commit"
+[ "${took:-99999}" -lt 5000 ] 2>/dev/null
+ok $? "within seconds of its commit (${took} ms; a second on an idle machine)"
+all=$(cat "$page_file"; records scc; records calendar; seed_item; seed_mails | jq -r '.[] | .subject, .text, .html')
+unlike "$all" '185000|1850\.00|1,850|35000|350\.00|revenue|port_fee|captain_fee' \
+	"no revenue or captain fee (1,850.00, 350.00) in any of them"
+unlike "$(cat "$page_file"; records calendar; seed_mails | jq -r '.[] | .subject, .text, .html')" "$MONEY_RE" \
+	"no currency amount in the page, the calendar entry or the mail"
+
+rundemo status
+is "$rc" 0 "scripts/demo status: every service runs" || diag "$out"
+like "$out" "sync: up \([0-9]+, [1-9][0-9]* workers" "sync among them, with its workers"
+
 # 2. Bookings through the API.
 ids=()
 for i in $(seq 1 "$N"); do
@@ -116,6 +161,15 @@ end=$((SECONDS + 10))
 for p in $victims; do while alive "$p" && [ $SECONDS -lt $end ]; do sleep 0.1; done; done
 http GET "$(denv CHARTER_PUBLIC_URL)/healthz"
 isnt "$STATUS" 200 "with charterd killed, /healthz fails"
+# and sync stopped (SIGTERM: it finishes the delivery in hand)
+spid=$(pidof_demo sync)
+kill -TERM "$spid"
+eventually 20 bash -c "! kill -0 $spid 2>/dev/null"
+rundemo status
+isnt "$rc" 0 "scripts/demo status fails"
+like "$out" "charterd: DOWN" "and says charterd is down" || diag "$out"
+like "$out" "sync: DOWN" "and sync too"
+like "$out" "postgres: up" "while the others run"
 rundemo
 is "$rc" 0 "rerunning scripts/demo after the crash succeeds" || diag "$out"
 like "$out" "again" "and says it starts the existing demo again"
@@ -131,19 +185,35 @@ done
 is "$kept" "$N" "the API answers each booking with the same secrets"
 http GET "$seed"
 is "$STATUS" 200 "the guest page answers"
+rundemo status
+is "$rc" 0 "scripts/demo status: every service runs again" || diag "$out"
+# sync is back: a change made now reaches SCC; the seed's mail was not sent again
+bid=${ids[0]}
+dapi PATCH "/api/bookings/$bid" '{"guest_name":"Rerun Guest Renamed"}'
+is "$STATUS" 200 "a booking changed after the rerun"
+eventually 15 bash -c "curl -sf '$peer/events?api=scc&booking=$bid' | jq -e '.events[0].data.external_ref.version == 2' >/dev/null"
+ok $? "reaches SCC at its new version: sync runs again" || diag "$(records scc)"
+is "$(seed_mails | jq length)" 1 "the seed booking's confirmation was mailed once"
 
 # 4. stop keeps the data; a start after it finds the peers' data too.
 rundemo stop
 is "$rc" 0 "scripts/demo stop" || diag "$out"
 left=0
-for n in postgres s3rver dynalite maildev charterd nginx; do alive "$(pidof_demo "$n")" && left=$((left + 1)); done
+for n in postgres s3rver s3proxy dynalite dynproxy maildev sccpeer cloudfront charterd sync nginx; do alive "$(pidof_demo "$n")" && left=$((left + 1)); done
 is "$left" 0 "stops every service"
+rundemo status
+isnt "$rc" 0 "scripts/demo status after a stop fails"
+like "$out" "postgres: stopped" "and says what is stopped" || diag "$out"
+like "$out" "sync: stopped" "sync included"
 rundemo
 is "$rc" 0 "scripts/demo after a stop" || diag "$out"
 is "$(dsql 'SELECT count(*) FROM bookings')" "$before" "keeps every booking"
 is "$(curl -s "$s3raw")" "kept across restarts" "keeps the S3 objects"
 is "$(dynamo get)" kept "keeps the DynamoDB items"
 is "$(mails)" 1 "keeps the caught mail"
+bid=$(sed -n 's/^booking_id=//p' "$demo/info.txt")
+is "$(records scc | jq '.events | length')/$(records calendar | jq '.events | length')" 1/1 \
+	"keeps the SCC event and the calendar entry"
 
 # 5. A port the demo owns, taken by someone else: say so, delete nothing.
 rundemo stop

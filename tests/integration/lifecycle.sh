@@ -192,7 +192,7 @@ fake=$TAP_TMP/fake-stack
 mkdir -p "$fake/run"
 sed "s|^STACK_DIR=.*|STACK_DIR=$fake|" "$STACK_DIR/stack.env" >"$fake/stack.env"
 for f in "$STACK_DIR"/run/*.pid; do
-	case ${f##*/} in charterd.pid | sync.pid) ;; *) cp "$f" "$fake/run/" ;; esac
+	case ${f##*/} in charterd.pid) ;; *) cp "$f" "$fake/run/" ;; esac
 done
 LEADER=1 serve_private "$TAP_TMP/st.log" CHARTER_LISTEN="$TAP_TMP/st.sock"
 c=$SPID

@@ -32,7 +32,9 @@ Control, for tests (charterd never calls it), under /_peer:
        body contains that text. mode "off" removes the faults that match.
   POST /_peer/forget {"api", "id"}        the API loses a record (as if deleted there)
   GET  /_peer/health
-Prints "ready <port>" once it listens.
+Prints "ready <port>" once it listens. With --state FILE (the demo) the records and
+idempotency keys are saved there after each change and read back at start, so a
+restarted peer still knows the events charterd made; the request log starts afresh.
 """
 
 import argparse
@@ -40,6 +42,7 @@ import copy
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import sys
@@ -74,6 +77,26 @@ class State:
         self.records[api] = {}
         self.keys[api] = {}
         self.faults = [f for f in self.faults if f["api"] not in (api, "any")]
+
+    def save(self, path):
+        """Records, keys and id counters to path (under the lock), replaced whole."""
+        keys = {a: {k: [st, data.decode()] for k, (st, data) in ks.items()} for a, ks in self.keys.items()}
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump({"next_id": self.next_id, "records": self.records, "keys": keys}, f)
+        os.replace(tmp, path)
+
+    def load(self, path):
+        """What save() wrote, if anything."""
+        try:
+            with open(path) as f:
+                saved = json.load(f)
+        except FileNotFoundError:
+            return
+        self.next_id = saved["next_id"]
+        self.records = saved["records"]
+        self.keys = {a: {k: (st, data.encode()) for k, (st, data) in ks.items()}
+                     for a, ks in saved["keys"].items()}
 
     def take_fault(self, api, booking, raw):
         for f in self.faults:
@@ -280,6 +303,8 @@ class Handler(BaseHTTPRequestHandler):
                 seen = self.apply(method, api, rid, body, booking, key)
                 if key and seen[0] < 500:
                     STATE.keys[api][key] = seen
+                if ARGS.state and method != "GET":
+                    STATE.save(ARGS.state)
             else:
                 rec["replayed"] = True
         rec["status"] = seen[0]
@@ -408,7 +433,10 @@ def main():
                    help="SHA-256 hex of the calendar's X-Dashboard-Token")
     p.add_argument("--scc-prefix", default="/prod", help="where SCC's API lives (/prod)")
     p.add_argument("--calendar-prefix", default="/jada", help="where the calendar's lives (/jada)")
+    p.add_argument("--state", help="keep records and idempotency keys in this file across restarts")
     ARGS = p.parse_args()
+    if ARGS.state:
+        STATE.load(ARGS.state)
     host, port = ARGS.listen.rsplit(":", 1)
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.allow_reuse_address = True

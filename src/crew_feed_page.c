@@ -1,4 +1,4 @@
-/* page_crew_feed.c: GET /c/<feed-token>/calendar.ics, a crew member's charters as a calendar feed */
+/* crew_feed_page.c: GET /c/<feed-token>/calendar.ics, a crew member's charters as a calendar feed */
 #include <stdio.h>
 #include <string.h>
 
@@ -150,7 +150,7 @@ read_feed(struct request *req, const unsigned char key[32],
  * current tag is sent again without asking for the charters (feed_cache.h).
  */
 void
-page_crew_feed(struct request *req)
+crew_feed_page(struct request *req)
 {
 	const struct config	*cfg = req->app->cfg;
 	struct feed_meta	 m;

@@ -1,4 +1,4 @@
-/* page_crew.c: GET and POST /c/<token>, a crew member's page for one charter and their answer */
+/* crew_page.c: GET and POST /c/<token>, a crew member's page for one charter and their answer */
 #include <stdio.h>
 #include <string.h>
 
@@ -97,7 +97,7 @@ live_link(struct request *req)
  * only, as charterd_crew, through crew_page().
  */
 void
-page_crew(struct request *req)
+crew_page(struct request *req)
 {
 	json_t *ans;
 
@@ -141,7 +141,7 @@ answer_input(struct request *req, const char **action, const char **note)
  * filled before they changed their mind.
  */
 void
-page_crew_respond(struct request *req)
+crew_page_respond(struct request *req)
 {
 	const struct config	*cfg = req->app->cfg;
 	const char		*action, *note, *outcome;

@@ -1,4 +1,4 @@
-/* page_crew_open.c: GET /c/<token>/open, the open places a crew member may take, and POST /c/<token>/open/<slot_id>, taking one */
+/* crew_open_page.c: GET /c/<token>/open, the open places a crew member may take, and POST /c/<token>/open/<slot_id>, taking one */
 #include <stdio.h>
 #include <string.h>
 
@@ -119,7 +119,7 @@ open_answer(struct request *req, int status, const char *notice)
  * charterd_crew, through crew_open_page().
  */
 void
-page_crew_open(struct request *req)
+crew_open_page(struct request *req)
 {
 	open_answer(req, 200, NULL);
 }
@@ -190,7 +190,7 @@ take_who(struct request *req, const unsigned char hash[32])
  * 410 as the GET.
  */
 void
-page_crew_take(struct request *req)
+crew_open_take(struct request *req)
 {
 	const struct config	*cfg = req->app->cfg;
 	struct crew_link	 link;

@@ -1,4 +1,4 @@
-/* page_guest.c: GET /g/<slug>, the guest confirmation page (FastCGI fallback
+/* guest_page.c: GET /g/<slug>, the guest confirmation page (FastCGI fallback
  * for when nginx finds no published copy) */
 #include "app.h"
 #include "db_booking.h"
@@ -21,7 +21,7 @@ not_found(struct request *req)
  * crew or contact: it runs as charterd_guest, which cannot read them.
  */
 void
-page_guest(struct request *req)
+guest_page(struct request *req)
 {
 	json_t			*view = NULL;
 	int			 status;

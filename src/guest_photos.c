@@ -1,4 +1,4 @@
-/* page_photos.c: guest photo uploads: presign inside the window, verify, list */
+/* guest_photos.c: guest photo uploads: presign inside the window, verify, list */
 /*
  * The lifecycle (sql/006_photo_lifecycle.sql has the rule in full): a
  * presign reserves a quota slot until its URL expires; the URL signs the

@@ -1,4 +1,4 @@
-/* page_health.c: GET /healthz and GET /metrics */
+/* api_health.c: GET /healthz and GET /metrics */
 #include "app.h"
 #include "db_outbox.h"
 #include "handlers.h"
@@ -6,7 +6,7 @@
 /* 200 when the database answers a trivial query, 503 otherwise (the
  * route table answers 503 itself when it cannot connect at all). */
 void
-page_healthz(struct request *req)
+api_healthz(struct request *req)
 {
 	if (db_ping(req->db) == DB_OK)
 		resp_text(req, 200, "text/plain; charset=utf-8", "ok\n");
@@ -67,7 +67,7 @@ sync_metrics(struct db *db, struct buf *out)
 /* Prometheus text: request counters, outbox rows by target and state, and
  * the sync queue per target. */
 void
-page_metrics(struct request *req)
+api_metrics(struct request *req)
 {
 	struct db	*db = app_db(req->app, AUD_INTERNAL);
 	PGresult	*res = NULL;
