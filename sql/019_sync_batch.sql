@@ -61,10 +61,13 @@ BEGIN
 			after_id := cand.id;
 			-- An older row still owed blocks, as in outbox_claim(): a
 			-- stream never overtakes, and no two rows of it are out
-			-- at once.
+			-- at once. A scheduled row not yet due (017: a reminder
+			-- days ahead) is no part of its stream until it is due.
 			CONTINUE WHEN EXISTS (SELECT 1 FROM outbox p
 			    WHERE p.target = t AND p.booking_id = cand.booking_id
-			      AND p.id < cand.id AND p.state = ANY (owed));
+			      AND p.id < cand.id AND p.state = ANY (owed)
+			      AND NOT (p.state = pending AND p.attempts = 0
+			               AND coalesce(p.due_at > now(), false)));
 			SELECT * INTO r FROM outbox o
 			WHERE o.id = cand.id
 			  AND ((o.state = 'pending' AND o.next_attempt_at <= now())

@@ -139,35 +139,39 @@ GRANT DELETE ON photos TO charterd_gc;
 GRANT EXECUTE ON FUNCTION photo_gc_due(timestamptz, integer),
     photo_gc_take(text, timestamptz) TO charterd_gc;
 
--- Crew side: the crew page and a crew member's answer, through crew_page()
--- and crew_respond() on crew_projection(). No money column of bookings,
--- no contact, no nonce; the member's own rate is an assignment's.
+-- Crew side: the crew page, its open places and a crew member's answer,
+-- through crew_page() and crew_open_page() on the crew projection (read
+-- as charterd_crew: no money column of bookings, no contact, no nonce;
+-- the member's own rate is an assignment's, a place's rate is what it
+-- pays). Everything crew write, an answer or a place taken, goes through
+-- crew_respond() and crew_take(), which run as the tables' owner after
+-- finding the token by its hash (sql/017_crew_slots.sql): charterd_crew
+-- holds no privilege to write a table itself.
 GRANT SELECT (id, slug, status, guest_name, starts_at, ends_at, time_zone,
     vessel, meeting_point, party_size, crew_notes, version)
     ON bookings TO charterd_crew;
--- An answer moves the booking's version (crew_respond locks the row first).
-GRANT UPDATE (version, updated_at) ON bookings TO charterd_crew;
 GRANT SELECT ON crew_bookings, crew_members TO charterd_crew;
 GRANT SELECT (id, name, roles, active) ON crew TO charterd_crew;
 GRANT SELECT (id, booking_id, crew_id, role, is_captain, hourly_rate_cents,
     hours_x100, slot_id, status, responded_at, response_note)
     ON assignments TO charterd_crew;
-GRANT UPDATE (status, responded_at, response_note) ON assignments
-    TO charterd_crew;
-GRANT SELECT (id, booking_id, role, count, hourly_rate_cents, hours_x100)
-    ON open_slots TO charterd_crew;
+GRANT SELECT (id, booking_id, role, count, hourly_rate_cents, hours_x100,
+    captain) ON open_slots TO charterd_crew;
 GRANT SELECT (id, token_hash, booking_id, crew_id, expires_at, revoked_at,
     revoked_reason) ON magic_links TO charterd_crew;
-GRANT INSERT ON outbox, audit_log TO charterd_crew;
-GRANT USAGE ON SEQUENCE outbox_id_seq, audit_log_id_seq TO charterd_crew;
--- is_time_zone() runs in the bookings CHECK constraint on every UPDATE.
+GRANT SELECT (id, token_hash, crew_id, booking_id, slot_id, expires_at)
+    ON crew_offer_links TO charterd_crew;
 GRANT EXECUTE ON FUNCTION crew_projection(bigint), money_label(bigint),
-    is_time_zone(text),
     crew_view(bigint, bigint, timestamptz, integer),
     crew_view_in(bigint, bigint, timestamptz, integer, text),
     crew_link_find(bytea), crew_page(bytea, timestamptz, integer),
     crew_respond(bytea, text, text, timestamptz, integer),
-    record_crew_response(bigint, bigint, text, jsonb)
+    crew_link_gone_reason(text, text, text, timestamptz, timestamptz),
+    crew_fits_place(bigint, text[], text, bigint, timestamptz, timestamptz),
+    crew_open_who(bytea, timestamptz),
+    crew_open_places(bigint, timestamptz, integer, bigint),
+    crew_open_page(bytea, timestamptz, integer),
+    crew_take(bytea, bigint, bytea, bytea, integer, timestamptz, integer)
     TO charterd_crew;
 
 -- Sync: claims and settles outbox rows, remembers where each booking lives
@@ -192,7 +196,8 @@ GRANT UPDATE (nonce) ON magic_links TO charterd_sync;
 GRANT EXECUTE ON FUNCTION money_label(bigint),
     crew_view(bigint, bigint, timestamptz, integer),
     crew_view_in(bigint, bigint, timestamptz, integer, text),
-    crew_invitation_mail(bigint, timestamptz, integer), crew_link_mailed(bigint)
+    crew_invitation_mail(bigint, timestamptz, integer),
+    crew_link_mailed(bigint, bigint), crew_link_tidy(bigint, bigint)
     TO charterd_sync;
 GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
     outbox_claim(text, integer),
@@ -375,3 +380,29 @@ GRANT EXECUTE ON FUNCTION roster_list(text, text, integer),
     roster_set_active(bigint, text, boolean), cents_input(bigint),
     money_label(bigint)
     TO charterd_staff, charterd_owner;
+-- The crewing gate and open places (sql/017_crew_slots.sql). Every
+-- booking change plans the booking's scheduled mails (crewing_plan(), as
+-- the tables' owner: it settles rows no runtime role may settle), and the
+-- API and the admin count crewing with one function, crewing_counts().
+GRANT EXECUTE ON FUNCTION crewing_plan(bigint), crewing_counts(bigint),
+    booking_fully_crewed(bigint)
+    TO charterd_api, charterd_staff, charterd_owner;
+GRANT EXECUTE ON FUNCTION
+    api_bookings_list(timestamptz, timestamptz, boolean, integer)
+    TO charterd_api;
+-- The mail target reads each new mail as it delivers it: an offer (and
+-- keeps its link's hash, never the token), a reminder (the link's nonce,
+-- as for an invitation), the operator's alerts (the booking without
+-- money, and its crewing).
+GRANT EXECUTE ON FUNCTION crew_fits_place(bigint, text[], text, bigint,
+        timestamptz, timestamptz),
+    crew_offer_mail(bigint, bigint, timestamptz, integer),
+    crew_offer_link_add(bigint, bigint, bigint, bigint, bytea, timestamptz),
+    crew_reminder_mail(bigint, bigint, timestamptz, integer),
+    crewing_mail(bigint, bigint, integer, boolean, timestamptz),
+    booking_crewing(bigint), crewing_counts(bigint),
+    booking_fully_crewed(bigint)
+    TO charterd_sync;
+GRANT INSERT (token_hash, crew_id, booking_id, slot_id, outbox_id,
+    expires_at) ON crew_offer_links TO charterd_sync;
+GRANT USAGE ON SEQUENCE crew_offer_links_id_seq TO charterd_sync;

@@ -7,6 +7,7 @@
 #include "api.h"
 #include "booking_input.h"
 #include "db_booking.h"
+#include "db_crew_slots.h"
 #include "db_errors.h"
 #include "handlers.h"
 #include "links.h"
@@ -280,4 +281,74 @@ api_bookings_cancel(struct request *req)
 		return;
 	changed(req, &ref);
 	resp_json(req, 200, ref_json(req, &ref));
+}
+
+/* A 400 for query parameter name. */
+static void
+bad_param(struct request *req, const char *error, const char *name,
+    const char *message)
+{
+	resp_json(req, 400, json_pack("{s:s, s:s, s:s}", "error", error,
+	    "field", name, "message", message));
+}
+
+/* The same, its message saying the range: "... 1 to <max>." */
+static void
+bad_range(struct request *req, const char *name, const char *what, int max)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "%s%d.", what, max);
+	bad_param(req, "out_of_range", name, msg);
+}
+
+/*
+ * GET /api/bookings[?from=&to=&open=1&limit=]: 200 the bookings starting
+ * from "from" (ISO 8601 with offset; default now) up to "to" (exclusive;
+ * default 30 days after "from", at most LIMIT_LIST_DAYS), soonest first,
+ * at most "limit" (default and most LIMIT_LIST_BOOKINGS), each with its
+ * crewing {needed, confirmed, pending, declined, open, fully_crewed};
+ * open=1 lists only those going ahead that are not fully crewed. No
+ * money: GET /api/bookings/<id> has it. 400 names a bad parameter.
+ */
+void
+api_bookings_list(struct request *req)
+{
+	const char	*from = kv_get(&req->args, "from");
+	const char	*to = kv_get(&req->args, "to");
+	const char	*open = kv_get(&req->args, "open");
+	const char	*lim = kv_get(&req->args, "limit");
+	long long	 f = req->now_us / 1000000, t, n = LIMIT_LIST_BOOKINGS;
+	json_t		*list = NULL;
+
+	if (from != NULL && (!valid_iso8601(from, &f) || f < 0)) {
+		bad_param(req, "invalid", "from", "from must be an ISO 8601 "
+		    "time with its offset.");
+		return;
+	}
+	t = f + 30LL * 86400;
+	if (to != NULL && !valid_iso8601(to, &t)) {
+		bad_param(req, "invalid", "to", "to must be an ISO 8601 time "
+		    "with its offset.");
+		return;
+	}
+	if (t <= f || t - f > LIMIT_LIST_DAYS * 86400LL) {
+		bad_range(req, "to", "to must come after from; days between "
+		    "them: at most ", LIMIT_LIST_DAYS);
+		return;
+	}
+	if (open != NULL && strcmp(open, "0") != 0 && strcmp(open, "1") != 0) {
+		bad_param(req, "invalid", "open", "open is 1 or 0.");
+		return;
+	}
+	if (lim != NULL && (!valid_id(lim, &n) || n > LIMIT_LIST_BOOKINGS)) {
+		bad_range(req, "limit", "limit is 1 to ", LIMIT_LIST_BOOKINGS);
+		return;
+	}
+	if (db_bookings_list(req->db, f * 1000000, t * 1000000,
+	    open != NULL && strcmp(open, "1") == 0, (int)n, &list) != DB_OK) {
+		db_error_response(req, req->db);
+		return;
+	}
+	resp_json(req, 200, list);
 }

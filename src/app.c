@@ -1,4 +1,5 @@
 /* app.c: what one worker process holds for the requests it serves */
+#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
@@ -14,7 +15,13 @@ app_init(struct app *app, const struct config *cfg, struct tmpl_set *tmpl,
 	app->cfg = cfg;
 	app->tmpl = tmpl;
 	app->metrics = metrics;
+	/* The plan runs in whichever transaction changed a booking, so every
+	 * session must carry the hours it schedules by. */
+	snprintf(app->db_options, sizeof(app->db_options),
+	    "-c charterd.reminder_hours=%lld -c charterd.crewing_alert_hours=%lld",
+	    cfg->reminder_h, cfg->crewing_alert_h);
 	for (aud = AUD_NONE + 1; aud < AUD__MAX; aud++) {
+		app->db[aud].options = app->db_options;
 		app->db[aud].url = cfg->database_url;
 		app->db[aud].role = db_role_name((enum audience)aud);
 		app->db[aud].down = metrics ? &metrics->database_down : NULL;

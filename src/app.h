@@ -13,6 +13,9 @@ struct app {
 	struct db		 db[AUD__MAX];	/* one connection per audience,
 						   opened on first use */
 	struct metrics		*metrics;	/* shared by all workers */
+	/* Session settings every connection starts with: the crewing
+	 * plan's hours (sql/017_crew_slots.sql, crewing_hours()). */
+	char			 db_options[128];
 };
 
 /*

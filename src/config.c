@@ -122,6 +122,12 @@ static const struct setting settings[] = {
 	INT("CHARTER_SETTLE_DAYS", CMD_SERVE, settle_days, 7, 1, 365,
 	    "the captain may settle and correct a trip on their crew page\n"
 	    "until this many days after it ends, unless staff lock it (7)"),
+	INT("CHARTER_REMINDER_HOURS", CMD_SERVE, reminder_h, 48, 0, 720,
+	    "crew who have not answered their invitation get a reminder\n"
+	    "this many hours before departure (48; 0 = none)"),
+	INT("CHARTER_CREWING_ALERT_HOURS", CMD_SERVE, crewing_alert_h, 24, 0,
+	    720, "the operator is alerted this many hours before departure\n"
+	    "when the charter is not fully crewed (24; 0 = never)"),
 	INT("CHARTER_INSECURE_COOKIES", CMD_SERVE, insecure_cookies, 0, 0, 1,
 	    "1: the staff session cookie without Secure and __Host-, for\n"
 	    "a demo on plain http only (0)"),

@@ -57,6 +57,8 @@ struct config {
 	long long	 link_ttl_days;		/* CHARTER_LINK_TTL_DAYS */
 	long long	 response_cutoff_h;	/* CHARTER_RESPONSE_CUTOFF_HOURS */
 	long long	 settle_days;		/* CHARTER_SETTLE_DAYS */
+	long long	 reminder_h;		/* CHARTER_REMINDER_HOURS */
+	long long	 crewing_alert_h;	/* CHARTER_CREWING_ALERT_HOURS */
 
 	/* Staff sessions and logins (/admin). */
 	long long	 insecure_cookies;	/* CHARTER_INSECURE_COOKIES */

@@ -40,6 +40,29 @@ out:
 }
 
 int
+crew_offer_token_new(const struct config *cfg, long long crew_id,
+    char token[LIMIT_TOKEN_LEN + 1], char hash_hex[65])
+{
+	unsigned char	 nonce[TOKEN_NONCE_LEN], hash[32];
+	int		 rc = -1;
+
+	token[0] = '\0';
+	hash_hex[0] = '\0';
+	if (random_bytes(nonce, sizeof(nonce)) == -1 ||
+	    token_derive(cfg->token_secret, cfg->token_secret_len,
+	    TOKEN_OFFER, crew_id, nonce, token) == -1)
+		goto out;
+	token_hash(token, hash);
+	hex_encode(hash, sizeof(hash), hash_hex);
+	rc = 0;
+out:
+	OPENSSL_cleanse(nonce, sizeof(nonce));
+	if (rc == -1)
+		OPENSSL_cleanse(token, LIMIT_TOKEN_LEN + 1);
+	return rc;
+}
+
+int
 crew_link_token(const struct config *cfg, long long crew_id,
     const char *nonce_hex, char token[LIMIT_TOKEN_LEN + 1])
 {

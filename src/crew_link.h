@@ -33,6 +33,17 @@ int	crew_link_token(const struct config *, long long crew_id,
 	    const char *nonce_hex, char token[LIMIT_TOKEN_LEN + 1]);
 
 /*
+ * An open-place offer's link for crew member crew_id (the mail target
+ * makes one per offer it sends): a fresh 32-byte nonce, the token derived
+ * from it (token_derive, TOKEN_OFFER) and the token's SHA-256 in hex. The
+ * nonce is forgotten at once: the database keeps the hash only, and the
+ * mail is the token's one copy. 0, or -1 when there is no randomness or
+ * no secret (nothing is filled then).
+ */
+int	crew_offer_token_new(const struct config *, long long crew_id,
+	    char token[LIMIT_TOKEN_LEN + 1], char hash_hex[65]);
+
+/*
  * The URL of a crew link, CHARTER_PUBLIC_URL + "/c/" + token, into out
  * (len bytes), by link_url() (links.h), which makes every link charterd
  * hands out. 0, or -1 (out "") for a token of the wrong shape, a bad

@@ -38,6 +38,7 @@ crew_page_render(struct request *req, int status, json_t *view,
 {
 	char		 form[LIMIT_TOKEN_LEN + 1], title[256];
 	char		 settle[LIMIT_URL_LEN];
+	char		 open[LIMIT_URL_LEN];
 	const char	*date;
 	json_t		*ctx;
 
@@ -59,6 +60,10 @@ crew_page_render(struct request *req, int status, json_t *view,
 		    LINK_CREW_SETTLE, req->p.token) == 0)
 			json_object_set_new(ctx, "settle_url",
 			    json_string(settle));
+		/* Every crew page links to the member's open places. */
+		if (link_url(open, sizeof(open), req->app->cfg->public_url,
+		    LINK_CREW_OPEN, req->p.token) == 0)
+			json_object_set_new(ctx, "open_url", json_string(open));
 		if (notice != NULL)
 			json_object_set_new(ctx, "notice", json_string(notice));
 	}
@@ -141,7 +146,8 @@ answer_input(struct request *req, const char **action, const char **note)
  * to the page once the answer is recorded, or when it was recorded
  * already (a repeat writes nothing); 400 for a bad form; 403 without the
  * page's form token or from another site; 404; 410 as the GET; 409 page
- * past the cut-off, saying whom to call.
+ * past the cut-off, saying whom to call, or when a decliner's place was
+ * filled before they changed their mind.
  */
 void
 crew_page_respond(struct request *req)
@@ -166,6 +172,15 @@ crew_page_respond(struct request *req)
 			resp_error(req, 500, "internal", "Bad link.");
 		else
 			resp_redirect(req, url);
+	} else if (strcmp(outcome, "place_taken") == 0) {
+		/* Declined, then changed their mind: the place went to
+		 * someone else (or staff removed it) meanwhile. */
+		json_decref(ans);
+		if ((ans = live_link(req)) != NULL)
+			crew_page_render(req, 409, json_object_get(ans, "view"),
+			    "Your place was filled after you declined, so we "
+			    "cannot put you back on this charter here. If you "
+			    "can still come, please call or write to us.");
 	} else if (strcmp(outcome, "gone") == 0 ||
 	    strcmp(outcome, "closed") == 0) {
 		/* The page says why: 410 (live_link answers it) for a link

@@ -136,16 +136,18 @@ db_note_up(struct db *db)
 /*
  * Logs in as role: the URL's settings but its user and password, so the
  * owner's password in a URL is never offered for another role. libpq then
- * finds the role's password in its passfile.
+ * finds the role's password in its passfile. options (NULL: none) are
+ * added to the URL's own.
  */
 static PGconn *
-db_connect_as(const char *url, const char *role, int *had_password)
+db_connect_as(const char *url, const char *role, const char *options,
+    int *had_password)
 {
 	PQconninfoOption	*opts, *o;
-	const char		*keys[LIMIT_CONNINFO_KEYS + 4], *vals[LIMIT_CONNINFO_KEYS + 4];
-	char			*err = NULL;
+	const char		*keys[LIMIT_CONNINFO_KEYS + 5], *vals[LIMIT_CONNINFO_KEYS + 5];
+	char			*err = NULL, both[1024];
 	size_t			 n = 0;
-	int			 named = 0;
+	int			 named = 0, k;
 	PGconn			*conn;
 
 	*had_password = 0;
@@ -166,8 +168,23 @@ db_connect_as(const char *url, const char *role, int *had_password)
 			continue;
 		if (strcmp(o->keyword, "application_name") == 0)
 			named = 1;
+		if (strcmp(o->keyword, "options") == 0 && options != NULL) {
+			k = snprintf(both, sizeof(both), "%s %s", o->val, options);
+			if (k < 0 || (size_t)k >= sizeof(both)) {
+				log_warnx("the options of CHARTER_DATABASE_URL "
+				    "are too long to add charterd's to");
+				options = NULL;
+			} else {
+				options = both;
+				continue;
+			}
+		}
 		keys[n] = o->keyword;
 		vals[n++] = o->val;
+	}
+	if (options != NULL) {
+		keys[n] = "options";
+		vals[n++] = options;
 	}
 	keys[n] = "user";
 	vals[n++] = role;
@@ -198,7 +215,8 @@ db_open(struct db *db, const char *url, const char *role)
 	db->role = role;
 	db->refused = 0;
 	db_clear_error(db);
-	db->conn = role != NULL ? db_connect_as(url, role, &had_password) :
+	db->conn = role != NULL ? db_connect_as(url, role,
+	    db->options, &had_password) :
 	    PQconnectdb(url);
 	if (had_password && !warned) {
 		warned = 1;

@@ -43,6 +43,8 @@ struct db {
 	PGconn		*conn;
 	const char	*url;
 	const char	*role;		/* log in as this; NULL: as the URL says */
+	const char	*options;	/* libpq options ("-c name=value ...") added
+					   to the URL's, or NULL */
 	int		*down;		/* shared "database is down" flag, or NULL */
 	int		 refused;	/* db_open refused the role's privileges */
 	char		 sqlstate[6];		/* of the last failure, "" if none */

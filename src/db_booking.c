@@ -82,17 +82,21 @@ static const char sql_withdraw_unlisted[] =
 static const char sql_clear_captain[] =
 	"UPDATE assignments SET is_captain = false WHERE booking_id = $1";
 
-/* The rate is a snapshot: the crew member's current rate unless given. */
+/* The rate is a snapshot: the crew member's current rate unless given.
+ * New assignments take ids in the order they are listed (pages list crew
+ * by id), whatever order the join happens to produce. */
 static const char sql_upsert_crew[] =
 	"INSERT INTO assignments (booking_id, crew_id, role, is_captain, "
 	"  hourly_rate_cents, hours_x100) "
 	"SELECT $2, x.crew_id, x.role, coalesce(x.captain, false), "
 	"  coalesce(x.hourly_rate_cents, c.hourly_rate_cents), "
 	"  round(x.hours * 100) "
-	"FROM jsonb_to_recordset(coalesce($1::jsonb->'crew', '[]')) AS "
-	"  x(crew_id bigint, role text, captain boolean, "
-	"  hourly_rate_cents bigint, hours numeric) "
+	"FROM ROWS FROM (jsonb_to_recordset(coalesce($1::jsonb->'crew', "
+	"  '[]')) AS (crew_id bigint, role text, captain boolean, "
+	"  hourly_rate_cents bigint, hours numeric)) WITH ORDINALITY AS "
+	"  x(crew_id, role, captain, hourly_rate_cents, hours, n) "
 	"JOIN crew c ON c.id = x.crew_id "
+	"ORDER BY x.n "
 	"ON CONFLICT (booking_id, crew_id) DO UPDATE SET role = EXCLUDED.role, "
 	"  is_captain = EXCLUDED.is_captain, "
 	"  hourly_rate_cents = EXCLUDED.hourly_rate_cents, "

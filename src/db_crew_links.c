@@ -161,11 +161,12 @@ db_crew_invitation_mail(struct db *db, long long link_id, long long now_us,
 }
 
 int
-db_crew_link_mailed(struct db *db, long long link_id)
+db_crew_link_mailed(struct db *db, long long outbox_id, long long link_id)
 {
-	char		 idstr[24];
-	const char	*p[1] = { idstr };
+	char		 ostr[24], idstr[24];
+	const char	*p[2] = { ostr, idstr };
 
+	snprintf(ostr, sizeof(ostr), "%lld", outbox_id);
 	snprintf(idstr, sizeof(idstr), "%lld", link_id);
-	return db_run(db, "SELECT crew_link_mailed($1)", 1, p);
+	return db_run(db, "SELECT crew_link_mailed($1, $2)", 2, p);
 }

@@ -54,7 +54,11 @@ int	db_crew_respond(struct db *, const unsigned char hash[32],
  */
 int	db_crew_invitation_mail(struct db *, long long link_id,
 	    long long now_us, int cutoff_h, json_t **out);
-/* The invitation is out: erases the link's nonce. DB_OK or DB_ERROR. */
-int	db_crew_link_mailed(struct db *, long long link_id);
+/*
+ * A mail carrying link link_id (outbox row outbox_id: its invitation or
+ * reminder) is out: erases the link's nonce unless another mail still to
+ * be sent carries the link (crew_link_mailed). DB_OK or DB_ERROR.
+ */
+int	db_crew_link_mailed(struct db *, long long outbox_id, long long link_id);
 
 #endif

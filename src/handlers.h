@@ -75,5 +75,10 @@ void	admin_settlement_receipt(struct request *);
 void	crew_settle_page(struct request *);
 void	crew_settle_save(struct request *);
 void	crew_settle_receipt(struct request *);
+/* crew_open_page.c */
+void	crew_open_page(struct request *);
+void	crew_open_take(struct request *);
+/* api_bookings.c */
+void	api_bookings_list(struct request *);
 
 #endif

@@ -132,5 +132,8 @@
 /* The crew roster and trip settlements (src/admin_crew.c, src/crew_settle.c) */
 #define LIMIT_ROSTER_ROWS	500		/* crew on one roster page */
 #define LIMIT_RECEIPTS_PER_BOOKING 20		/* receipt uploads one trip may start */
+/* GET /api/bookings (src/api_bookings.c) */
+#define LIMIT_LIST_BOOKINGS	500		/* bookings in one answer */
+#define LIMIT_LIST_DAYS		366		/* its from .. to, at most */
 
 #endif

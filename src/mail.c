@@ -98,12 +98,22 @@ links_crew(const struct mail_env *env, const json_t *data, json_t *links)
 	return add_link(env, links, "crew", LINK_CREW, str(data, "token"));
 }
 
+/* An offer's link to the member's open places: its token was made for
+ * this mail when the data was read (sync_mail.c). */
+static int
+links_offer(const struct mail_env *env, const json_t *data, json_t *links)
+{
+	return add_link(env, links, "open", LINK_CREW_OPEN, str(data, "token"));
+}
+
 /*
  * The kinds. Guest confirmation has no List-Unsubscribe: it is the one
  * mail a booking sends its guest, answering their own booking, not a
  * list anyone subscribed to; there is nothing to stop (RFC 2369 is for
- * lists). Crew reminders and open-slot offers, which repeat, will carry
- * one.
+ * lists). Crew reminders answer an invitation as it does. Open-place
+ * offers go to the operator's own roster, by role, for places the roster
+ * exists to fill: no list either; a crew member who wants none asks the
+ * office (a role less, or inactive).
  */
 static const struct mail_kind kinds[] = {
 	{ .kind = "mail.guest_confirmation",
@@ -119,6 +129,23 @@ static const struct mail_kind kinds[] = {
 	  .base = "email/crew_invitation", .source = MAIL_SRC_CREW_LINK,
 	  .recipient = to_crew, .links = links_crew,
 	  .reply_to_operator = 1 },
+	/* The crewing gate (sql/017_crew_slots.sql): a pending invitation's
+	 * reminder, a reopened place offered, and the operator's two alerts. */
+	{ .kind = "mail.crew_reminder",
+	  .base = "email/crew_reminder", .source = MAIL_SRC_CREW_REMINDER,
+	  .recipient = to_crew, .links = links_crew,
+	  .reply_to_operator = 1 },
+	{ .kind = "mail.crew_offer",
+	  .base = "email/crew_offer", .source = MAIL_SRC_CREW_OFFER,
+	  .recipient = to_crew, .links = links_offer,
+	  .reply_to_operator = 1 },
+	{ .kind = "mail.operator_declined",
+	  .base = "email/operator_declined",
+	  .source = MAIL_SRC_CREWING_DECLINED,
+	  .recipient = to_operator, .links = links_operator },
+	{ .kind = "mail.operator_crewing",
+	  .base = "email/operator_crewing", .source = MAIL_SRC_CREWING_ALERT,
+	  .recipient = to_operator, .links = links_operator },
 };
 
 const struct mail_kind *

@@ -27,6 +27,15 @@ enum mail_source {
 	MAIL_SRC_CREW_LINK,	/* crew_invitation_mail(payload's link_id):
 				   sql/011_crew_links.sql, with the link's
 				   token made again as "token" */
+	MAIL_SRC_CREW_REMINDER,	/* crew_reminder_mail(booking_id, crew_id):
+				   sql/017_crew_slots.sql, the live link's
+				   token made again as "token" */
+	MAIL_SRC_CREW_OFFER,	/* crew_offer_mail(payload's slot_id, crew_id),
+				   with a new offer link's token as "token" */
+	MAIL_SRC_CREWING_DECLINED, /* crewing_mail(booking_id, payload's
+				   crew_id and offered): who declined */
+	MAIL_SRC_CREWING_ALERT,	/* crewing_mail(booking_id) while the booking
+				   is not fully crewed */
 	MAIL_SRC__MAX
 };
 

@@ -225,6 +225,20 @@ static const struct route routes[ROUTE__MAX] = {
 		.pattern = "/c/:token/settle/receipt", .side = SIDE_PUBLIC,
 		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
 		.handler = crew_settle_receipt },
+	/* Open places a crew member may take, and taking one
+	 * (crew_open_page.c); :id is the open place's id. */
+	[ROUTE_CREW_OPEN] = {
+		.pattern = "/c/:token/open", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_GET, .html = 1,
+		.handler = crew_open_page },
+	[ROUTE_CREW_TAKE] = {
+		.pattern = "/c/:token/open/:id", .side = SIDE_PUBLIC,
+		.audience = AUD_CREW, .methods = M_POST, .body = BODY_FORM,
+		.html = 1, .handler = crew_open_take },
+	[ROUTE_API_BOOKING_LIST] = {
+		.pattern = "/api/bookings", .side = SIDE_INTERNAL,
+		.audience = AUD_INTERNAL, .methods = M_GET, .auth = AUTH_SERVICE,
+		.handler = api_bookings_list },
 };
 
 const struct route *

@@ -4,8 +4,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "crew_link.h"
 #include "db_crew_links.h"
+#include "db_crew_slots.h"
 #include "db_mail.h"
 #include "limits.h"
 #include "log.h"
@@ -51,60 +54,163 @@ mail_close(void *state)
 	smtp_free(state);
 }
 
+/* The mail target's clock, for what a mail says about now. */
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /*
- * A crew link's invitation as it is now, with the link's token made again
- * from its nonce under CHARTER_TOKEN_SECRET (templates see the token, never
- * the nonce). DB_NOT_FOUND when the link was revoked, has expired or was
- * mailed already; DB_ERROR with *why.
+ * An answer {outcome, link_id, crew_id, nonce, mail} of a crew link's mail
+ * (invitation or reminder) as data: the mail, with the link's token made
+ * again from its nonce under CHARTER_TOKEN_SECRET (templates see the
+ * token, never the nonce) and *link_id. DB_NOT_FOUND for outcome gone;
+ * DB_ERROR with *why.
  */
 static int
+with_link_token(struct sync_ctx *ctx, json_t *ans, json_t **data,
+    long long *link_id, const char **why)
+{
+	char token[LIMIT_TOKEN_LEN + 1];
+
+	if (strcmp(json_string_value(json_object_get(ans, "outcome")),
+	    "ok") != 0)
+		return DB_NOT_FOUND;
+	if (crew_link_token(ctx->app->cfg, json_integer_value(
+	    json_object_get(ans, "crew_id")), json_string_value(
+	    json_object_get(ans, "nonce")), token) == -1) {
+		*why = "the link's token cannot be made again: is "
+		    "CHARTER_TOKEN_SECRET the one serve has?";
+		return DB_ERROR;
+	}
+	*data = json_incref(json_object_get(ans, "mail"));
+	json_object_set_new(*data, "token", json_string(token));
+	*link_id = json_integer_value(json_object_get(ans, "link_id"));
+	OPENSSL_cleanse(token, sizeof(token));
+	return DB_OK;
+}
+
+/* A crew link's invitation as it is now (payload link_id). DB_NOT_FOUND
+ * when the link was revoked, has expired or was mailed already. */
+static int
 read_crew_link(struct sync_ctx *ctx, const struct outbox_job *job,
+    json_t **data, long long *link_id, const char **why)
+{
+	json_t		*ans = NULL;
+	long long	 id;
+	int		 rc;
+
+	id = json_integer_value(json_object_get(job->payload, "link_id"));
+	if (id < 1)
+		return DB_NOT_FOUND;
+	if (db_crew_invitation_mail(ctx->db, id, now_us(),
+	    (int)ctx->app->cfg->response_cutoff_h, &ans) != DB_OK) {
+		*why = "cannot read the crew link";
+		return DB_ERROR;
+	}
+	rc = with_link_token(ctx, ans, data, link_id, why);
+	json_decref(ans);
+	return rc;
+}
+
+/* A pending crew member's reminder, with their live link. DB_NOT_FOUND
+ * when they answered or left, or the link went. */
+static int
+read_crew_reminder(struct sync_ctx *ctx, const struct outbox_job *job,
+    json_t **data, long long *link_id, const char **why)
+{
+	json_t	*ans = NULL;
+	int	 rc;
+
+	if (db_crew_reminder_mail(ctx->db, job->booking_id, job->crew_id,
+	    now_us(), (int)ctx->app->cfg->response_cutoff_h, &ans) != DB_OK) {
+		*why = "cannot read the reminder";
+		return DB_ERROR;
+	}
+	rc = with_link_token(ctx, ans, data, link_id, why);
+	json_decref(ans);
+	return rc;
+}
+
+/*
+ * An open place offered to a crew member, as it stands now, with a new
+ * offer link made for this mail: the token goes in the mail, its hash in
+ * the database (crew_offer_links), the nonce nowhere. DB_NOT_FOUND when
+ * there is nothing to offer any more (taken, gone, no longer for them).
+ */
+static int
+read_crew_offer(struct sync_ctx *ctx, const struct outbox_job *job,
     json_t **data, const char **why)
 {
-	const struct config	*cfg = ctx->app->cfg;
-	struct timespec		 ts;
-	char			 token[LIMIT_TOKEN_LEN + 1];
-	json_t			*ans = NULL;
-	long long		 link_id;
-	int			 rc = DB_NOT_FOUND;
+	char		 token[LIMIT_TOKEN_LEN + 1], hash[65];
+	json_t		*ans = NULL;
+	long long	 slot;
+	int		 rc = DB_NOT_FOUND;
 
-	link_id = json_integer_value(json_object_get(job->payload, "link_id"));
-	if (link_id < 1)
+	slot = json_integer_value(json_object_get(job->payload, "slot_id"));
+	if (slot < 1)
 		return DB_NOT_FOUND;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (db_crew_invitation_mail(ctx->db, link_id, (long long)ts.tv_sec *
-	    1000000 + ts.tv_nsec / 1000, (int)cfg->response_cutoff_h, &ans) !=
-	    DB_OK) {
-		*why = "cannot read the crew link";
+	if (db_crew_offer_mail(ctx->db, slot, job->crew_id, now_us(),
+	    (int)ctx->app->cfg->response_cutoff_h, &ans) != DB_OK) {
+		*why = "cannot read the offer";
 		return DB_ERROR;
 	}
 	if (strcmp(json_string_value(json_object_get(ans, "outcome")),
 	    "ok") != 0)
 		goto out;
-	if (crew_link_token(cfg, json_integer_value(json_object_get(ans,
-	    "crew_id")), json_string_value(json_object_get(ans, "nonce")),
-	    token) == -1) {
-		*why = "the link's token cannot be made again: is "
-		    "CHARTER_TOKEN_SECRET the one serve has?";
-		rc = DB_ERROR;
+	rc = DB_ERROR;
+	if (crew_offer_token_new(ctx->app->cfg, job->crew_id, token,
+	    hash) == -1) {
+		*why = "no offer link can be made: is CHARTER_TOKEN_SECRET set?";
+		goto out;
+	}
+	if (db_crew_offer_link_add(ctx->db, job->id, job->crew_id,
+	    job->booking_id, slot, hash, json_integer_value(
+	    json_object_get(ans, "expires_at"))) != DB_OK) {
+		*why = "cannot keep the offer's link";
 		goto out;
 	}
 	*data = json_incref(json_object_get(ans, "mail"));
 	json_object_set_new(*data, "token", json_string(token));
 	rc = DB_OK;
 out:
+	OPENSSL_cleanse(token, sizeof(token));
 	json_decref(ans);
 	return rc;
 }
 
-/* Reads what kind k says about the job, as it is now; *why says why not. */
+/* An operator's crewing mail: who declined (payload crew_id, offered),
+ * or, for the alert, the booking while it is not fully crewed. */
+static int
+read_crewing(struct sync_ctx *ctx, const struct outbox_job *job, int alert,
+    json_t **data, const char **why)
+{
+	int rc;
+
+	rc = db_crewing_mail(ctx->db, job->booking_id, alert ? 0 :
+	    json_integer_value(json_object_get(job->payload, "crew_id")),
+	    json_integer_value(json_object_get(job->payload, "offered")),
+	    alert, now_us(), data);
+	if (rc == DB_ERROR)
+		*why = "cannot read the booking's crewing";
+	return rc;
+}
+
+/* Reads what kind k says about the job, as it is now; *why says why not,
+ * *link_id the crew link the mail carries (0: none). */
 static int
 read_data(struct sync_ctx *ctx, const struct mail_kind *k,
-    const struct outbox_job *job, json_t **data, const char **why)
+    const struct outbox_job *job, json_t **data, long long *link_id,
+    const char **why)
 {
 	int rc;
 
 	*data = NULL;
+	*link_id = 0;
 	switch (k->source) {
 	case MAIL_SRC_BOOKING:
 		rc = db_mail_booking(ctx->db, job->booking_id, data);
@@ -114,21 +220,34 @@ read_data(struct sync_ctx *ctx, const struct mail_kind *k,
 	case MAIL_SRC_CREW_LINK:
 		*why = "the link was revoked, has expired or was mailed "
 		    "already: nothing to send";
-		return read_crew_link(ctx, job, data, why);
+		return read_crew_link(ctx, job, data, link_id, why);
+	case MAIL_SRC_CREW_REMINDER:
+		*why = "answered, off the charter, link gone or answers "
+		    "closed: no reminder to send";
+		return read_crew_reminder(ctx, job, data, link_id, why);
+	case MAIL_SRC_CREW_OFFER:
+		*why = "the place was taken or is gone, or is no longer "
+		    "this crew member's to take: nothing to offer";
+		return read_crew_offer(ctx, job, data, why);
+	case MAIL_SRC_CREWING_DECLINED:
+		*why = "the booking is gone: nothing to send";
+		return read_crewing(ctx, job, 0, data, why);
+	case MAIL_SRC_CREWING_ALERT:
+		*why = "fully crewed, cancelled or departed: no alert to send";
+		return read_crewing(ctx, job, 1, data, why);
 	default:
 		*why = "no source for this kind";
 		return DB_ERROR;
 	}
 }
 
-/* After a crew invitation went out: its link's nonce is erased, so its
- * token can never be made again. */
+/* After a mail carrying a crew link went out: the link's nonce is erased
+ * unless another mail still to be sent carries the link, so its token
+ * can never be made again once the last one is out. */
 static enum outbox_outcome
-sent(struct sync_ctx *ctx, const struct mail_kind *k,
-    const struct outbox_job *job)
+sent(struct sync_ctx *ctx, const struct outbox_job *job, long long link_id)
 {
-	if (k->source != MAIL_SRC_CREW_LINK || db_crew_link_mailed(ctx->db,
-	    json_integer_value(json_object_get(job->payload, "link_id"))) ==
+	if (link_id < 1 || db_crew_link_mailed(ctx->db, job->id, link_id) ==
 	    DB_OK)
 		return OUTBOX_OK;
 	/* Sending again is worse: the nonce goes when the link is revoked. */
@@ -155,11 +274,12 @@ mail_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	enum outbox_outcome	 rc;
 	const char		*note = "";
 	char			 why[sizeof(ctx->error)];
+	long long		 link_id;
 
 	if ((k = mail_kind_find(job->kind)) == NULL)
 		return sync_fail(ctx, OUTBOX_FAIL, "no mail of kind %s",
 		    job->kind);
-	switch (read_data(ctx, k, job, &data, &note)) {
+	switch (read_data(ctx, k, job, &data, &link_id, &note)) {
 	case DB_OK:
 		break;
 	case DB_NOT_FOUND:
@@ -191,7 +311,7 @@ mail_deliver(struct sync_ctx *ctx, void *state, const struct outbox_job *job)
 	switch (smtp_send(state, out.from, out.to, out.message.data,
 	    out.message.len, why, sizeof(why))) {
 	case SMTP_SENT:
-		rc = sent(ctx, k, job);
+		rc = sent(ctx, job, link_id);
 		break;
 	case SMTP_REFUSED:
 		rc = sync_fail(ctx, OUTBOX_FAIL, "%s", why);

@@ -1,4 +1,4 @@
-/* token.c: magic-link and calendar-feed tokens, derived so the database never holds one */
+/* token.c: magic-link, calendar-feed and offer tokens, derived so the database never holds one */
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -12,6 +12,7 @@
 static const char *const labels[] = {
 	[TOKEN_LINK] = "charterd magic link v1",
 	[TOKEN_FEED] = "charterd crew feed v1",
+	[TOKEN_OFFER] = "charterd open place offer v1",
 };
 
 void
@@ -53,7 +54,7 @@ token_derive(const unsigned char *secret, size_t secretlen,
 
 	out[0] = '\0';
 	if (secret == NULL || secretlen < TOKEN_SECRET_MIN || id < 0 ||
-	    (purpose != TOKEN_LINK && purpose != TOKEN_FEED) ||
+	    (unsigned)purpose >= TOKEN__MAX ||
 	    secretlen > 0x7fffffff)
 		return -1;
 	/* label, NUL, id (8 bytes, big-endian), nonce: unambiguous. */

@@ -1,4 +1,4 @@
-/* token.h: magic-link and calendar-feed tokens, derived so the database never holds one */
+/* token.h: magic-link, calendar-feed and offer tokens, derived so the database never holds one */
 #ifndef CHARTERD_TOKEN_H
 #define CHARTERD_TOKEN_H
 
@@ -12,6 +12,8 @@
 enum token_purpose {
 	TOKEN_LINK,		/* a crew member's link to one booking (/c/<token>) */
 	TOKEN_FEED,		/* a crew member's calendar feed */
+	TOKEN_OFFER,		/* an open-place offer's link (/c/<token>/open) */
+	TOKEN__MAX
 };
 
 /*

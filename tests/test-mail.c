@@ -438,6 +438,209 @@ test_crew_invitation(const struct mail_env *env)
 	json_decref(data);
 }
 
+/* A part of a composed message, as text (caller frees b). */
+static const char *
+part(const char *msg, const char *type, struct buf *b)
+{
+	buf_reset(b);
+	return mc_part(msg, type, b) == 0 ? buf_str(b) : "";
+}
+
+/* The invitation of a member who took an open place: confirmed already. */
+static void
+test_crew_confirmed(const struct mail_env *env)
+{
+	struct mail_out	 out;
+	struct buf	 text = { 0 };
+	json_t		*data = json_loads(crew_sample, 0, NULL);
+	char		 why[256], *msg, *v;
+
+	json_object_set_new(json_object_get(data, "me"), "confirmed",
+	    json_true());
+	json_object_set_new(json_object_get(data, "me"), "pending",
+	    json_false());
+	msg = compose(env, "mail.crew_invitation", data, 63, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg != NULL) {
+		v = header(msg, "Subject");
+		is_str(v, "You are crewing Saturday, May 30 aboard Jada",
+		    "a place taken: the subject says they are on the crew");
+		free(v);
+		ok(strstr(part(msg, "text/plain", &text), "you are confirmed")
+		    != NULL && strstr(buf_str(&text), "Your crew page:") != NULL,
+		    "and the text that they are confirmed, with their page");
+		no_money("confirmation of a place taken", msg);
+	}
+	free(msg);
+	buf_free(&text);
+	json_decref(data);
+}
+
+static void
+test_crew_reminder(const struct mail_env *env)
+{
+	struct mail_out	 out;
+	struct buf	 text = { 0 }, html = { 0 };
+	json_t		*data = json_loads(crew_sample, 0, NULL);
+	char		 why[256], *msg, *v;
+
+	json_object_set_new(data, "hours_left", json_integer(47));
+	msg = compose(env, "mail.crew_reminder", data, 64, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg != NULL) {
+		is_str(out.to, "maria@example.com", "reminder: to the member");
+		v = header(msg, "Subject");
+		is_str(v, "Reminder: can you crew Saturday, May 30 aboard Jada?",
+		    "reminder: subject");
+		free(v);
+		ok(strstr(part(msg, "text/plain", &text),
+		    "https://harborlight.example/c/"
+		    "nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E") != NULL &&
+		    strstr(buf_str(&text), "leaves in about\r\n47 hours") != NULL &&
+		    strstr(buf_str(&text), "Your pay:  $140.63") != NULL,
+		    "reminder text: the member's link, how soon, their pay");
+		ok(strstr(part(msg, "text/html", &html), "href=\"https://"
+		    "harborlight.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\"")
+		    != NULL, "reminder HTML: the link as a link");
+		ok(strstr(msg, "5679") == NULL && strstr(msg, "56.79") == NULL,
+		    "reminder: no colleague's rate");
+		no_money("reminder", msg);
+	}
+	free(msg);
+	buf_free(&text);
+	buf_free(&html);
+	json_decref(data);
+}
+
+/* What crew_offer_mail() hands the mail target (sql/017), with the offer
+ * link's token: the charter, the place, colleagues who confirmed, and
+ * money and a colleague's rate it never has. */
+static const char offer_sample[] =
+	"{\"id\": 41, \"guest_name\": \"Zoë\", \"vessel\": \"Jada\","
+	" \"meeting_point\": \"Dock B\", \"time_zone\": \"America/Los_Angeles\","
+	" \"date_label\": \"Saturday, May 30, 2026\","
+	" \"short_date_label\": \"Saturday, May 30\","
+	" \"start_label\": \"9:00 AM\", \"end_label\": \"1:00 PM\","
+	" \"tz_label\": \"PDT\", \"duration_label\": \"4 hours\","
+	" \"crew_name\": \"Ole Berg\", \"crew_email\": \"ole@example.com\","
+	" \"first_name\": \"Ole\","
+	" \"token\": \"e3x5yIErOJsYRbVCbZt2dwR8QPx9NbRM1myL82WJ9yI\","
+	" \"place\": {\"role\": \"deckhand\", \"captain\": false, \"left\": 1,"
+	"  \"hours_label\": \"4.5\", \"rate_label\": \"$31.25\","
+	"  \"pay_label\": \"$140.63\"},"
+	" \"has_crew\": true, \"crew\": [{\"first_name\": \"Sam\","
+	"  \"role\": \"skipper\", \"captain\": true, \"hourly_rate_cents\": 5679}],"
+	" \"respond\": {\"open\": true},"
+	" \"revenue_cents\": 1234567, \"port_fee_cents\": 76543,"
+	" \"captain_fee_cents\": 3456789}";
+
+static void
+test_crew_offer(const struct mail_env *env)
+{
+	struct mail_out	 out;
+	struct buf	 text = { 0 }, html = { 0 };
+	json_t		*data = json_loads(offer_sample, 0, NULL);
+	char		 why[256], *msg, *v;
+	const char	*url = "https://harborlight.example/c/"
+			    "e3x5yIErOJsYRbVCbZt2dwR8QPx9NbRM1myL82WJ9yI/open";
+
+	ok(data != NULL, "the offer sample parses");
+	msg = compose(env, "mail.crew_offer", data, 65, &out, MAIL_OK, why,
+	    sizeof(why));
+	if (msg != NULL) {
+		is_str(out.to, "ole@example.com", "offer: to the member offered");
+		v = header(msg, "Subject");
+		is_str(v, "Open place: deckhand on Saturday, May 30 aboard Jada",
+		    "offer: the subject names the place");
+		free(v);
+		v = header(msg, "Reply-To");
+		is_str(v, "Harbor Light <office@harborlight.example>",
+		    "offer: replies reach the office");
+		free(v);
+		ok(strstr(part(msg, "text/plain", &text), url) != NULL &&
+		    strstr(buf_str(&text), "4.5 at $31.25 an hour") != NULL &&
+		    strstr(buf_str(&text), "Your pay:  $140.63") != NULL &&
+		    strstr(buf_str(&text), "  - Sam, skipper (captain)") != NULL,
+		    "offer text: the link to the open places, the place's "
+		    "hours, rate and pay, who confirmed");
+		ok(strstr(part(msg, "text/html", &html), url) != NULL &&
+		    strstr(buf_str(&html), "$140.63") != NULL,
+		    "offer HTML: the same");
+		ok(strstr(msg, "5679") == NULL && strstr(msg, "56.79") == NULL,
+		    "offer: no colleague's rate");
+		no_money("offer", msg);
+	}
+	free(msg);
+	json_object_set_new(data, "token", json_string("x/../../admin"));
+	compose(env, "mail.crew_offer", data, 66, &out, MAIL_REFUSED, why,
+	    sizeof(why));
+	ok(strstr(why, "link") != NULL, "offer: a bad token makes no link "
+	    "and no mail (%s)", why);
+	buf_free(&text);
+	buf_free(&html);
+	json_decref(data);
+}
+
+/* The operator's crewing mails: crewing_mail() on the sample booking. */
+static void
+test_operator_crewing(const struct mail_env *env, const json_t *booking)
+{
+	struct mail_out	 out;
+	struct mail_env	 none = *env;
+	struct buf	 text = { 0 };
+	json_t		*data = json_deep_copy(booking), *more;
+	char		 why[256], *msg, *v;
+
+	more = json_pack("{s:i, s:i, s:{s:s, s:s, s:s},"
+	    " s:{s:i, s:i, s:i, s:i, s:i, s:[{s:s, s:s, s:b}], s:[],"
+	    " s:[{s:s, s:i, s:b}]}}", "hours_left", 23, "offered", 4,
+	    "declined_by", "name", "Maria Lopez", "role", "deckhand", "note",
+	    "My knee.", "crewing", "needed", 3, "n_confirmed", 1, "n_pending", 1,
+	    "n_declined", 1, "open", 1, "pending", "name", "Sam Ortiz", "role",
+	    "skipper", "captain", 1, "declined", "open_roles", "role",
+	    "deckhand", "count", 1, "captain", 0);
+	ok(more != NULL && json_object_update(data, more) == 0,
+	    "crewing_mail()'s fields added to the booking");
+	json_decref(more);
+	msg = compose(env, "mail.operator_declined", data, 67, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg != NULL) {
+		is_str(out.to, "office@harborlight.example",
+		    "a decline: to CHARTER_CONTACT_EMAIL");
+		v = header(msg, "Subject");
+		is_str(v, "Declined: Maria Lopez (deckhand), Saturday, May 30 on "
+		    "Jada", "a decline: who, which role, which charter");
+		free(v);
+		ok(strstr(part(msg, "text/plain", &text), "My knee.") != NULL &&
+		    strstr(buf_str(&text), "offered by mail to 4 crew") != NULL &&
+		    strstr(buf_str(&text), "https://harborlight.example/admin/"
+		    "bookings/41") != NULL, "a decline: the note, to how many "
+		    "the place went, the booking's admin link");
+		no_money("decline alert", msg);
+	}
+	free(msg);
+	msg = compose(env, "mail.operator_crewing", data, 68, &out, MAIL_OK,
+	    why, sizeof(why));
+	if (msg != NULL) {
+		v = header(msg, "Subject");
+		ok(v != NULL && strncmp(v, "Not fully crewed: Saturday, May 30 "
+		    "on Jada", 41) == 0, "the crewing alert's subject (%s)", v);
+		free(v);
+		ok(strstr(part(msg, "text/plain", &text), "about 23 hours") !=
+		    NULL && strstr(buf_str(&text), "Not answered: Sam Ortiz, "
+		    "skipper (captain)") != NULL && strstr(buf_str(&text),
+		    "Open:         1 x deckhand") != NULL, "the alert: how soon, "
+		    "who has not answered, what is open");
+		no_money("crewing alert", msg);
+	}
+	free(msg);
+	none.contact_email = "";
+	compose(&none, "mail.operator_crewing", data, 69, &out, MAIL_NOBODY,
+	    why, sizeof(why));
+	buf_free(&text);
+	json_decref(data);
+}
+
 int
 main(void)
 {
@@ -459,6 +662,10 @@ main(void)
 	test_refusals(&env, data);
 	test_operator(&env, data);
 	test_crew_invitation(&env);
+	test_crew_confirmed(&env);
+	test_crew_reminder(&env);
+	test_crew_offer(&env);
+	test_operator_crewing(&env, data);
 	json_decref(data);
 	tmpl_set_free(set);
 	return tap_done();

@@ -42,6 +42,7 @@ static const char crew_sample_fmt[] =
 	"{\"title\": \"Crew\", \"noindex\": true, \"notice\": \"Too late\","
 	" \"form_token\": \"qgYSFNIW7YkgSzj6Ti6s-PsWU7WqtrHgcT3HVNrch3w\","
 	" \"link\": \"https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\","
+	" \"open_url\": \"https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E/open\","
 	" \"site\": {\"name\": \"Queen of SD\", \"contact_email\": \"hi@example.com\","
 	"  \"contact_phone\": \"+1 619 555 0142\", \"contact_phone_tel\": \"+16195550142\","
 	"  \"public_url\": \"http://x\"},"
@@ -93,7 +94,7 @@ static const char *const error_fields[] = { SHARED_FIELDS,
 	"me.hours_label", "me.rate_label", "me.pay_label", \
 	"crew.0.first_name", "crew.0.role", "crew.1.first_name", \
 	"crew.1.role", "charter.guest_name", "charter.party_size", \
-	"charter.crew_notes"
+	"charter.crew_notes", "open_url"
 static const char *const crew_open_fields[] = { CREW_SHARED, "form_token",
 	NULL };
 static const char *const crew_declined_fields[] = { CREW_SHARED,
@@ -102,6 +103,42 @@ static const char *const crew_closed_fields[] = { CREW_SHARED, NULL };
 static const char *const crew_gone_fields[] = { "title", "site.name",
 	"site.contact_email", "site.contact_phone", "site.contact_phone_tel",
 	"charter.date_label", "charter.vessel", NULL };
+/* The open places (crew_open.html): crew_open_page()'s answer as
+ * crew_open_page.c renders it, two places. */
+#define OPEN_PLACE(n) \
+	"{\"slot_id\": " #n ", \"role\": \"deckhand\", \"captain\": true," \
+	" \"offered\": true, \"left\": 2, \"hours_label\": \"4.5\"," \
+	" \"rate_label\": \"$31.25\", \"pay_label\": \"$140.63\"," \
+	" \"charter\": {\"vessel\": \"Jada\", \"meeting_point\": \"Dock B\"," \
+	"  \"time_zone\": \"America/Los_Angeles\"," \
+	"  \"starts_at\": \"2026-05-30T09:00:00-07:00\"," \
+	"  \"ends_at\": \"2026-05-30T13:00:00-07:00\"," \
+	"  \"date_label\": \"Saturday, May 30, 2026\", \"start_label\": \"9:00 AM\"," \
+	"  \"end_label\": \"1:00 PM\", \"tz_label\": \"PDT\"," \
+	"  \"duration_label\": \"4 hours\"}}"
+static const char open_sample[] =
+	"{\"title\": \"Open places\", \"noindex\": true, \"notice\": \"Taken\","
+	" \"form_token\": \"qgYSFNIW7YkgSzj6Ti6s-PsWU7WqtrHgcT3HVNrch3w\","
+	" \"open_url\": \"https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E/open\","
+	" \"back_url\": \"https://x.example/c/nl3FnQITaIAOYFHcGnP9Ol7vwRhF9zjroiQDOt3gQ6E\","
+	" \"first_name\": \"Maria\", \"has_places\": true,"
+	" \"site\": {\"name\": \"Queen of SD\", \"contact_email\": \"hi@example.com\","
+	"  \"contact_phone\": \"+1 619 555 0142\", \"contact_phone_tel\": \"+16195550142\","
+	"  \"public_url\": \"http://x\"},"
+	" \"places\": [" OPEN_PLACE(7) ", " OPEN_PLACE(8) "]}";
+#define OPEN_PLACE_FIELDS(n) \
+	"places." #n ".slot_id", "places." #n ".role", \
+	"places." #n ".hours_label", "places." #n ".rate_label", \
+	"places." #n ".pay_label", "places." #n ".charter.vessel", \
+	"places." #n ".charter.meeting_point", "places." #n ".charter.time_zone", \
+	"places." #n ".charter.starts_at", "places." #n ".charter.ends_at", \
+	"places." #n ".charter.date_label", "places." #n ".charter.start_label", \
+	"places." #n ".charter.end_label", "places." #n ".charter.tz_label", \
+	"places." #n ".charter.duration_label"
+static const char *const open_fields[] = { "title", "site.name",
+	"site.contact_email", "site.contact_phone", "site.contact_phone_tel",
+	"notice", "form_token", "open_url", "back_url", "first_name",
+	OPEN_PLACE_FIELDS(0), OPEN_PLACE_FIELDS(1), NULL };
 static const char *const invitation_fields[] = { "title", "site.name",
 	"site.contact_email", "site.contact_phone", "booking.me.first_name",
 	"booking.date_label", "booking.start_label", "booking.end_label",
@@ -358,6 +395,96 @@ test_crew_mail(const struct tmpl_set *set)
 	buf_free(&out);
 }
 
+/* The mails of the crewing gate as mail.c hands them to their templates. */
+static const char offer_mail_sample[] =
+	"{\"title\": \"Open place\", \"links\": {\"open\": \"https://x.example/c/e3x5yIErOJsYRbVCbZt2dwR8QPx9NbRM1myL82WJ9yI/open\"},"
+	" \"site\": {\"name\": \"Queen of SD\", \"contact_email\": \"hi@example.com\","
+	"  \"contact_phone\": \"+1 619 555 0142\", \"public_url\": \"http://x\"},"
+	" \"booking\": {\"id\": 7, \"guest_name\": \"Jane\", \"vessel\": \"Jada\","
+	"  \"meeting_point\": \"Dock B\", \"time_zone\": \"America/Los_Angeles\","
+	"  \"date_label\": \"Saturday, May 30, 2026\", \"short_date_label\": \"Saturday, May 30\","
+	"  \"start_label\": \"9:00 AM\", \"end_label\": \"1:00 PM\", \"tz_label\": \"PDT\","
+	"  \"duration_label\": \"4 hours\", \"first_name\": \"Ole\","
+	"  \"crew_name\": \"Ole Berg\", \"crew_email\": \"ole@example.com\","
+	"  \"place\": {\"role\": \"deckhand\", \"captain\": true, \"left\": 1,"
+	"   \"hours_label\": \"4.5\", \"rate_label\": \"$31.25\", \"pay_label\": \"$140.63\"},"
+	"  \"has_crew\": true, \"crew\": [{\"first_name\": \"Sam\", \"role\": \"skipper\", \"captain\": true}]}}";
+static const char *const offer_fields[] = { "title", "site.name",
+	"site.contact_email", "site.contact_phone", "links.open",
+	"booking.first_name", "booking.date_label", "booking.start_label",
+	"booking.end_label", "booking.tz_label", "booking.duration_label",
+	"booking.vessel", "booking.meeting_point", "booking.time_zone",
+	"booking.place.role", "booking.place.hours_label",
+	"booking.place.rate_label", "booking.place.pay_label",
+	"booking.crew.0.first_name", "booking.crew.0.role", NULL };
+static const char *const reminder_fields[] = { "title", "site.name",
+	"site.contact_email", "site.contact_phone", "booking.me.first_name",
+	"booking.hours_left", "booking.date_label", "booking.start_label",
+	"booking.end_label", "booking.tz_label", "booking.duration_label",
+	"booking.vessel", "booking.meeting_point", "booking.time_zone",
+	"booking.me.role", "booking.me.hours_label", "booking.me.rate_label",
+	"booking.me.pay_label", "links.crew", "booking.respond.closes_label",
+	NULL };
+static const char operator_mail_sample[] =
+	"{\"title\": \"Declined\", \"links\": {\"admin_booking\": \"https://x.example/admin/bookings/7\","
+	"  \"guest\": \"https://x.example/g/jane-k3f9qz\"},"
+	" \"site\": {\"name\": \"Queen of SD\", \"contact_email\": \"hi@example.com\","
+	"  \"contact_phone\": \"+1 619 555 0142\", \"public_url\": \"http://x\"},"
+	" \"booking\": {\"id\": 7, \"slug\": \"jane-k3f9qz\", \"guest_name\": \"Jane\","
+	"  \"vessel\": \"Jada\", \"date_label\": \"Saturday, May 30, 2026\","
+	"  \"short_date_label\": \"Saturday, May 30\", \"start_label\": \"9:00 AM\","
+	"  \"end_label\": \"1:00 PM\", \"tz_label\": \"PDT\", \"hours_left\": 23,"
+	"  \"offered\": 4, \"declined_by\": {\"name\": \"Maria Lopez\", \"role\": \"deckhand\","
+	"   \"note\": \"My knee\"},"
+	"  \"crewing\": {\"needed\": 3, \"n_confirmed\": 1, \"n_pending\": 1, \"open\": 1,"
+	"   \"pending\": [{\"name\": \"Sam Ortiz\", \"role\": \"skipper\", \"captain\": true}],"
+	"   \"declined\": [{\"name\": \"Maria Lopez\", \"role\": \"deckhand\"}],"
+	"   \"open_roles\": [{\"role\": \"deckhand\", \"count\": 1, \"captain\": false}]}}}";
+#define OPERATOR_SHARED \
+	"title", "site.name", "site.contact_email", "site.contact_phone", \
+	"booking.guest_name", "booking.date_label", "booking.start_label", \
+	"booking.end_label", "booking.tz_label", "booking.vessel", \
+	"booking.id", "booking.slug", "booking.crewing.n_confirmed", \
+	"booking.crewing.n_pending", "booking.crewing.open", \
+	"booking.crewing.needed", "links.admin_booking"
+static const char *const declined_fields[] = { OPERATOR_SHARED,
+	"booking.declined_by.name", "booking.declined_by.role",
+	"booking.declined_by.note", "booking.offered", NULL };
+static const char *const crewing_fields[] = { OPERATOR_SHARED,
+	"booking.hours_left", "booking.crewing.pending.0.name",
+	"booking.crewing.pending.0.role", "booking.crewing.declined.0.name",
+	"booking.crewing.declined.0.role", "booking.crewing.open_roles.0.role",
+	"booking.crewing.open_roles.0.count", NULL };
+
+/* Every field each HTML mail of the crewing gate prints is escaped. */
+static void
+test_gate_mails(const struct tmpl_set *set)
+{
+	json_t	*ctx;
+
+	if ((ctx = crew_mail_context()) != NULL) {
+		json_object_set_new(json_object_get(ctx, "booking"),
+		    "hours_left", json_integer(47));
+		test_fields(set, ctx, "email/crew_reminder.html",
+		    reminder_fields);
+		json_decref(ctx);
+	}
+	ctx = json_loads(offer_mail_sample, 0, NULL);
+	ok(ctx != NULL, "the offer sample parses");
+	if (ctx != NULL)
+		test_fields(set, ctx, "email/crew_offer.html", offer_fields);
+	json_decref(ctx);
+	ctx = json_loads(operator_mail_sample, 0, NULL);
+	ok(ctx != NULL, "the operator sample parses");
+	if (ctx != NULL) {
+		test_fields(set, ctx, "email/operator_declined.html",
+		    declined_fields);
+		test_fields(set, ctx, "email/operator_crewing.html",
+		    crewing_fields);
+	}
+	json_decref(ctx);
+}
+
 int
 main(void)
 {
@@ -396,6 +523,16 @@ main(void)
 			json_decref(ctx);
 	}
 	test_crew_mail(set);
+	test_gate_mails(set);
+	ctx = json_loads(open_sample, 0, NULL);
+	ok(ctx != NULL, "the open places sample parses");
+	if (ctx != NULL) {
+		ok(render(set, "crew_open.html", ctx, &out) == 0 &&
+		    strstr(buf_str(&out), "noindex") != NULL,
+		    "crew_open.html renders, noindex");
+		test_fields(set, ctx, "crew_open.html", open_fields);
+	}
+	json_decref(ctx);
 	ctx = guest;
 	render(set, "guest.html", ctx, &out);
 	ok(strstr(buf_str(&out), "data-slug=\"jane-k3f9qz\"") != NULL,

@@ -1,4 +1,4 @@
-/* test-token.c: magic-link and feed tokens: derivation vectors, shape, purpose separation */
+/* test-token.c: magic-link, feed and offer tokens: derivation vectors, shape, purpose separation */
 #include <string.h>
 
 #include "limits.h"
@@ -26,10 +26,17 @@ main(void)
 	is_int(token_derive(secret, 32, TOKEN_FEED, 7, nonce, t), 0, "a feed token");
 	is_str(t, "9oAlvpYrs7UZOWhDaWSzlR7kEFHzKs0s8RjMvLAzvgA", "feed vector");
 	ok(valid_token(t), "a derived token is what the route table accepts");
+	is_int(token_derive(secret, 32, TOKEN_OFFER, 7, nonce, t), 0,
+	    "an offer token");
+	is_str(t, "e3x5yIErOJsYRbVCbZt2dwR8QPx9NbRM1myL82WJ9yI", "offer vector");
+	is_int(token_derive(secret, 32, TOKEN__MAX, 7, nonce, u), -1,
+	    "a purpose with no label is refused");
 
 	token_derive(secret, 32, TOKEN_LINK, 7, nonce, t);
 	token_derive(secret, 32, TOKEN_FEED, 7, nonce, u);
 	ok(strcmp(t, u) != 0, "the purpose changes the token (a feed token never opens a link)");
+	token_derive(secret, 32, TOKEN_OFFER, 7, nonce, u);
+	ok(strcmp(t, u) != 0, "an offer token is no link token either");
 	token_derive(secret, 32, TOKEN_LINK, 8, nonce, u);
 	ok(strcmp(t, u) != 0, "the id changes the token");
 	token_derive(secret, 32, TOKEN_LINK, 7, other, u);

@@ -1,7 +1,9 @@
 // crew-page.mjs: a crew member on a phone (390 px) opens the magic link
 // from their invitation in the mail catcher, confirms, reloads and is still
-// confirmed, then declines with a note; the page never scrolls sideways and
-// its buttons are whole, on screen and thumb-sized (TAP)
+// confirmed, then declines with a note; then follows the crew page's link to
+// their open places and takes one, landing confirmed on that charter's page;
+// no page scrolls sideways and every button is whole, on screen and
+// thumb-sized (TAP)
 import {
   ok, is, diag, runBrowserTest, phonePage, api, screenshot, noHorizontalScroll,
   iso, DAY, PUBLIC_URL, env,
@@ -40,6 +42,16 @@ const b = await api('POST', '/api/bookings', {
   crew: [{ crew_id: me, role: 'deckhand' }, { crew_id: skipper, role: 'captain', captain: true }],
 });
 is(b.status, 201, 'a booking with two crew');
+/* A charter with an open place of his role, to take from the open places. */
+const other = await api('POST', '/api/bookings', {
+  guest_name: `Crew Browser Open ${process.pid}`, starts_at: iso(12 * DAY), ends_at: iso(12 * DAY + 3.5 * 3600e3),
+  vessel: 'Sea Otter', meeting_point: 'Shelter Island, guest dock',
+  revenue_cents: 190000, port_fee_cents: 9000, captain_fee_cents: 30000,
+  crew: [{ crew_id: skipper, role: 'captain', captain: true }],
+  open_slots: [{ role: 'deckhand', count: 1, hourly_rate_cents: 2875, hours: 3.5 }],
+});
+is(other.status, 201, 'a second charter with an open deckhand place');
+const slotId = (await api('GET', `/api/bookings/${other.data.id}`)).data.open_slots[0].slot_id;
 const inv = await api('POST', `/api/bookings/${b.data.id}/invitations`);
 is(inv.status, 200, 'invitations issued');
 const link = await linkFromMail(emailOf(myName));
@@ -100,5 +112,33 @@ await runBrowserTest(async (browser) => {
   const staff = await api('GET', `/api/bookings/${b.data.id}`);
   const row = staff.data.crew.find((c) => c.crew_id === me);
   is(`${row.status}/${row.response_note}`, 'declined/Sorry, my daughter is sick.', 'staff see the decline and its note');
+
+  /* Open places: from the crew page's link, take one. */
+  await reachable(page, '#open-places', 'See open places');
+  await page.locator('#open-places').click();
+  await page.waitForURL(`${link}/open`);
+  await page.waitForLoadState('domcontentloaded');
+  ok(await page.locator(`#place-${slotId}`).count() === 1, 'the open places list the deckhand place');
+  ok(/\$100\.63/.test(await page.locator(`#place-${slotId} .open-pay`).innerText()),
+    'with the pay it brings (3.5 h at $28.75)');
+  await noHorizontalScroll(page, 'open places');
+  await reachable(page, `#take-${slotId}`, 'Take this place');
+  await seen.check(page, 'open places');
+  await screenshot(page, 'crew-open-places.png');
+  await page.locator(`#take-${slotId}`).click();
+  await page.waitForURL((u) => /\/c\/[A-Za-z0-9_-]{43}$/.test(u.pathname) && u.href !== link);
+  await page.waitForLoadState('domcontentloaded');
+  is(await status(page), 'confirmed', 'taking it lands on that charter\'s page, confirmed');
+  ok(/Sea Otter/.test(await page.locator('main').innerText()), 'the page is the new charter\'s');
+  await noHorizontalScroll(page, 'the place taken');
+  await reachable(page, '#decline', 'Decline on the place taken');
+  await seen.check(page, 'the place taken');
+  await screenshot(page, 'crew-place-taken.png');
+  const taken = await api('GET', `/api/bookings/${other.data.id}`);
+  const mine = taken.data.crew.find((c) => c.crew_id === me);
+  is(mine && `${mine.status}/${mine.slot_id}/${mine.hourly_rate_cents}`, `confirmed/${slotId}/2875`,
+    'staff see him confirmed in the place, at its rate');
+  ok(taken.data.crewing.fully_crewed === false && taken.data.crewing.open === 0,
+    'the place is held (the skipper has not answered yet)');
 });
 diag(`runtime ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -93,7 +93,7 @@ slug=$(jbody .slug)
 like "$slug" "^form-create-$run-[a-z0-9]{8}\$" "an address made from the guest's name"
 is "$(sql "SELECT actor FROM audit_log WHERE booking_id = $id AND action = 'booking.create'")" "staff:$owner" \
 	"an audit row names the staff member"
-is "$(sql "SELECT string_agg(target, ',' ORDER BY target) FROM outbox WHERE booking_id = $id")" \
+is "$(sql "SELECT string_agg(target, ',' ORDER BY target) FROM outbox WHERE booking_id = $id AND due_at IS NULL")" \
 	"calendar,dynamo,mail,publish,scc" "and outbox rows for every target, the guest's mail too"
 eventually 15 test -f "$CHARTER_PUBLISH_DIR/g/$slug.html"; ok $? "the guest page is published"
 http GET "$pub/g/$slug"

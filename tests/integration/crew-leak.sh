@@ -4,10 +4,14 @@
 # fee and captain fee values and their crew distinctive rates; then every
 # crew output of charterd (each member's page in each state, the 409 and
 # 410 pages, the invitation API answer, the invitation mails in the mail
-# catcher, what crew_page() returns on the crew role, and the
+# catcher, what crew_page() returns on the crew role, the open-places page
+# and crew_open_page(), the offer of a declined place, the mail and page
+# of a place taken, a reminder, the operator's crewing alerts, and the
 # SCC and DynamoDB rows an answer queues) is searched for every rendering
 # of those amounts: cents, dollars with and without separators. A crew
-# member's own rate and pay must show, which proves the search finds them.
+# member's own rate and pay must show, which proves the search finds them
+# (an open place pays what it paid the one who declined it: its rate is
+# the one colleague's rate an offer shows, as that member's own).
 set -uo pipefail
 . "${CHARTER_SRCDIR:?run me through tests/stack run}/tests/lib/tap.sh"
 
@@ -57,10 +61,13 @@ no_leak() {
 # Distinctive amounts: no two share a rendering, none is a date, time or id.
 rev1=9876543 port1=246813 capt1=1357911
 rev2=8765439 port2=371593 capt2=1928374
-rate_a=4321 rate_b=5679 rate_c=6547
+rate_a=4321 rate_b=5679 rate_c=6547 rate_d=8123
 a=$(crew "Avery Quinn" $rate_a)
 b=$(crew "Blake Ruiz" $rate_b)
 c=$(crew "Casey Stone" $rate_c)
+# Drew has Blake's role: Blake's declined place will be offered to Drew.
+api POST /api/crew "{\"name\":\"Drew Vale\",\"email\":\"$(email_of "Drew Vale")\",\"roles\":[\"steward\"],\"hourly_rate_cents\":$rate_d}"
+d=$(jbody .id)
 booking() { # NAME REV PORT CAPT DAYS: prints the id
 	api POST /api/bookings "{\"guest_name\":\"$1\",\"starts_at\":\"$(day "+$5 days 16:00")\",\"ends_at\":\"$(day "+$5 days 20:30")\",\"vessel\":\"Sea Otter\",\"meeting_point\":\"Dock C\",\"crew_notes\":\"Lunch aboard.\",\"revenue_cents\":$2,\"port_fee_cents\":$3,\"captain_fee_cents\":$4,\"crew\":[{\"crew_id\":$a,\"role\":\"deckhand\"},{\"crew_id\":$b,\"role\":\"steward\",\"hours\":6.25},{\"crew_id\":$c,\"role\":\"skipper\",\"captain\":true,\"hourly_rate_cents\":7013}]}"
 	jbody .id
@@ -173,6 +180,76 @@ like "$(as_sync "SELECT crew_invitation_mail($lid, now(), 24)")" '"outcome" : "g
 	"and the mail cannot be made again (nothing to send)"
 http GET "$CHARTER_PUBLIC_URL/c/${TOK[$b2.$a]}"
 is "$STATUS" 200 "while the link itself still opens"
+
+# -- open places: the offer, the list, a place taken, a reminder, the operator's alerts --
+daddr=$(email_of "Drew Vale")
+api GET "/api/bookings/$b1"
+cost1b=$(jbody .crew_cost_cents) net1b=$(jbody .net_cents)
+slot=$(jbody '.open_slots[] | select(.role == "steward") | .slot_id')
+place_pay=$(jbody '.open_slots[] | select(.role == "steward") | (.hourly_rate_cents * .hours) | round')
+ok "$([ -n "$slot" ]; echo $?)" "Blake's decline opened his place (slot $slot, paying $place_pay cents)"
+aboard1="$(rate "$b1" "$a") $(pay "$b1" "$a") $(rate "$b1" "$c") $(pay "$b1" "$c")"
+# check_place FILE WHAT [own]: no booking's money, no pay of the crew aboard;
+# with own, the place's rate and pay show.
+check_place() {
+	# shellcheck disable=SC2086
+	no_leak "$1" "$2: no revenue, fee, crew cost or net" $money1 $money2 $cost1b $net1b
+	# shellcheck disable=SC2086
+	no_leak "$1" "$2: no rate or pay of the crew aboard" $aboard1
+	[ -n "${3:-}" ] || return 0
+	like "$(leaks "$1" "$rate_b")" "\\." "$2: the place's rate shows (the search finds it)"
+	like "$(leaks "$1" "$place_pay")" "\\." "$2: and the pay it brings"
+}
+offered() { mails_to "$daddr" | jq -e '[.[] | select(.subject | startswith("Open place"))] | length > 0' >/dev/null; }
+eventually 15 offered
+ok $? "Drew is offered Blake's place by mail"
+mails_to "$daddr" | jq -r '[.[] | select(.subject | startswith("Open place"))][-1] | .subject, .text, .html' >"$TAP_TMP/offer.txt"
+check_place "$TAP_TMP/offer.txt" "the offer mail" own
+ot=$(grep -o "/c/[A-Za-z0-9_-]\{43\}/open" "$TAP_TMP/offer.txt" | head -n 1 | sed 's|/c/||; s|/open||')
+http GET "$CHARTER_PUBLIC_URL/c/$ot/open"
+is "$STATUS" 200 "the offer's link opens Drew's open places"
+body >"$TAP_TMP/open.html"
+check_place "$TAP_TMP/open.html" "the open-places page" own
+as_crew "SELECT crew_open_page(decode('$(printf %s "$ot" | sha256sum | cut -d' ' -f1)', 'hex'), now(), 24)" >"$TAP_TMP/open.json"
+like "$(cat "$TAP_TMP/open.json")" '"outcome" : "ok"' "crew_open_page() answers on the crew role's own login"
+check_place "$TAP_TMP/open.json" "crew_open_page() as charterd_crew" own
+ft=$(sed -n 's/.*name="form_token" value="\([^"]*\)".*/\1/p' "$TAP_TMP/open.html" | head -n 1)
+http POST "$CHARTER_PUBLIC_URL/c/$ot/open/$slot" --data "form_token=$ft"
+is "$STATUS" 303 "Drew takes the place"
+http GET "$(header location)"
+body >"$TAP_TMP/taken.html"
+check_place "$TAP_TMP/taken.html" "Drew's page for the place taken" own
+taken() { mails_to "$daddr" | jq -e '[.[] | select(.subject | startswith("You are crewing"))] | length > 0' >/dev/null; }
+eventually 15 taken
+ok $? "the mail for the place taken arrives"
+mails_to "$daddr" | jq -r '[.[] | select(.subject | startswith("You are crewing"))][-1] | .subject, .text, .html' >"$TAP_TMP/taken.txt"
+check_place "$TAP_TMP/taken.txt" "the mail for the place taken" own
+# A third booking, Drew pending: the reminder, and the operator's alerts.
+rev3=6543217 port3=482915 capt3=1726354
+api POST /api/bookings "{\"guest_name\":\"Leak Three\",\"starts_at\":\"$(day "+13 days 16:00")\",\"ends_at\":\"$(day "+13 days 20:30")\",\"vessel\":\"Sea Otter\",\"revenue_cents\":$rev3,\"port_fee_cents\":$port3,\"captain_fee_cents\":$capt3,\"crew\":[{\"crew_id\":$a,\"role\":\"deckhand\"},{\"crew_id\":$c,\"role\":\"skipper\",\"captain\":true},{\"crew_id\":$d,\"role\":\"steward\"}]}"
+b3=$(jbody .id)
+api POST "/api/bookings/$b3/invitations"
+api GET "/api/bookings/$b3"
+money3="$rev3 $port3 $capt3 $(jbody .crew_cost_cents) $(jbody .net_cents)"
+sql "UPDATE outbox SET due_at = now(), next_attempt_at = now() WHERE booking_id = $b3 AND kind IN ('mail.crew_reminder', 'mail.operator_crewing');
+	SELECT pg_notify('charterd_outbox', '$b3')" >/dev/null
+reminded() { mails_to "$daddr" | jq -e '[.[] | select(.subject | startswith("Reminder"))] | length > 0' >/dev/null; }
+eventually 15 reminded
+ok $? "Drew's reminder arrives"
+mails_to "$daddr" | jq -r '[.[] | select(.subject | startswith("Reminder"))][-1] | .subject, .text, .html' >"$TAP_TMP/reminder.txt"
+# shellcheck disable=SC2086
+no_leak "$TAP_TMP/reminder.txt" "the reminder: no revenue, fee, crew cost or net" $money1 $money2 $money3
+# shellcheck disable=SC2046
+no_leak "$TAP_TMP/reminder.txt" "the reminder: no colleague's rate or pay" $(rate "$b3" "$a") $(pay "$b3" "$a") $(rate "$b3" "$c") $(pay "$b3" "$c")
+like "$(leaks "$TAP_TMP/reminder.txt" "$(pay "$b3" "$d")")" "\\." "the reminder: Drew's own pay shows"
+operator() { mails_to operator@charterd.invalid | jq -r --arg id "#$1 " '[.[] | select(.text | contains($id))] | .[] | select(.subject | test("^(Declined|Not fully crewed)")) | .subject, .text, .html'; }
+alerts() { [ "$(operator "$b1" | grep -c '^Declined')" -ge 1 ] && [ "$(operator "$b3" | grep -c '^Not fully crewed')" -ge 1 ]; }
+eventually 15 alerts
+ok $? "the operator's alerts arrive: Blake's decline, and Leak Three not fully crewed"
+{ operator "$b1"; operator "$b3"; } >"$TAP_TMP/operator.txt"
+# shellcheck disable=SC2046,SC2086
+no_leak "$TAP_TMP/operator.txt" "the operator's crewing alerts: no money, and no crew pay at all" $money1 $money2 $money3 $cost1b $net1b \
+	$aboard1 $rate_a $rate_b $rate_c $rate_d $place_pay $(pay "$b3" "$d")
 
 # -- 409 and 410 pages ---------------------------------------------------------------
 sql "UPDATE bookings SET starts_at = now() + interval '2 hours', ends_at = now() + interval '6 hours' WHERE id = $b2" >/dev/null

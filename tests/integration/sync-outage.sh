@@ -59,7 +59,7 @@ pending_everywhere() {
 	done
 }
 nothing_waits() {
-	[ "$(psql_db "SELECT count(*) FROM outbox WHERE state IN ('pending', 'delivering')")" = 0 ]
+	[ "$(psql_db "SELECT count(*) FROM outbox WHERE state IN ('pending', 'delivering') AND (due_at IS NULL OR due_at <= now())")" = 0 ]
 }
 
 # --- before: one booking everywhere

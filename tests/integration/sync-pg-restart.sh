@@ -73,11 +73,11 @@ eventually $((LEASE + 20)) all_at_latest "${ids[@]}" "$slow"
 ok $? "every change queued before the restart arrived, the one in flight too"
 # The update cut off by the restart is at SCC already, but its row is settled only
 # when its lease runs out and the repeat is answered from its key.
-undone() { psql_db "SELECT count(*) FROM outbox WHERE state <> 'done'"; }
+undone() { psql_db "SELECT count(*) FROM outbox WHERE state <> 'done' AND (due_at IS NULL OR due_at <= now())"; }
 all_done() { [ "$(undone)" = 0 ]; }
 eventually $((LEASE + 20)) all_done
 is "$(undone)" 0 "every outbox row is done" ||
-	diag "$(psql_db "SELECT id, target, state, attempts, last_error FROM outbox WHERE state <> 'done'")"
+	diag "$(psql_db "SELECT id, target, state, attempts, last_error FROM outbox WHERE state <> 'done' AND (due_at IS NULL OR due_at <= now())")"
 applied_twice() {
 	sp_peer "requests?api=$1" | jq '[.requests[] | select((.status | type) == "number"
 		and .status < 300 and .replayed == false) | .headers["idempotency-key"]] |
