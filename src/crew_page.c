@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "crew_feed.h"
 #include "crew_link.h"
 #include "crew_pages.h"
 #include "db_crew_links.h"
@@ -70,6 +71,25 @@ crew_page_render(struct request *req, int status, json_t *view,
 	resp_page(req, status, "crew.html", ctx);
 }
 
+/*
+ * The member's calendar feed URL into the view, as feed_url: every crew
+ * page links to it. The feed is made on its first use (a row of nonce and
+ * hash, no state anyone sees); when it cannot be made (a feed of an older
+ * secret, which staff must rotate) the page simply has no link.
+ */
+static void
+feed_link(struct request *req, json_t *ans)
+{
+	char		 url[LIMIT_FEED_URL];
+	json_int_t	 crew_id;
+
+	crew_id = json_integer_value(json_object_get(ans, "crew_id"));
+	if (crew_id > 0 && crew_feed_url(req->db, req->app->cfg, crew_id, url,
+	    sizeof(url)) == DB_OK)
+		json_object_set_new(json_object_get(ans, "view"), "feed_url",
+		    json_string(url));
+}
+
 /* Looks the link up and answers for every outcome but a live link, whose
  * answer object it returns (caller decrefs); NULL when answered. */
 static json_t *
@@ -90,6 +110,7 @@ live_link(struct request *req)
 		/* The captain's "Settle the trip" card (crew_settle.c). */
 		json_object_set(json_object_get(ans, "view"), "settle",
 		    json_object_get(ans, "settle"));
+		feed_link(req, ans);
 		return ans;
 	}
 	if (strcmp(outcome, "gone") == 0)

@@ -95,6 +95,11 @@ links_operator(const struct mail_env *env, const json_t *data, json_t *links)
 static int
 links_crew(const struct mail_env *env, const json_t *data, json_t *links)
 {
+	const json_t *feed = json_object_get(data, "feed_url");
+
+	/* The calendar feed's URL was built by link_url() too (crew_feed.c). */
+	if (json_is_string(feed))
+		json_object_set(links, "calendar", (json_t *)feed);
 	return add_link(env, links, "crew", LINK_CREW, str(data, "token"));
 }
 

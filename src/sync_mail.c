@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 
+#include "crew_feed.h"
 #include "crew_link.h"
 #include "db_crew_links.h"
 #include "db_crew_slots.h"
@@ -64,6 +65,19 @@ now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The crew member's calendar feed URL into data, as feed_url, for the
+ * mail to link as the crew page does; without it the mail has no such
+ * link (a feed of an older secret is staff's to rotate). */
+static void
+calendar_link(struct sync_ctx *ctx, long long crew_id, json_t *data)
+{
+	char url[LIMIT_FEED_URL];
+
+	if (crew_feed_url(ctx->db, ctx->app->cfg, crew_id, url,
+	    sizeof(url)) == DB_OK)
+		json_object_set_new(data, "feed_url", json_string(url));
+}
+
 /*
  * An answer {outcome, link_id, crew_id, nonce, mail} of a crew link's mail
  * (invitation or reminder) as data: the mail, with the link's token made
@@ -89,6 +103,8 @@ with_link_token(struct sync_ctx *ctx, json_t *ans, json_t **data,
 	}
 	*data = json_incref(json_object_get(ans, "mail"));
 	json_object_set_new(*data, "token", json_string(token));
+	calendar_link(ctx, json_integer_value(json_object_get(ans, "crew_id")),
+	    *data);
 	*link_id = json_integer_value(json_object_get(ans, "link_id"));
 	OPENSSL_cleanse(token, sizeof(token));
 	return DB_OK;
@@ -176,6 +192,8 @@ read_crew_offer(struct sync_ctx *ctx, const struct outbox_job *job,
 	}
 	*data = json_incref(json_object_get(ans, "mail"));
 	json_object_set_new(*data, "token", json_string(token));
+	calendar_link(ctx, json_integer_value(json_object_get(ans, "crew_id")),
+	    *data);
 	rc = DB_OK;
 out:
 	OPENSSL_cleanse(token, sizeof(token));

@@ -92,6 +92,9 @@ ok $? "each crew member's invitation arrives in the mail catcher"
 m=$(mails_to "$(email_of "Maria Lopez")" | jq last)
 like "$(jq -r .text <<<"$m")" "$CHARTER_PUBLIC_URL/c/$tm" "it carries the link the API answered (made again from the stored nonce)"
 like "$(jq -r .html <<<"$m")" "href=\"$CHARTER_PUBLIC_URL/c/$tm\"" "in both parts"
+mail_feed=$(jq -r .text <<<"$m" | grep -o "$CHARTER_PUBLIC_URL/c/[A-Za-z0-9_-]*/calendar\.ics" | head -n 1)
+like "$mail_feed" "^$CHARTER_PUBLIC_URL/c/[A-Za-z0-9_-]{43}/calendar\.ics\$" "and the member's calendar feed"
+like "$(jq -r .html <<<"$m")" "href=\"$mail_feed\"" "  in both parts"
 like "$(jq -r .subject <<<"$m")" "^Can you crew $(TZ=America/Los_Angeles date -d "$starts" '+%A, %B %-d') aboard Jada\?\$" \
 	"subject: the boat's date and the vessel"
 # Each pending member's reminder (sql/017_crew_slots.sql) will carry the same
@@ -136,6 +139,12 @@ page "$tm"
 is "$STATUS" 200 "the crew link opens the crew page"
 private_headers "the crew page"
 tidy_ok "$BODY" "the crew page is valid HTML"
+feed=$(grep -o 'id="calendar-feed" class="[^"]*" href="[^"]*"' "$BODY" | sed 's/.*href="//; s/"$//')
+is "$feed" "$mail_feed" "the crew page links the member's calendar feed, the one the mail gave"
+cp "$BODY" "$TAP_TMP/crew-page.html"
+http GET "$feed"
+is "$STATUS/$(header content-type)" "200/text/calendar; charset=utf-8" "  which serves their calendar"
+cp "$TAP_TMP/crew-page.html" "$BODY"
 like "$(body)" "$(TZ=America/Los_Angeles date -d "$starts" '+%A, %B %-d, %Y')" "the date in the boat's zone"
 like "$(body)" "$(TZ=America/Los_Angeles date -d "$starts" '+%-I:%M %p').*$(TZ=America/Los_Angeles date -d "$ends" '+%-I:%M %p')" \
 	"departure and return in the boat's zone"
