@@ -203,7 +203,9 @@ BEGIN
 	        'role', m.role,
 	        'captain', m.captain AND lower(m.role) NOT LIKE '%captain%',
 	        'me', m.crew_id = c_id)
-	        ORDER BY m.captain DESC, m.assignment_id) AS crew,
+	        ORDER BY m.captain DESC, m.assignment_id)
+	        -- Who is aboard: not a colleague who declined.
+	        FILTER (WHERE m.status <> 'declined' OR m.crew_id = c_id) AS crew,
 	    (array_agg(json_build_object(
 	        'first_name', split_part(btrim(m.name), ' ', 1),
 	        'role', m.role,
