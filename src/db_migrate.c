@@ -1,4 +1,6 @@
 /* db_migrate.c: the statements `charterd migrate` runs: its lock, its ledger, a script */
+#include <stdio.h>
+
 #include "db_migrate.h"
 #include "log.h"
 
@@ -6,13 +8,24 @@ int
 db_migrate_script(struct db *db, const char *name, const char *sql)
 {
 	PGresult	*res;
+	const char	*state;
 	int		 rc = DB_OK;
 
+	db->sqlstate[0] = db->constraint[0] = '\0';
 	res = PQexec(db->conn, sql);
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
 		log_err("%s failed: %s", name, res ?
 		    PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		/* Kept, as db_exec keeps it: migrate retries some failures. */
+		if (res != NULL && (state = PQresultErrorField(res,
+		    PG_DIAG_SQLSTATE)) != NULL)
+			snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
+			    state);
+		if (res != NULL && (state = PQresultErrorField(res,
+		    PG_DIAG_CONSTRAINT_NAME)) != NULL)
+			snprintf(db->constraint, sizeof(db->constraint), "%s",
+			    state);
 		rc = DB_ERROR;
 	}
 	PQclear(res);

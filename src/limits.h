@@ -99,6 +99,7 @@
 /* Start-up and bookkeeping sizes. */
 #define LIMIT_SLUG_ATTEMPTS	4		/* a slug's 41 random bits collide about never */
 #define LIMIT_MIGRATIONS	512		/* files in the migrations folder */
+#define LIMIT_ROLES_ATTEMPTS	10		/* migrate: tries when another migration of the cluster changes the roles too */
 #define LIMIT_MIGRATION_BYTES	(1024 * 1024)	/* one migration file */
 #define LIMIT_PASSFILE_BYTES	(64 * 1024)	/* libpq passfile migrate reads */
 #define LIMIT_PASSWORD_LEN	255		/* a role's password in it */

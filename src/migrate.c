@@ -1,12 +1,14 @@
 /* migrate.c: `charterd migrate`, applying sql/NNN_*.sql in order, once each,
  * then sql/roles.sql (every role and grant) on every run */
 #include <dirent.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "db_migrate.h"
 #include "db_roles.h"
@@ -116,6 +118,48 @@ out:
 	return rc;
 }
 
+/* The roles file, then the runtime roles' passwords: 0 or -1. */
+static int
+roles_and_passwords(struct db *db, const char *dir)
+{
+	if (apply_roles(db, dir) == -1 || db_roles_set_passwords(db) != DB_OK)
+		return -1;
+	return 0;
+}
+
+/*
+ * 1 when the last failure was another migration of the same cluster
+ * changing the same roles at the same time. Roles belong to the cluster,
+ * not to a database, so the advisory lock (one per database) does not keep
+ * two migrations of two databases apart (a test suite runs several side by
+ * side): PostgreSQL then refuses one of two concurrent changes of a role
+ * ("tuple concurrently updated", XX000), finds a deadlock, or a membership
+ * granted twice at once breaks a catalog's unique index. Every step runs in
+ * a transaction of its own and is idempotent once committed, so the loser
+ * may simply try again.
+ */
+static int
+raced(const struct db *db)
+{
+	return db_failed_with(db, "XX000") || db_failed_with(db, "40P01") ||
+	    db_failed_with(db, "40001") || (db_failed_with(db, "23505") &&
+	    strncmp(db->constraint, "pg_", 3) == 0);
+}
+
+/* After the attempt-th race lost: a short, growing, jittered wait. */
+static void
+race_wait(struct db *db, const char *what, int attempt)
+{
+	unsigned char r[2] = { 0, 0 };
+
+	log_warnx("%s: roles changed by another migration at the same time; "
+	    "trying again (%d of %d)", what, attempt + 1,
+	    LIMIT_ROLES_ATTEMPTS);
+	db_rollback(db);
+	(void)random_bytes(r, sizeof(r));	/* zeros: no jitter */
+	usleep((useconds_t)(50000 * attempt + (r[0] << 8 | r[1]) % 50000));
+}
+
 int
 migrate_run(const struct config *cfg)
 {
@@ -124,7 +168,7 @@ migrate_run(const struct config *cfg)
 	struct dirent	*e;
 	char		*names[LIMIT_MIGRATIONS];
 	size_t		 n = 0, i;
-	int		 rc = -1, applied = 0;
+	int		 rc = -1, applied = 0, attempt;
 
 	if ((d = opendir(cfg->sql_dir)) == NULL) {
 		log_err("cannot open the migrations folder %s (set "
@@ -143,12 +187,19 @@ migrate_run(const struct config *cfg)
 	if (db_migrate_begin(&db) != DB_OK)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (apply_one(&db, cfg->sql_dir, names[i], &applied) == -1)
-			goto out;
+		for (attempt = 1; apply_one(&db, cfg->sql_dir, names[i],
+		    &applied) == -1; attempt++) {
+			if (attempt == LIMIT_ROLES_ATTEMPTS || !raced(&db))
+				goto out;
+			race_wait(&db, names[i], attempt);
+		}
 	log_info("%d migration(s) applied, %zu known", applied, n);
-	if (apply_roles(&db, cfg->sql_dir) == -1 ||
-	    db_roles_set_passwords(&db) != DB_OK)
-		goto out;
+	for (attempt = 1; roles_and_passwords(&db, cfg->sql_dir) == -1;
+	    attempt++) {
+		if (attempt == LIMIT_ROLES_ATTEMPTS || !raced(&db))
+			goto out;
+		race_wait(&db, MIGRATE_ROLES_FILE, attempt);
+	}
 	log_info("roles and grants set from %s", MIGRATE_ROLES_FILE);
 	rc = 0;
 out:

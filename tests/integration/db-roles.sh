@@ -105,4 +105,35 @@ out=$(check_serve); ok $? "and puts the roles back as they must be"
 out=$(as charterd_guest "SET ROLE charterd_api")
 like "$out" "$denied" "the membership is gone"
 
+# -- migrations of several databases of one cluster at once ---------------------------
+# Roles are the cluster's: four migrations side by side (as the test suite runs them)
+# change the same roles at once, and PostgreSQL refuses one of two concurrent changes of
+# a role; each migration must still finish (it tries again).
+. "$CHARTER_SRCDIR/scripts/lib.sh" # as_pg, write_envfile
+stack_load
+where="host=$PG_SOCKDIR&port=$PG_PORT&passfile=$STACK_DIR/pgpass"
+dbs=() pids=() fails=0
+for i in 1 2 3 4; do
+	d=charterd_roles_race_${i}_$$
+	as_pg "$PG_BINDIR/psql" -X -q -h "$PG_SOCKDIR" -p "$PG_PORT" -U postgres -d postgres \
+		-c "CREATE DATABASE $d OWNER charterd" >/dev/null && dbs+=("$d")
+	write_envfile "$TAP_TMP/race$i.env" CHARTER_DATABASE_URL="postgresql://charterd@/$d?$where" \
+		CHARTER_SQL_DIR="$CHARTER_SQL_DIR"
+done
+is "${#dbs[@]}" 4 "four databases in the stack's cluster"
+for round in 1 2; do
+	pids=()
+	for i in 1 2 3 4; do
+		(set -a; . "$TAP_TMP/race$i.env"; set +a; exec "$CHARTERD" migrate) >"$TAP_TMP/race$i.$round.log" 2>&1 &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+done
+is "$fails" 0 "four migrations at once, twice: every one finishes" ||
+	diag "$(grep -h error "$TAP_TMP"/race*.log | head -n 5)"
+for d in "${dbs[@]}"; do
+	as_pg "$PG_BINDIR/psql" -X -q -h "$PG_SOCKDIR" -p "$PG_PORT" -U postgres -d postgres \
+		-c "DROP DATABASE $d" >/dev/null
+done
+
 done_testing
