@@ -1,7 +1,9 @@
 /* db_migrate.c: the statements `charterd migrate` runs: its lock, its ledger, a script */
 #include <stdio.h>
+#include <string.h>
 
 #include "db_migrate.h"
+#include "limits.h"
 #include "log.h"
 
 int
@@ -41,6 +43,54 @@ db_migrate_begin(struct db *db)
 	return db_run(db, "CREATE TABLE IF NOT EXISTS schema_migrations "
 	    "(name text PRIMARY KEY, applied_at timestamptz NOT NULL "
 	    "DEFAULT now())", 0, NULL);
+}
+
+PGconn *
+db_migrate_cluster_lock(const char *url)
+{
+	PQconninfoOption	*opts, *o;
+	const char		*keys[LIMIT_CONNINFO_KEYS + 1];
+	const char		*vals[LIMIT_CONNINFO_KEYS + 1];
+	char			*err = NULL;
+	size_t			 n = 0;
+	PGconn			*conn = NULL;
+	PGresult		*res = NULL;
+
+	if ((opts = PQconninfoParse(url, &err)) == NULL) {
+		PQfreemem(err);
+		return NULL;
+	}
+	for (o = opts; o->keyword != NULL && n < LIMIT_CONNINFO_KEYS; o++) {
+		if (o->val == NULL || o->val[0] == '\0' ||
+		    strcmp(o->keyword, "dbname") == 0)
+			continue;
+		keys[n] = o->keyword;
+		vals[n++] = o->val;
+	}
+	keys[n] = "dbname";
+	vals[n++] = "postgres";
+	keys[n] = vals[n] = NULL;
+	conn = PQconnectdbParams(keys, vals, 0);
+	if (PQstatus(conn) == CONNECTION_OK)
+		res = PQexec(conn, "SELECT pg_advisory_lock(7245160732)");
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		log_info("no cluster-wide migration lock (database postgres: "
+		    "%s); a race with another database's migration is "
+		    "retried instead", PQerrorMessage(conn));
+		PQfinish(conn);
+		conn = NULL;
+	}
+	PQclear(res);
+	PQconninfoFree(opts);
+	return conn;
+}
+
+void
+db_migrate_cluster_unlock(PGconn *conn)
+{
+	/* Closing the session releases its advisory lock. */
+	if (conn != NULL)
+		PQfinish(conn);
 }
 
 int

@@ -7,6 +7,16 @@
 /* Waits for the migrators' advisory lock (one at a time, across hosts)
  * and makes sure the ledger exists. DB_OK or DB_ERROR. */
 int	db_migrate_begin(struct db *);
+/*
+ * Roles belong to the cluster, and the advisory lock above to one database:
+ * this one keeps the migrations of every database of the cluster apart. It
+ * connects to the cluster's "postgres" database as url's user and waits for
+ * a lock there, held until db_migrate_cluster_unlock. NULL when that
+ * database cannot be reached (logged; the migration then relies on trying
+ * again after a lost race).
+ */
+PGconn	*db_migrate_cluster_lock(const char *url);
+void	 db_migrate_cluster_unlock(PGconn *);
 /* Whether migration name is in the ledger: DB_OK (applied), DB_NOT_FOUND,
  * DB_ERROR. */
 int	db_migrate_applied(struct db *, const char *name);

@@ -168,6 +168,7 @@ migrate_run(const struct config *cfg)
 	struct dirent	*e;
 	char		*names[LIMIT_MIGRATIONS];
 	size_t		 n = 0, i;
+	PGconn		*cluster = NULL;
 	int		 rc = -1, applied = 0, attempt;
 
 	if ((d = opendir(cfg->sql_dir)) == NULL) {
@@ -182,6 +183,7 @@ migrate_run(const struct config *cfg)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_names);
 
+	cluster = db_migrate_cluster_lock(cfg->database_url);
 	if (db_open(&db, cfg->database_url, NULL) == -1)
 		goto out;
 	if (db_migrate_begin(&db) != DB_OK)
@@ -206,5 +208,6 @@ out:
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	db_close(&db);
+	db_migrate_cluster_unlock(cluster);
 	return rc;
 }
