@@ -92,6 +92,9 @@ is "$out" 0 "no function in the schema is executable by PUBLIC"
 # -- charterd refuses a role that could do more than its grants -------------------
 check_serve() { (set -a; . "$STACK_DIR/serve.env"; set +a; exec "$CHARTERD" serve --check) 2>&1; }
 out=$(check_serve); ok $? "serve --check passes with the roles migrate made"
+# Breaking the cluster's roles, with no other test running: a serve they start now
+# would refuse to run (as it must).
+tap_alone
 psql -qX -c "ALTER ROLE charterd_guest CREATEDB" >/dev/null 2>&1
 out=$(check_serve); st=$?
 isnt "$st" 0 "serve --check fails once charterd_guest has CREATEDB"
@@ -104,6 +107,7 @@ ok $? "charterd migrate runs again"
 out=$(check_serve); ok $? "and puts the roles back as they must be"
 out=$(as charterd_guest "SET ROLE charterd_api")
 like "$out" "$denied" "the membership is gone"
+tap_together
 
 # -- migrations of several databases of one cluster at once ---------------------------
 # Roles are the cluster's: four migrations side by side (as the test suite runs them)

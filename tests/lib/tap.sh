@@ -37,6 +37,20 @@ STATUS=000
 TAP_CHARTERD_LOG=${STACK_LOG_DIR:-${STACK_DIR:-/nonexistent}/log}/charterd.log
 TAP_LOG_START=$(stat -c %s "$TAP_CHARTERD_LOG" 2>/dev/null || echo 0)
 
+# Tests run side by side on one stack. The few moments a test breaks the cluster's roles
+# on purpose (db-roles.sh) it must be alone, or a serve another test starts then refuses
+# to run: every test holds this lock shared, and tap_alone waits (at most two minutes,
+# then goes on and says so) until it holds it by itself; tap_together shares it again.
+TAP_LOCK_FD=
+if [ -n "${STACK_DIR:-}" ] && [ -d "$STACK_DIR" ] && exec {TAP_LOCK_FD}>>"$STACK_DIR/tests.lock"; then
+	flock -s "$TAP_LOCK_FD"
+fi
+tap_alone() {
+	[ -n "$TAP_LOCK_FD" ] || return 0
+	flock -x -w 120 "$TAP_LOCK_FD" || note "went on without the stack to itself after 120 s"
+}
+tap_together() { [ -z "$TAP_LOCK_FD" ] || flock -s "$TAP_LOCK_FD"; }
+
 _tap_exit() {
 	local rc=$?
 	rm -rf "$TAP_TMP"
