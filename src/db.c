@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "hex.h"
 #include "limits.h"
 #include "log.h"
 #include "pgpass.h"
@@ -392,6 +393,35 @@ db_json(struct db *db, json_t **out, const char *sql, int n,
 	}
 	PQclear(res);
 	return rc;
+}
+
+int
+db_outcome_json(struct db *db, json_t **out, const char *sql, int n,
+    const char *const *params)
+{
+	if (db_json(db, out, sql, n, params) != DB_OK)
+		return DB_ERROR;
+	if (!json_is_string(json_object_get(*out, "outcome"))) {
+		json_decref(*out);
+		*out = NULL;
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+void
+db_ts_param(long long us, char out[DB_TS_PARAM_LEN])
+{
+	snprintf(out, DB_TS_PARAM_LEN, "%lld.%06lld", us / 1000000,
+	    us % 1000000);
+}
+
+void
+db_hash_param(const unsigned char hash[32], char out[DB_HASH_PARAM_LEN])
+{
+	out[0] = '\\';
+	out[1] = 'x';
+	hex_encode(hash, 32, out + 2);
 }
 
 int

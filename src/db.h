@@ -99,6 +99,18 @@ int	 db_run(struct db *, const char *sql, int n, const char *const *params);
 int	 db_json(struct db *, json_t **out, const char *sql, int n,
 	    const char *const *params);
 
+/* As db_json, for functions that answer an object with an "outcome":
+ * DB_ERROR also when the answer has none. */
+int	 db_outcome_json(struct db *, json_t **out, const char *sql, int n,
+	    const char *const *params);
+/* Parameters: a timestamptz (for to_timestamp($n)) from microseconds, and
+ * a SHA-256 as bytea in PostgreSQL's hex input form. */
+#define DB_TS_PARAM_LEN		32
+#define DB_HASH_PARAM_LEN	67
+void	 db_ts_param(long long us, char out[DB_TS_PARAM_LEN]);
+void	 db_hash_param(const unsigned char hash[32],
+	    char out[DB_HASH_PARAM_LEN]);
+
 /* Transactions: DB_OK or DB_ERROR; db_rollback is safe outside one. */
 int	 db_begin(struct db *);
 int	 db_commit(struct db *);

@@ -4,38 +4,6 @@
 
 #include "buf.h"
 #include "db_crew_links.h"
-#include "hex.h"
-
-/* A timestamptz parameter (to_timestamp($n)) from microseconds. */
-static void
-ts_param(long long us, char out[32])
-{
-	snprintf(out, 32, "%lld.%06lld", us / 1000000, us % 1000000);
-}
-
-/* A bytea parameter in PostgreSQL's hex input form. */
-static void
-hash_param(const unsigned char hash[32], char out[67])
-{
-	out[0] = '\\';
-	out[1] = 'x';
-	hex_encode(hash, 32, out + 2);
-}
-
-/* Runs sql and checks the answer is an object with an outcome. */
-static int
-outcome_json(struct db *db, json_t **out, const char *sql, int n,
-    const char *const *p)
-{
-	if (db_json(db, out, sql, n, p) != DB_OK)
-		return DB_ERROR;
-	if (!json_is_string(json_object_get(*out, "outcome"))) {
-		json_decref(*out);
-		*out = NULL;
-		return DB_ERROR;
-	}
-	return DB_OK;
-}
 
 int
 db_crew_invite_targets(struct db *db, long long booking_id, const json_t *want,
@@ -49,7 +17,7 @@ db_crew_invite_targets(struct db *db, long long booking_id, const json_t *want,
 
 	*out = NULL;
 	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	snprintf(ttl, sizeof(ttl), "%d", ttl_days);
 	if (want != NULL) {
 		bad |= buf_puts(&ids, "{");
@@ -63,7 +31,7 @@ db_crew_invite_targets(struct db *db, long long booking_id, const json_t *want,
 		buf_free(&ids);
 		return DB_ERROR;
 	}
-	rc = outcome_json(db, out, "SELECT crew_invitation_targets($1, "
+	rc = db_outcome_json(db, out, "SELECT crew_invitation_targets($1, "
 	    "$2::bigint[], to_timestamp($3), $4)", 4, p);
 	buf_free(&ids);
 	return rc;
@@ -82,7 +50,7 @@ db_crew_links_issue(struct db *db, long long booking_id,
 
 	*out = NULL;
 	snprintf(idstr, sizeof(idstr), "%lld", booking_id);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	snprintf(ttl, sizeof(ttl), "%d", ttl_days);
 	/* Array literals of digits and hex: nothing in them needs quoting. */
 	bad |= buf_puts(&ids, "{") | buf_puts(&hashes, "{") |
@@ -105,7 +73,7 @@ db_crew_links_issue(struct db *db, long long booking_id,
 	p[4] = ttl;
 	p[5] = actor;
 	p[6] = ts;
-	rc = outcome_json(db, out, "SELECT crew_links_issue($1, $2::bigint[], "
+	rc = db_outcome_json(db, out, "SELECT crew_links_issue($1, $2::bigint[], "
 	    "$3::text[], $4::text[], $5, $6, to_timestamp($7))", 7, p);
 out:
 	buf_free(&ids);
@@ -124,10 +92,10 @@ db_crew_page(struct db *db, const unsigned char hash[32], long long now_us,
 	char		 h[67], ts[32], cut[16];
 	const char	*p[3] = { h, ts, cut };
 
-	hash_param(hash, h);
-	ts_param(now_us, ts);
+	db_hash_param(hash, h);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	return outcome_json(db, out, "SELECT crew_page($1::bytea, "
+	return db_outcome_json(db, out, "SELECT crew_page($1::bytea, "
 	    "to_timestamp($2), $3)", 3, p);
 }
 
@@ -139,10 +107,10 @@ db_crew_respond(struct db *db, const unsigned char hash[32],
 	char		 h[67], ts[32], cut[16];
 	const char	*p[5] = { h, action, note, ts, cut };
 
-	hash_param(hash, h);
-	ts_param(now_us, ts);
+	db_hash_param(hash, h);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	return outcome_json(db, out, "SELECT crew_respond($1::bytea, $2, $3, "
+	return db_outcome_json(db, out, "SELECT crew_respond($1::bytea, $2, $3, "
 	    "to_timestamp($4), $5)", 5, p);
 }
 
@@ -154,9 +122,9 @@ db_crew_invitation_mail(struct db *db, long long link_id, long long now_us,
 	const char	*p[3] = { idstr, ts, cut };
 
 	snprintf(idstr, sizeof(idstr), "%lld", link_id);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	return outcome_json(db, out, "SELECT crew_invitation_mail($1, "
+	return db_outcome_json(db, out, "SELECT crew_invitation_mail($1, "
 	    "to_timestamp($2), $3)", 3, p);
 }
 

@@ -3,38 +3,6 @@
 #include <string.h>
 
 #include "db_crew_slots.h"
-#include "hex.h"
-
-/* A timestamptz parameter (to_timestamp($n)) from microseconds. */
-static void
-ts_param(long long us, char out[32])
-{
-	snprintf(out, 32, "%lld.%06lld", us / 1000000, us % 1000000);
-}
-
-/* A bytea parameter in PostgreSQL's hex input form. */
-static void
-hash_param(const unsigned char hash[32], char out[67])
-{
-	out[0] = '\\';
-	out[1] = 'x';
-	hex_encode(hash, 32, out + 2);
-}
-
-/* Runs sql and checks the answer is an object with an outcome. */
-static int
-outcome_json(struct db *db, json_t **out, const char *sql, int n,
-    const char *const *p)
-{
-	if (db_json(db, out, sql, n, p) != DB_OK)
-		return DB_ERROR;
-	if (!json_is_string(json_object_get(*out, "outcome"))) {
-		json_decref(*out);
-		*out = NULL;
-		return DB_ERROR;
-	}
-	return DB_OK;
-}
 
 int
 db_crew_open_page(struct db *db, const unsigned char hash[32],
@@ -43,10 +11,10 @@ db_crew_open_page(struct db *db, const unsigned char hash[32],
 	char		 h[67], ts[32], cut[16];
 	const char	*p[3] = { h, ts, cut };
 
-	hash_param(hash, h);
-	ts_param(now_us, ts);
+	db_hash_param(hash, h);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	return outcome_json(db, out, "SELECT crew_open_page($1::bytea, "
+	return db_outcome_json(db, out, "SELECT crew_open_page($1::bytea, "
 	    "to_timestamp($2), $3)", 3, p);
 }
 
@@ -57,8 +25,8 @@ db_crew_open_who(struct db *db, const unsigned char hash[32],
 	char		 h[67], ts[32];
 	const char	*p[2] = { h, ts };
 
-	hash_param(hash, h);
-	ts_param(now_us, ts);
+	db_hash_param(hash, h);
+	db_ts_param(now_us, ts);
 	return db_json(db, out, "SELECT json_build_object('crew_id', crew_id, "
 	    "'reason', reason) FROM crew_open_who($1::bytea, to_timestamp($2))",
 	    2, p) == DB_OK ? DB_OK : DB_ERROR;
@@ -73,14 +41,14 @@ db_crew_take(struct db *db, const unsigned char hash[32], long long slot_id,
 	const char	*p[7] = { h, slot, lh, ln, ttl, ts, cut };
 	int		 rc;
 
-	hash_param(hash, h);
+	db_hash_param(hash, h);
 	snprintf(slot, sizeof(slot), "%lld", slot_id);
 	snprintf(lh, sizeof(lh), "\\x%s", link->hash_hex);
 	snprintf(ln, sizeof(ln), "\\x%s", link->nonce_hex);
 	snprintf(ttl, sizeof(ttl), "%d", ttl_days);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	rc = outcome_json(db, out, "SELECT crew_take($1::bytea, $2, $3::bytea, "
+	rc = db_outcome_json(db, out, "SELECT crew_take($1::bytea, $2, $3::bytea, "
 	    "$4::bytea, $5, to_timestamp($6), $7)", 7, p);
 	/* The nonce makes the link's token: no copy left in this frame. */
 	memset(ln, 0, sizeof(ln));
@@ -96,9 +64,9 @@ db_crew_offer_mail(struct db *db, long long slot_id, long long crew_id,
 
 	snprintf(slot, sizeof(slot), "%lld", slot_id);
 	snprintf(crew, sizeof(crew), "%lld", crew_id);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	return outcome_json(db, out, "SELECT crew_offer_mail($1, $2, "
+	return db_outcome_json(db, out, "SELECT crew_offer_mail($1, $2, "
 	    "to_timestamp($3), $4)", 4, p);
 }
 
@@ -129,9 +97,9 @@ db_crew_reminder_mail(struct db *db, long long booking_id, long long crew_id,
 
 	snprintf(b, sizeof(b), "%lld", booking_id);
 	snprintf(c, sizeof(c), "%lld", crew_id);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	return outcome_json(db, out, "SELECT crew_reminder_mail($1, $2, "
+	return db_outcome_json(db, out, "SELECT crew_reminder_mail($1, $2, "
 	    "to_timestamp($3), $4)", 4, p);
 }
 
@@ -146,7 +114,7 @@ db_crewing_mail(struct db *db, long long booking_id, long long crew_id,
 	snprintf(b, sizeof(b), "%lld", booking_id);
 	snprintf(c, sizeof(c), "%lld", crew_id);
 	snprintf(n, sizeof(n), "%lld", offered);
-	ts_param(now_us, ts);
+	db_ts_param(now_us, ts);
 	return db_json(db, out, "SELECT crewing_mail($1, $2, $3::integer, $4, "
 	    "to_timestamp($5))", 5, p);
 }
@@ -158,8 +126,8 @@ db_bookings_list(struct db *db, long long from_us, long long to_us,
 	char		 f[32], t[32], lim[16];
 	const char	*p[4] = { f, t, open_only ? "true" : "false", lim };
 
-	ts_param(from_us, f);
-	ts_param(to_us, t);
+	db_ts_param(from_us, f);
+	db_ts_param(to_us, t);
 	snprintf(lim, sizeof(lim), "%d", limit);
 	return db_json(db, out, "SELECT api_bookings_list(to_timestamp($1), "
 	    "to_timestamp($2), $3, $4)", 4, p) == DB_OK ? DB_OK : DB_ERROR;
