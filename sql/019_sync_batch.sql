@@ -7,7 +7,7 @@
 -- round trip.
 
 -- Claims up to n rows `t` may deliver, each the oldest owed row of its
--- stream (target, booking): the same rule as outbox_claim(), so no two
+-- stream (target, booking): the rule 007's single-row claim had, so no two
 -- rows of one stream are ever out at once, superseded upserts are
 -- collapsed into the newest, and every row gets a lease token of its own.
 -- The rows come back in due order.
@@ -59,7 +59,7 @@ BEGIN
 			seen := seen + 1;
 			after_at := cand.next_attempt_at;
 			after_id := cand.id;
-			-- An older row still owed blocks, as in outbox_claim(): a
+			-- An older row still owed blocks: a
 			-- stream never overtakes, and no two rows of it are out
 			-- at once. A scheduled row not yet due (017: a reminder
 			-- days ahead) is no part of its stream until it is due.
@@ -162,3 +162,6 @@ BEGIN
 		RETURN NEXT;
 	END LOOP;
 END $$;
+
+-- The single-row claim of 007 is no longer called: sync claims in batches.
+DROP FUNCTION outbox_claim(text, integer);

@@ -200,7 +200,6 @@ GRANT EXECUTE ON FUNCTION money_label(bigint),
     crew_link_mailed(bigint, bigint), crew_link_tidy(bigint, bigint)
     TO charterd_sync;
 GRANT EXECUTE ON FUNCTION guest_view(text), crew_projection(bigint),
-    outbox_claim(text, integer),
     outbox_finish(bigint, uuid, text, text, integer, integer, double precision),
     outbox_claim_batch(text, integer, integer),
     outbox_finish_batch(bigint[], uuid[], text[], text[], integer[], integer,
