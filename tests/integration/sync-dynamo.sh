@@ -216,8 +216,14 @@ wait_field "$cid" "crew#$fay" .version 1; ok $? "a second booking, with Eli and 
 eventually 15 test "$(row_state "$cid" 1)" = done; ok $? "  its delivery recorded"
 sql "DELETE FROM sync_refs WHERE target = 'dynamo' AND booking_id = $cid"
 api PATCH "/api/bookings/$cid" "{\"crew\":[{\"crew_id\":$eli,\"role\":\"deckhand\"}]}"
+is "$(jbody .version)" 2 "  Fay taken off it (version 2)"
 wait_field "$cid" "crew#$fay" '.status + " " + (.version | tostring)' "withdrawn 2"
-ok $? "with sync_refs lost, Fay's item is found by a Query and marked withdrawn"
+ok $? "with sync_refs lost, Fay's item is found by a Query and marked withdrawn" || {
+	diag "items: $(items "$cid")"
+	diag "outbox: $(sql "SELECT id, version, state, attempts, last_error FROM outbox WHERE target = 'dynamo' AND booking_id = $cid")"
+	diag "sync_refs: $(sql "SELECT external_id, version FROM sync_refs WHERE target = 'dynamo' AND booking_id = $cid")"
+	diag "sync.log: $(grep -aE "booking[= ]$cid\b" "$STACK_LOG_DIR/sync.log" | tail -8)"
+}
 
 # -- a cancel stores status cancelled at its version ---------------------------------
 api POST "/api/bookings/$cid/cancel"
