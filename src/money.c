@@ -95,6 +95,6 @@ money_label(long long cents, char *out, size_t len)
 		grouped[g++] = digits[i];
 	}
 	grouped[g] = '\0';
-	snprintf(out, len, "%s$%s.%02llu", cents < 0 ? "\xe2\x88\x92" : "",
+	snprintf(out, len, "%s$%s.%02llu", cents < 0 ? MONEY_MINUS : "",
 	    grouped, v % 100);
 }

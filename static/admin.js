@@ -29,7 +29,8 @@
 
   var dollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
   function label(c) {
-    return (c < 0 ? '\u2212' : '') + dollars.format(Math.abs(c) / 100);
+    /* U+2060 keeps the minus sign on the line of its dollars, as money_label does. */
+    return (c < 0 ? '\u2212\u2060' : '') + dollars.format(Math.abs(c) / 100);
   }
 
   /* The charter's length in hundredths of an hour, from its two times. */

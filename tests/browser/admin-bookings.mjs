@@ -107,7 +107,7 @@ async function book(browser, opts, label) {
     await page.keyboard.type(ch);
     shown.push(await page.textContent('#margin-net'));
   }
-  is(shown.join(' | '), '−$659.00 | −$645.00 | −$510.00 | $840.00',
+  is(shown.join(' | '), '\u2212\u2060$659.00 | \u2212\u2060$645.00 | \u2212\u2060$510.00 | $840.00',
     `${label}: the margin line follows each keystroke of the revenue`);
   is(await page.textContent('#margin-pct'), '56.0%', `${label}: with its percentage`);
   is(await page.textContent('#margin-crew'), '$360.00', `${label}: crew cost from the rates and the charter's hours`);

@@ -112,6 +112,26 @@ async function owner(browser, opts, label) {
       `${label}: April and June stand on it`);
     ok(chart.tick >= 10.5, `${label}: its labels are readable (${chart.tick.toFixed(1)} px)`);
   }
+  /* Every loss amount on the page sits on one line: its minus sign never ends a line
+     with the dollars on the next (each line of an amount is a rectangle of its text). */
+  const broken = await page.evaluate(() => {
+    const out = [];
+    let n = 0;
+    const walk = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      for (const m of t.data.matchAll(/\u2212\u2060?\$[\d,]+\.\d\d/g)) {
+        const r = document.createRange();
+        r.setStart(t, m.index);
+        r.setEnd(t, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+        n++;
+        if (lines.size > 1) out.push(`${m[0]} in ${t.parentElement.tagName}.${t.parentElement.className}`);
+      }
+    }
+    return { n, out };
+  });
+  ok(broken.n > 0 && broken.out.length === 0,
+    `${label}: each of the ${broken.n} losses shown sits on one line${broken.out.length ? ` (broken: ${broken.out.join(', ')})` : ''}`);
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth);
   ok(sideways <= width, `${label}: no horizontal scroll at ${width} px (scrollWidth ${sideways})`);
   await screenshot(page, `reconciliation-${width}.png`);

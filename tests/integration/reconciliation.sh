@@ -168,11 +168,12 @@ is "$STATUS" 200 "the owner's money page"
 cp "$BODY" "$TAP_TMP/page.html"
 like "$(body)" 'Net <strong>\$3,169\.00</strong>' "the total net"
 like "$(body)" 'Margin <strong>66\.9%</strong>' "the margin"
-like "$(body)" 'data-label="Net"><span class="recon-v">−\$210\.00 <span class="badge badge-danger">loss</span>' \
+# A loss reads "−⁠$": U+2212 and U+2060, the word joiner that keeps the sign on the line of its dollars.
+like "$(body)" 'data-label="Net"><span class="recon-v">−⁠\$210\.00 <span class="badge badge-danger">loss</span>' \
 	"February's loss, with a minus sign and marked"
 like "$(body)" '\$445\.00<span class="recon-planned">planned \$320\.00' \
 	"the settled trip: actual crew cost, the planned one beside it"
-like "$(body)" '−\$210\.00<span class="recon-planned">planned −\$60\.00' "and its net, settled and planned"
+like "$(body)" '−⁠\$210\.00<span class="recon-planned">planned −⁠\$60\.00' "and its net, settled and planned"
 like "$(body)" 'Kiri &lt;b&gt;x&lt;/b&gt; &quot;onmouseover=alert\(1\) \{\{x\}\}' "markup in a name is shown as text"
 like "$(body)" '<option value="Recon &lt;b&gt;Other&lt;/b&gt; &quot;onmouseover=x \{\{x\}\} '"$run"'">' \
 	"and in a vessel's name, in the filter's list"
@@ -212,9 +213,9 @@ svg=$(cat "$TAP_TMP/svg.out")
 like "$svg" '^svgs 2' "two drawings of the chart (phone and desktop)" || diag "$svg"
 is "$(grep -c '^named img True Net by month, Jan 2031 to Mar 2031$' <<<"$svg")" 2 \
 	"each is well-formed XML, role img, named by its own title and desc"
-like "$svg" 'desc Net \(revenue less crew cost, port fees and captain fees\) for each month from Jan 2031 to Mar 2031; \$3,169\.00 in all\. Best month Mar 2031, \$2,049\.00; weakest Feb 2031, −\$210\.00\. 1 month lost money\.' \
+like "$svg" 'desc Net \(revenue less crew cost, port fees and captain fees\) for each month from Jan 2031 to Mar 2031; \$3,169\.00 in all\. Best month Mar 2031, \$2,049\.00; weakest Feb 2031, −⁠\$210\.00\. 1 month lost money\.' \
 	"the description says what the chart shows"
-is "$(grep -c '^bar chart-bar-neg on-zero February 2031: −\$210.00 net, 1 charter$' <<<"$svg")" 2 \
+is "$(grep -c '^bar chart-bar-neg on-zero February 2031: −⁠\$210.00 net, 1 charter$' <<<"$svg")" 2 \
 	"February's bar hangs from the zero line, in both"
 is "$(grep -c '^bar chart-bar-pos on-zero' <<<"$svg")" 4 "January and March stand on it"
 is "$(grep -c 'off-zero' <<<"$svg")" 0 "no bar floats"
