@@ -223,11 +223,23 @@ unlike "$(body)" '<span class="crew-name">Maria' "a colleague's page no longer l
 like "$(body)" '<span class="crew-name">Lee' "  but lists the others"
 is "$(sql "SELECT payload->>'status' FROM outbox WHERE booking_id = $id AND kind = 'crew.response' ORDER BY id DESC LIMIT 1")" \
 	declined "DynamoDB's crew item carries declined"
+# The calendar lists who is aboard: a decline takes her off the entry there too.
+is "$(sql "SELECT count(*) FROM outbox WHERE booking_id = $id AND target = 'calendar' AND version = $(sql "SELECT version FROM bookings WHERE id = $id")")" 1 \
+	"the decline queues the calendar entry at its version"
+# cal_crew: who the calendar peer's entry of the booking names, sorted.
+cal_crew() {
+	curl -sS --max-time 10 "$CHARTER_SCC_PEER_URL/events?api=calendar&booking=$id" |
+		jq -r '[.events[0].data.crew[]?.name] | sort | join(",")'
+}
+without_maria() { [ "$(cal_crew)" = "Lee Park,Sam Ortiz" ]; }
+eventually 15 without_maria; ok $? "the calendar entry names Lee and Sam, no longer Maria" || diag "calendar crew: $(cal_crew)"
 answer "$tm" decline "Sorry, my kid is sick <b>&"
 is "$(sql "SELECT count(*) FROM audit_log WHERE booking_id = $id AND crew_id = $maria AND action = 'crew.decline'")" 1 \
 	"declining again with the same note writes nothing"
 answer "$tm" confirm
 is "$STATUS/$(status_of "$id" "$maria")" 303/confirmed "changing one's mind back to confirmed works"
+with_maria() { [ "$(cal_crew)" = "Lee Park,Maria Lopez,Sam Ortiz" ]; }
+eventually 15 with_maria; ok $? "and the calendar entry names her again" || diag "calendar crew: $(cal_crew)"
 is "$(sql "SELECT response_note IS NULL FROM assignments WHERE booking_id = $id AND crew_id = $maria")" t "and clears the decline's note"
 is "$(sql "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE booking_id = $id AND crew_id = $maria AND action LIKE 'crew.%' AND action <> 'crew.invite'")" \
 	"crew.confirm,crew.decline,crew.confirm" "one audit row per change of mind"
