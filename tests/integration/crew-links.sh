@@ -165,6 +165,20 @@ unlike "$(sed "s|\"$CHARTER_PUBLIC_URL/|\"/|g" "$BODY")" '(src|href)="(https?:)?
 page "$tm"; page "$tm"
 is "$(snapshot "$id")" "$before" "opening the link three times changed nothing (no last-seen, no audit row)"
 
+# -- a feed row charterd did not make: the page has no link to it ----------------
+# (its token cannot be made from the nonce: another secret's row, or a forgery)
+lee_hash=$(sql "SELECT encode(token_hash, 'hex') FROM crew_feeds WHERE crew_id = $lee AND revoked_at IS NULL")
+isnt "$lee_hash" "" "Lee has a calendar feed (his invitation linked it)"
+sql "UPDATE crew_feeds SET token_hash = sha256(token_hash) WHERE crew_id = $lee AND revoked_at IS NULL"
+page "$tl"
+is "$STATUS" 200 "Lee's page opens with a feed row whose hash is not its token's"
+unlike "$(body)" 'id="calendar-feed"' "  and links no calendar feed"
+like "$(grep -c "crew member $lee's calendar feed was made under another CHARTER_TOKEN_SECRET" "$STACK_DIR/log/charterd.log")" '^[1-9]' \
+	"  serve's log says staff should rotate it"
+sql "UPDATE crew_feeds SET token_hash = decode('$lee_hash', 'hex') WHERE crew_id = $lee AND revoked_at IS NULL"
+page "$tl"
+like "$(body)" 'id="calendar-feed"' "with the row as charterd made it, the link is back"
+
 # -- confirm, repeated ---------------------------------------------------------
 v0=$(sql "SELECT version FROM bookings WHERE id = $id")
 o0=$(sql "SELECT coalesce(max(id), 0) FROM outbox")
