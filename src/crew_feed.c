@@ -49,67 +49,36 @@ token_url(const struct config *cfg, const struct feed_token *t, char *out,
 	return 0;
 }
 
-/*
- * The URL of the live feed whose nonce and hash *live holds: its token made
- * again from the nonce, and checked against the hash (a feed made under
- * another secret cannot be made again). DB_OK, DB_STALE or DB_ERROR.
- */
-static int
-live_url(const struct config *cfg, long long crew_id, struct feed_token *live,
-    char *out, size_t len)
-{
-	unsigned char	 hash[32];
-	int		 rc = DB_ERROR;
-
-	if (token_derive(cfg->token_secret, cfg->token_secret_len, TOKEN_FEED,
-	    crew_id, live->nonce, live->token) == -1)
-		goto out;
-	token_hash(live->token, hash);
-	if (CRYPTO_memcmp(hash, live->hash, sizeof(hash)) != 0) {
-		log_warnx("crew member %lld's calendar feed was made under "
-		    "another CHARTER_TOKEN_SECRET: rotate it", crew_id);
-		rc = DB_STALE;
-		goto out;
-	}
-	if (token_url(cfg, live, out, len) == 0)
-		rc = DB_OK;
-out:
-	OPENSSL_cleanse(hash, sizeof(hash));
-	return rc;
-}
-
 int
 crew_feed_url(struct db *db, const struct config *cfg, long long crew_id,
     char *out, size_t len)
 {
 	struct feed_token	 cand, live;
-	int			 rc;
-
-	if (len > 0)
-		out[0] = '\0';
-	if (token_new(cfg, crew_id, &cand) == -1)
-		rc = DB_ERROR;
-	else if ((rc = db_crew_feed_issue(db, crew_id, cand.nonce, cand.hash,
-	    live.nonce, live.hash)) == DB_OK)
-		rc = live_url(cfg, crew_id, &live, out, len);
-	OPENSSL_cleanse(&cand, sizeof(cand));
-	OPENSSL_cleanse(&live, sizeof(live));
-	return rc;
-}
-
-int
-crew_feed_url_of(const struct config *cfg, long long crew_id,
-    const char *nonce_hex, const char *hash_hex, char *out, size_t len)
-{
-	struct feed_token	 live;
 	int			 rc = DB_ERROR;
 
 	if (len > 0)
 		out[0] = '\0';
-	if (nonce_hex != NULL && hash_hex != NULL &&
-	    hex_decode(nonce_hex, live.nonce, sizeof(live.nonce)) == 0 &&
-	    hex_decode(hash_hex, live.hash, sizeof(live.hash)) == 0)
-		rc = live_url(cfg, crew_id, &live, out, len);
+	if (token_new(cfg, crew_id, &cand) == -1)
+		goto out;
+	if ((rc = db_crew_feed_issue(db, crew_id, cand.nonce, cand.hash,
+	    live.nonce, live.hash)) != DB_OK)
+		goto out;
+	rc = DB_ERROR;
+	if (token_derive(cfg->token_secret, cfg->token_secret_len, TOKEN_FEED,
+	    crew_id, live.nonce, live.token) == -1)
+		goto out;
+	token_hash(live.token, cand.hash);
+	if (CRYPTO_memcmp(cand.hash, live.hash, sizeof(live.hash)) != 0) {
+		log_warnx("crew member %lld's calendar feed was made under "
+		    "another CHARTER_TOKEN_SECRET: rotate it", crew_id);
+		rc = DB_STALE;
+		goto out;
+	}
+	if (token_url(cfg, &live, out, len) == -1)
+		goto out;
+	rc = DB_OK;
+out:
+	OPENSSL_cleanse(&cand, sizeof(cand));
 	OPENSSL_cleanse(&live, sizeof(live));
 	return rc;
 }

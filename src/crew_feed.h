@@ -26,15 +26,6 @@ int	crew_feed_url(struct db *, const struct config *, long long crew_id,
 	    char *out, size_t len);
 
 /*
- * The same URL from the live feed a statement has read already (its nonce
- * and token hash in hex, as crew_page() answers them), with no round trip
- * of its own: the crew page's way. DB_OK, DB_STALE or DB_ERROR (a malformed
- * nonce or hash among them) as crew_feed_url.
- */
-int	crew_feed_url_of(const struct config *, long long crew_id,
-	    const char *nonce_hex, const char *hash_hex, char *out, size_t len);
-
-/*
  * Gives crew member crew_id a new feed token: the old URL answers 410
  * from the moment this commits. Audited as actor ("api"). Writes the new
  * URL into out as crew_feed_url does. DB_OK, DB_NOT_FOUND, DB_ERROR.

@@ -73,32 +73,19 @@ crew_page_render(struct request *req, int status, json_t *view,
 
 /*
  * The member's calendar feed URL into the view, as feed_url: every crew
- * page links to it. crew_page() read the live feed with the page (feed:
- * {nonce, token_hash}); without one, the feed is made now, on its first
- * use (a row of nonce and hash, no state anyone sees). When the URL cannot
- * be made (a feed of an older secret, which staff must rotate) the page
- * simply has no link.
+ * page links to it. The feed is made on its first use (a row of nonce and
+ * hash, no state anyone sees); when it cannot be made (a feed of an older
+ * secret, which staff must rotate) the page simply has no link.
  */
 static void
 feed_link(struct request *req, json_t *ans)
 {
-	const struct config *cfg = req->app->cfg;
 	char		 url[LIMIT_FEED_URL];
-	json_t		*feed = json_object_get(ans, "feed");
 	json_int_t	 crew_id;
-	int		 rc;
 
 	crew_id = json_integer_value(json_object_get(ans, "crew_id"));
-	if (crew_id <= 0)
-		return;
-	if (json_is_object(feed))
-		rc = crew_feed_url_of(cfg, crew_id,
-		    json_string_value(json_object_get(feed, "nonce")),
-		    json_string_value(json_object_get(feed, "token_hash")),
-		    url, sizeof(url));
-	else
-		rc = crew_feed_url(req->db, cfg, crew_id, url, sizeof(url));
-	if (rc == DB_OK)
+	if (crew_id > 0 && crew_feed_url(req->db, req->app->cfg, crew_id, url,
+	    sizeof(url)) == DB_OK)
 		json_object_set_new(json_object_get(ans, "view"), "feed_url",
 		    json_string(url));
 }

@@ -4,7 +4,6 @@
 
 #include "buf.h"
 #include "db_crew_links.h"
-#include "log.h"
 
 int
 db_crew_invite_targets(struct db *db, long long booking_id, const json_t *want,
@@ -86,49 +85,18 @@ out:
 	return rc;
 }
 
-/*
- * The member's live calendar feed comes along with the page, for the
- * page's link to it: no round trip of its own on every view (crew_page.c).
- */
-static const char sql_crew_page[] =
-	"SELECT p, CASE WHEN f.id IS NOT NULL THEN json_build_object("
-	"'nonce', encode(f.nonce, 'hex'), "
-	"'token_hash', encode(f.token_hash, 'hex')) END "
-	"FROM crew_page($1::bytea, to_timestamp($2), $3) p "
-	"LEFT JOIN crew_feeds f ON f.crew_id = (p->>'crew_id')::bigint "
-	"AND f.revoked_at IS NULL";
-
 int
 db_crew_page(struct db *db, const unsigned char hash[32], long long now_us,
     int cutoff_h, json_t **out)
 {
 	char		 h[67], ts[32], cut[16];
 	const char	*p[3] = { h, ts, cut };
-	PGresult	*res;
-	json_t		*feed;
-	int		 rc = DB_ERROR;
 
-	*out = NULL;
 	db_hash_param(hash, h);
 	db_ts_param(now_us, ts);
 	snprintf(cut, sizeof(cut), "%d", cutoff_h);
-	if ((res = db_exec(db, sql_crew_page, 3, p)) == NULL)
-		return DB_ERROR;
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0) ||
-	    (*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL ||
-	    !json_is_string(json_object_get(*out, "outcome"))) {
-		log_err("crew_page() answered no outcome");
-		json_decref(*out);
-		*out = NULL;
-		goto out;
-	}
-	/* Without it, crew_page.c makes the feed (its first use). */
-	if (!PQgetisnull(res, 0, 1) && (feed = json_loads(PQgetvalue(res, 0, 1), 0, NULL)) != NULL)
-		json_object_set_new(*out, "feed", feed);
-	rc = DB_OK;
-out:
-	PQclear(res);
-	return rc;
+	return db_outcome_json(db, out, "SELECT crew_page($1::bytea, "
+	    "to_timestamp($2), $3)", 3, p);
 }
 
 int

@@ -34,8 +34,8 @@ int	db_crew_links_issue(struct db *, long long booking_id,
 	    int ttl_days, const char *actor, long long now_us, json_t **out);
 /*
  * The crew page for the token whose SHA-256 is hash (crew_page): outcome
- * ok {link_id, crew_id, view, and feed {nonce, token_hash} when the member
- * has a live calendar feed}, gone {reason, charter}, not_found. Reads only.
+ * ok {link_id, crew_id, view}, gone {reason, charter}, not_found. Reads
+ * only.
  */
 int	db_crew_page(struct db *, const unsigned char hash[32],
 	    long long now_us, int cutoff_h, json_t **out);
