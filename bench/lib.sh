@@ -38,6 +38,20 @@ bench_down() {
 	[ -n "${BENCH_KEEP:-}" ] || "$BENCH_SRCDIR/tests/stack" down >&2 || true
 }
 
+# published SLUG: waits until charterd sync has published SLUG's guest page (a
+# moment after the booking is made, as every change reaches the page), at most 30 s;
+# 1 and a message when it did not. A bench that removes the file to measure the
+# FastCGI render waits first, or sync would put it back during the measurement.
+published() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ -f "$CHARTER_PUBLISH_DIR/g/$1.html" ] && return 0
+		sleep 0.1
+	done
+	echo "bench: $CHARTER_PUBLISH_DIR/g/$1.html was not published in 30 s" >&2
+	return 1
+}
+
 # api METHOD PATH [JSON]: internal API call; prints the body.
 api() {
 	curl -sS -f -X "$1" -H "X-Service-Key: $CHARTER_SERVICE_KEY" \
