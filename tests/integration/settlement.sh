@@ -258,6 +258,10 @@ page o "/admin/bookings/$done_id/settlement"
 like "$(body)" 'Money effect' "the owner sees the money effect"
 like "$(body)" '\$98,765\.43' "with revenue"
 like "$(body)" 'id="net-actual">\$97,366\.35' "and the net on actual hours and port fee (98,765.43 - 507.65 crew - 126.00 - 765.43)"
+# A loss reads "−⁠$": U+2212 and U+2060, the word joiner that keeps the sign on the line of its dollars.
+like "$(body)" 'The settlement moves the net by \$293\.08\.' "the net's change"
+is "$(sql "SELECT signed_money_label(-29308) || ' ' || signed_money_label(29308)")" '−⁠$293.08 $293.08' \
+	"  which, were it a loss, would read as money_label() writes one"
 
 staff_post s "/admin/bookings/$done_id/settlement" "$(form_in "$TAP_TMP/staff.html" settle-form "hours_$a_lee=6.5" "locked=1")"
 is "$STATUS/$(header location)" "303//admin/bookings/$done_id/settlement?saved=1" "staff correct and lock: 303"
