@@ -52,7 +52,7 @@ receipt_context(struct request *req, const json_t *settlement)
 	const char		*key;
 	json_t			*r;
 
-	if (!receipt_store(cfg, &s3))
+	if (!s3_photo_bucket(cfg, &s3))
 		return json_pack("{s:b}", "off", 1);
 	snprintf(presign, sizeof(presign),
 	    "/admin/bookings/%lld/settlement/receipt", req->p.id);
@@ -191,7 +191,7 @@ receipt_checked(struct request *req, const json_t *input, json_t *errors)
 
 	if (id == NULL)
 		return 0;
-	if (!receipt_store(req->app->cfg, &s3) ||
+	if (!s3_photo_bucket(req->app->cfg, &s3) ||
 	    db_staff_receipt(req->db, req->p.id, id, &found) != DB_OK ||
 	    strcmp(json_string_value(json_object_get(found, "outcome")),
 	    "ok") != 0) {
@@ -310,7 +310,7 @@ admin_settlement_receipt(struct request *req)
 	const char		*outcome;
 	char			 msg[160], actor[48];
 
-	if (!receipt_store(cfg, &s3)) {
+	if (!s3_photo_bucket(cfg, &s3)) {
 		resp_error(req, 503, "photos_unavailable", "Photo uploads are "
 		    "not set up on this server.");
 		return;

@@ -113,7 +113,7 @@ receipt_context(struct request *req, const json_t *settlement)
 	const char		*key;
 	json_t			*r;
 
-	if (!receipt_store(cfg, &s3))
+	if (!s3_photo_bucket(cfg, &s3))
 		return json_pack("{s:b}", "off", 1);
 	r = json_pack("{s:s, s:I}", "token_field", "form_token", "max_mb",
 	    (json_int_t)(cfg->photo_max_bytes / (1024 * 1024)));
@@ -218,7 +218,7 @@ receipt_checked(struct request *req, const unsigned char hash[32],
 
 	if (id == NULL)
 		return 0;
-	if (!receipt_store(req->app->cfg, &s3) ||
+	if (!s3_photo_bucket(req->app->cfg, &s3) ||
 	    db_crew_receipt(req->db, hash, req->now_us,
 	    (int)req->app->cfg->settle_days, id, &found) != DB_OK ||
 	    strcmp(json_string_value(json_object_get(found, "outcome")),
@@ -369,7 +369,7 @@ crew_settle_receipt(struct request *req)
 		    "from your crew page.");
 		return;
 	}
-	if (!receipt_store(cfg, &s3)) {
+	if (!s3_photo_bucket(cfg, &s3)) {
 		resp_error(req, 503, "photos_unavailable", "Photo uploads are "
 		    "not set up on this server.");
 		return;

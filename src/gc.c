@@ -27,20 +27,11 @@ struct gc_counts {
 static int
 gc_store(const struct config *cfg, struct s3_config *s3)
 {
-	memset(s3, 0, sizeof(*s3));
-	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
-	    cfg->photo_secret_key == NULL) {
+	if (!s3_photo_bucket(cfg, s3)) {
 		log_err("CHARTER_PHOTO_BUCKET, CHARTER_PHOTO_ACCESS_KEY_ID and "
 		    "CHARTER_PHOTO_SECRET_ACCESS_KEY must be set");
 		return -1;
 	}
-	s3->endpoint = cfg->s3_endpoint;
-	s3->bucket = cfg->photo_bucket;
-	s3->region = cfg->aws_region;
-	s3->access_key = cfg->photo_access_key;
-	s3->secret_key = cfg->photo_secret_key;
-	s3->session_token = cfg->photo_session_token;
-	s3->path_style = (int)cfg->s3_path_style;
 	if ((s3->out = outbound_new("photo-store", LIMIT_OUT_SYNC_CONNECT_MS,
 	    LIMIT_OUT_SYNC_TOTAL_MS)) == NULL)
 		return -1;

@@ -47,23 +47,11 @@ photo_outbound(void)
 static int
 photo_store(struct request *req, struct s3_config *s3)
 {
-	const struct config *cfg = req->app->cfg;
-
-	memset(s3, 0, sizeof(*s3));
-	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
-	    cfg->photo_secret_key == NULL) {
-		resp_error(req, 503, "photos_unavailable", "Photo uploads are "
-		    "not set up on this server.");
-		return 0;
-	}
-	s3->endpoint = cfg->s3_endpoint;
-	s3->bucket = cfg->photo_bucket;
-	s3->region = cfg->aws_region;
-	s3->access_key = cfg->photo_access_key;
-	s3->secret_key = cfg->photo_secret_key;
-	s3->session_token = cfg->photo_session_token;
-	s3->path_style = cfg->s3_path_style;
-	return 1;
+	if (s3_photo_bucket(req->app->cfg, s3))
+		return 1;
+	resp_error(req, 503, "photos_unavailable", "Photo uploads are not set "
+	    "up on this server.");
+	return 0;
 }
 
 static void

@@ -38,23 +38,6 @@ store_outbound(void)
 	return out;
 }
 
-int
-receipt_store(const struct config *cfg, struct s3_config *s3)
-{
-	memset(s3, 0, sizeof(*s3));
-	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
-	    cfg->photo_secret_key == NULL)
-		return 0;
-	s3->endpoint = cfg->s3_endpoint;
-	s3->bucket = cfg->photo_bucket;
-	s3->region = cfg->aws_region;
-	s3->access_key = cfg->photo_access_key;
-	s3->secret_key = cfg->photo_secret_key;
-	s3->session_token = cfg->photo_session_token;
-	s3->path_style = cfg->s3_path_style;
-	return 1;
-}
-
 /* 1 when s is the canonical base64 of 32 bytes: 43 characters, the last
  * carrying 4 bits (its low 2 zero), then "=". */
 static int

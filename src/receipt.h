@@ -25,13 +25,6 @@ struct receipt_upload {
 };
 
 /*
- * The photo store (the photo bucket and its credentials, which receipts
- * share with guest photos), with this worker's connection for the HEAD:
- * 1, or 0 when none is configured.
- */
-int	receipt_store(const struct config *, struct s3_config *);
-
-/*
  * Reads form fields content_type, size and sha256 (what static/settle.js
  * sends) into *u with a fresh random id: 0, or -1 with a sentence for
  * the person in msg (a type that is no photo, a size over max_bytes, a

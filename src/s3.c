@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "config.h"
 #include "log.h"
 #include "outbound.h"
 #include "s3.h"
@@ -547,4 +548,21 @@ s3_delete_object(const struct s3_config *c, const char *key, time_t now,
 	ans->status = res.status;
 	outbound_response_free(&res);
 	return rc;
+}
+
+int
+s3_photo_bucket(const struct config *cfg, struct s3_config *s3)
+{
+	memset(s3, 0, sizeof(*s3));
+	if (cfg->photo_bucket == NULL || cfg->photo_access_key == NULL ||
+	    cfg->photo_secret_key == NULL)
+		return 0;
+	s3->endpoint = cfg->s3_endpoint;
+	s3->bucket = cfg->photo_bucket;
+	s3->region = cfg->aws_region;
+	s3->access_key = cfg->photo_access_key;
+	s3->secret_key = cfg->photo_secret_key;
+	s3->session_token = cfg->photo_session_token;
+	s3->path_style = (int)cfg->s3_path_style;
+	return 1;
 }

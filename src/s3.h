@@ -32,6 +32,15 @@ struct s3_config {
 	struct outbound	*out;
 };
 
+struct config;
+
+/*
+ * The photo bucket (CHARTER_PHOTO_BUCKET and its credentials, which guest
+ * photos and settlement receipts share) into *s3, with no connection: 1,
+ * or 0 when the bucket or its keys are not set.
+ */
+int	s3_photo_bucket(const struct config *, struct s3_config *);
+
 /*
  * Appends the object's unsigned URL (key percent-encoded, "/" kept).
  * Returns 0, or -1 on a bad config or key.
