@@ -26,12 +26,8 @@ fields_fail(struct field_error *err, const char *field, const char *code,
 	return -1;
 }
 
-/*
- * Copies an attacker-chosen key into dst for echoing: only [A-Za-z0-9_.-]
- * pass, other bytes become '?', at most LIMIT_FIELD_NAME of them.
- */
-static void
-safe_key(char *dst, size_t dsz, const char *key)
+void
+fields_safe_key(char *dst, size_t dsz, const char *key)
 {
 	size_t	 i, n = 0;
 	char	 c;
@@ -311,7 +307,7 @@ check_object(const json_t *obj, const struct field *tbl, size_t n,
 				break;
 		if (i < n)
 			continue;
-		safe_key(safe, sizeof(safe), key);
+		fields_safe_key(safe, sizeof(safe), key);
 		join_path(path, sizeof(path), prefix, safe);
 		return fields_fail(err, path, FIELD_EUNKNOWN,
 		    "%s is not a known field.", path);

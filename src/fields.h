@@ -84,6 +84,13 @@ int	 fields_check(const json_t *obj, const struct field *tbl, size_t n,
 	    int partial, struct field_error *err);
 
 /*
+ * Copies an attacker-chosen key into dst (dsz bytes) for echoing: only
+ * [A-Za-z0-9_.-] pass, other bytes become '?', at most LIMIT_FIELD_NAME
+ * of them and "..." after a longer one.
+ */
+void	 fields_safe_key(char *dst, size_t dsz, const char *key);
+
+/*
  * Fills *err; for callers' own cross-field rules.  fmt is the message.
  * Always returns -1.
  */

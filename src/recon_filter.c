@@ -1,5 +1,4 @@
 /* recon_filter.c: what a reconciliation covers: from, to and vessel read from a query string, checked, and the ranges the page offers */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -78,36 +77,6 @@ months_between(struct day a, struct day b)
 	return (b.y * 12 + b.m) - (a.y * 12 + a.m) + 1;
 }
 
-static int
-fail(struct field_error *err, const char *field, const char *code,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-fail(struct field_error *err, const char *field, const char *code,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	snprintf(err->field, sizeof(err->field), "%s", field);
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* An attacker's key, to name in an answer: [A-Za-z0-9_.-] only, cut short. */
-static void
-safe_key(char *dst, size_t len, const char *key)
-{
-	size_t i;
-
-	for (i = 0; key[i] != '\0' && i + 1 < len && i < LIMIT_FIELD_NAME; i++)
-		dst[i] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-		    "VWXYZ0123456789_.-", key[i]) != NULL ? key[i] : '?';
-	dst[i] = '\0';
-}
-
 /* Under RECON_API: only from, to and vessel, each at most once. */
 static int
 keys_check(const struct kvlist *args, struct field_error *err)
@@ -120,16 +89,17 @@ keys_check(const struct kvlist *args, struct field_error *err)
 		for (k = 0; k < 3 && strcmp(args->v[i].key, known[k]) != 0; k++)
 			;
 		if (k == 3) {
-			safe_key(key, sizeof(key), args->v[i].key);
-			return fail(err, key, FIELD_EUNKNOWN, "Unknown parameter "
-			    "%s: only from, to and vessel are taken.", key);
+			fields_safe_key(key, sizeof(key), args->v[i].key);
+			return fields_fail(err, key, FIELD_EUNKNOWN,
+			    "Unknown parameter %s: only from, to and vessel "
+			    "are taken.", key);
 		}
 		seen[k]++;
 	}
 	for (j = 0; j < 3; j++)
 		if (seen[j] > 1)
-			return fail(err, known[j], FIELD_EINVALID, "%s is given "
-			    "more than once.", known[j]);
+			return fields_fail(err, known[j], FIELD_EINVALID,
+			    "%s is given more than once.", known[j]);
 	return 0;
 }
 
@@ -166,8 +136,9 @@ recon_filter_read(const struct kvlist *args, enum recon_mode mode,
 		if (valid_text(v, LIMIT_NAME_LEN, 0)) {
 			snprintf(f->vessel, sizeof(f->vessel), "%s", v);
 		} else
-			return fail(err, "vessel", valid_textn(v, strlen(v),
-			    (size_t)-1, 0) ? FIELD_ETOOLONG : FIELD_EINVALID,
+			return fields_fail(err, "vessel",
+			    valid_textn(v, strlen(v), (size_t)-1, 0) ?
+			    FIELD_ETOOLONG : FIELD_EINVALID,
 			    "vessel must be one line of at most %d characters.",
 			    LIMIT_NAME_LEN);
 	}
@@ -175,19 +146,19 @@ recon_filter_read(const struct kvlist *args, enum recon_mode mode,
 	hf = date_arg(args, "from", f->from, &from);
 	ht = date_arg(args, "to", f->to, &to);
 	if (hf == -1)
-		return fail(err, "from", FIELD_EINVALID, "from must be a date "
-		    "written YYYY-MM-DD, such as 2025-01-31.");
+		return fields_fail(err, "from", FIELD_EINVALID, "from must be "
+		    "a date written YYYY-MM-DD, such as 2025-01-31.");
 	if (ht == -1)
-		return fail(err, "to", FIELD_EINVALID, "to must be a date "
-		    "written YYYY-MM-DD, such as 2025-12-31.");
+		return fields_fail(err, "to", FIELD_EINVALID, "to must be a "
+		    "date written YYYY-MM-DD, such as 2025-12-31.");
 	if (mode == RECON_API && (!hf || !ht))
-		return fail(err, hf ? "to" : "from", FIELD_EMISSING, "%s is "
-		    "required: the %s day of the range, YYYY-MM-DD.",
+		return fields_fail(err, hf ? "to" : "from", FIELD_EMISSING,
+		    "%s is required: the %s day of the range, YYYY-MM-DD.",
 		    hf ? "to" : "from", hf ? "last" : "first");
 	if (!hf || !ht) {
 		if (!day_parse(today, &now))
-			return fail(err, "", FIELD_EINVALID, "Today's date is "
-			    "not known.");
+			return fields_fail(err, "", FIELD_EINVALID,
+			    "Today's date is not known.");
 		if (!ht) {
 			to = hf ? month_end(from, 11) : month_end(now, 0);
 			if (to.y > 9999)
@@ -202,12 +173,13 @@ recon_filter_read(const struct kvlist *args, enum recon_mode mode,
 		day_format(to, f->to);
 	}
 	if (strcmp(f->to, f->from) < 0)
-		return fail(err, "to", FIELD_EINVALID, "to (%s) is before from "
-		    "(%s).", f->to, f->from);
+		return fields_fail(err, "to", FIELD_EINVALID,
+		    "to (%s) is before from (%s).", f->to, f->from);
 	f->months = months_between(from, to);
 	if (f->months > LIMIT_RECON_MONTHS)
-		return fail(err, "to", FIELD_ERANGE, "A range covers at most "
-		    "%d months (five years); %s to %s is %d.",
+		return fields_fail(err, "to", FIELD_ERANGE,
+		    "A range covers at most %d months (five years); %s to %s "
+		    "is %d.",
 		    LIMIT_RECON_MONTHS, f->from, f->to, f->months);
 	return 0;
 }
